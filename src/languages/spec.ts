@@ -1,0 +1,40 @@
+import * as v from "valibot";
+
+/** Where a language's tree-sitter grammar comes from. */
+export const GrammarSchema = v.variant("kind", [
+  /** Compiled into @ast-grep/napi itself. */
+  v.object({ kind: v.literal("builtin"), napiLang: v.picklist(["Html", "JavaScript", "Tsx", "Css", "TypeScript"]) }),
+  /** A parser.so from an @ast-grep/lang-* package, embedded in the binary and registered at run time. */
+  v.object({
+    kind: v.literal("package"),
+    /** npm package name, e.g. "@ast-grep/lang-python". */
+    pkg: v.string(),
+    /** Exported tree-sitter symbol, e.g. "tree_sitter_python". */
+    symbol: v.string(),
+    expandoChar: v.string(),
+  }),
+]);
+export type Grammar = v.InferOutput<typeof GrammarSchema>;
+
+/** Boundary-rule family for the delimiter chunker (languages without a grammar, broken trees). */
+export const DelimiterFamilySchema = v.picklist(["brace", "indent", "end-keyword", "markup", "paragraph", "lisp"]);
+export type DelimiterFamily = v.InferOutput<typeof DelimiterFamilySchema>;
+
+/** One language weft knows: how to recognise its files and how to chunk them. */
+export const LanguageSpecSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  /** Lower-case extensions without the dot; compound ones allowed ("component.html", "d.ts"). */
+  extensions: v.array(v.string()),
+  /** Exact file names (Makefile, Dockerfile, ...). */
+  filenames: v.array(v.string()),
+  /** Interpreter names found in a shebang line (python3, sh, node, ...). */
+  shebangs: v.array(v.string()),
+  grammar: v.optional(GrammarSchema),
+  delimiter: DelimiterFamilySchema,
+  /** Syntax node kinds that define a named thing (function, class, method, type...). */
+  definitions: v.array(v.string()),
+  /** Node kinds whose children should be chunked separately when the node is too big. */
+  containers: v.array(v.string()),
+});
+export type LanguageSpec = v.InferOutput<typeof LanguageSpecSchema>;

@@ -1,0 +1,42 @@
+import * as v from "valibot";
+import { ChunkSchema } from "./chunk.ts";
+import { SkipReasonSchema } from "./file.ts";
+import { StrategySchema } from "./selection.ts";
+
+/** Where in the pipeline a failure happened. */
+export const StageSchema = v.picklist(["discover", "read", "select", "chunk", "execute", "emit"]);
+export type Stage = v.InferOutput<typeof StageSchema>;
+
+/** A per-file failure as data: code, path, stage and a one-line message. */
+export const FailureRecordSchema = v.object({
+  path: v.string(),
+  stage: StageSchema,
+  code: v.string(),
+  message: v.string(),
+});
+export type FailureRecord = v.InferOutput<typeof FailureRecordSchema>;
+
+/** The outcome of chunking one file: exactly one of chunked, skipped or failed. */
+export const FileResultSchema = v.variant("status", [
+  v.object({
+    status: v.literal("chunked"),
+    index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    path: v.string(),
+    strategy: StrategySchema,
+    reason: v.string(),
+    chunks: v.array(ChunkSchema),
+  }),
+  v.object({
+    status: v.literal("skipped"),
+    index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    path: v.string(),
+    reason: SkipReasonSchema,
+    detail: v.string(),
+  }),
+  v.object({
+    status: v.literal("failed"),
+    index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    failure: FailureRecordSchema,
+  }),
+]);
+export type FileResult = v.InferOutput<typeof FileResultSchema>;

@@ -1,0 +1,12 @@
+import * as v from "valibot";
+
+/** The chunking strategies, best first. */
+export const StrategySchema = v.picklist(["semantic", "delimiter", "text"]);
+export type Strategy = v.InferOutput<typeof StrategySchema>;
+
+/** The selector's decision for one file, with the reason it was taken. */
+export const SelectionSchema = v.object({
+  strategy: StrategySchema,
+  reason: v.string(),
+});
+export type Selection = v.InferOutput<typeof SelectionSchema>;
