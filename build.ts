@@ -1,4 +1,5 @@
 // FOUNDATION VERSION: compiles dist/weft for this machine (issue 2 adds targets and embedding checks).
+export {};
 const result = await Bun.build({
   entrypoints: ["./src/cli.ts", "./src/execute/worker.ts"],
   compile: { outfile: "./dist/weft", autoloadDotenv: false, autoloadBunfig: false },
