@@ -1,13 +1,191 @@
-// FOUNDATION VERSION: compiles dist/weft for this machine (issue 2 adds targets and embedding checks).
-export {};
-const result = await Bun.build({
-  entrypoints: ["./src/cli.ts", "./src/execute/worker.ts"],
-  compile: { outfile: "./dist/weft", autoloadDotenv: false, autoloadBunfig: false },
-  minify: true,
-  sourcemap: "linked",
-});
-if (!result.success) {
-  for (const log of result.logs) console.error(log);
+// Builds weft's single-file executables.
+//   bun run build                      this machine -> dist/weft
+//   bun run build --target linux-arm64 (repeatable) -> dist/weft-linux-arm64
+//   bun run build --all                every release target
+// Each binary embeds ITS target's @ast-grep/napi addon and parser.so files (never the build
+// machine's), and is checked after the build to contain exactly those bytes. A parser that is
+// missing for a target fails the build unless the language table declares it unavailable there.
+import type { BunPlugin } from "bun";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { sha256 } from "./src/languages/cache.ts";
+import { LANGUAGES } from "./src/languages/table.ts";
+import { hostTarget, TARGET_IDS, TARGETS, targetById, type Target } from "./src/languages/targets.ts";
+
+const ROOT = import.meta.dir;
+const ADDONS_DIR = join(ROOT, "packaging", "napi");
+const require = createRequire(join(ROOT, "package.json"));
+
+class BuildError extends Error {}
+
+/** One parser to embed, or a declared absence. */
+type ParserPlan = { id: string; path: string; sha256: string };
+
+/** What goes into one target's binary. */
+type Plan = { target: Target; outfile: string; addon: string; parsers: ParserPlan[]; declaredMissing: string[] };
+
+function napiVersion(): string {
+  return (require("@ast-grep/napi/package.json") as { version: string }).version;
+}
+
+/**
+ * The target's napi addon file. The host's comes from the project's node_modules; the others from
+ * packaging/napi, installed on demand with `--os/--cpu *` from its own lock file (bun skips
+ * platform packages that do not match the host, even when listed as direct dependencies).
+ */
+function addonFor(target: Target, host: Target | undefined): string {
+  let pkgDir: string | undefined;
+  if (target.id === host?.id) pkgDir = packageDir(target.napiPackage, ROOT);
+  if (!pkgDir) {
+    if (!existsSync(join(ADDONS_DIR, "node_modules", target.napiPackage))) {
+      console.error(`installing release addons in ${ADDONS_DIR}`);
+      const proc = Bun.spawnSync([process.execPath, "install", "--frozen-lockfile", "--os=*", "--cpu=*"], { cwd: ADDONS_DIR, stdout: "inherit", stderr: "inherit" });
+      if (proc.exitCode !== 0) throw new BuildError(`bun install in ${ADDONS_DIR} failed (exit ${proc.exitCode})`);
+    }
+    pkgDir = packageDir(target.napiPackage, ADDONS_DIR);
+  }
+  if (!pkgDir) throw new BuildError(`${target.id}: ${target.napiPackage} is not installed`);
+  const meta = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { version: string; main?: string };
+  if (meta.version !== napiVersion()) throw new BuildError(`${target.id}: ${target.napiPackage} is ${meta.version} but @ast-grep/napi is ${napiVersion()}; update packaging/napi/package.json`);
+  const addon = join(pkgDir, meta.main ?? "");
+  if (!meta.main || !existsSync(addon)) throw new BuildError(`${target.id}: ${target.napiPackage} has no addon file (${addon})`);
+  return addon;
+}
+
+function packageDir(name: string, from: string): string | undefined {
+  try {
+    return dirname(createRequire(join(from, "package.json")).resolve(`${name}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every package grammar's parser.so for the target; missing ones must be declared in the table. */
+function parsersFor(target: Target): { parsers: ParserPlan[]; declaredMissing: string[] } {
+  const parsers: ParserPlan[] = [];
+  const declaredMissing: string[] = [];
+  const problems: string[] = [];
+  for (const lang of LANGUAGES) {
+    const g = lang.grammar;
+    if (g?.kind !== "package") continue;
+    const root = packageDir(g.pkg, ROOT);
+    if (!root) { problems.push(`${lang.id}: package ${g.pkg} is not installed`); continue; }
+    const path = join(root, "prebuilds", target.prebuild, "parser.so");
+    const declared = g.unavailableOn?.includes(target.id) ?? false;
+    if (existsSync(path)) {
+      if (declared) problems.push(`${lang.id}: declared unavailable on ${target.id} but ${path} exists; remove it from unavailableOn in src/languages/table.ts`);
+      else parsers.push({ id: lang.id, path, sha256: sha256(readFileSync(path)) });
+    } else if (declared) {
+      declaredMissing.push(lang.id);
+    } else {
+      problems.push(`${lang.id}: ${path} is missing and not declared unavailable on ${target.id}`);
+    }
+  }
+  if (problems.length > 0) throw new BuildError(`${target.id}: parsers:\n  ${problems.join("\n  ")}`);
+  return { parsers, declaredMissing };
+}
+
+/** Source of the parserFiles.ts that goes into the binary: static file imports and their sha256. */
+function parserFilesModule(parsers: ParserPlan[]): string {
+  const imports = parsers.map((p, i) => `import p${i} from ${JSON.stringify(p.path)} with { type: "file" };`);
+  const entries = parsers.map((p, i) => `  ${JSON.stringify(p.id)}: { path: p${i}, sha256: ${JSON.stringify(p.sha256)} },`);
+  return `${imports.join("\n")}\nexport type ParserFile = { path: string; sha256?: string };\n/** Generated by build.ts: the parsers embedded in this binary. */\nexport function parserFiles(): Record<string, ParserFile> {\n  return {\n${entries.join("\n")}\n  };\n}\n`;
+}
+
+/** Swaps in the target's parsers and addon; records which replacements happened. */
+function embedPlugin(plan: Plan, fired: Set<string>): BunPlugin {
+  return {
+    name: "weft-embed-native",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/]languages[\\/]parserFiles\.ts$/ }, () => {
+        fired.add("parserFiles");
+        return { contents: parserFilesModule(plan.parsers), loader: "ts" };
+      });
+      // napi's index.js picks an addon by process.platform at run time, and bundling it would pull in
+      // whichever platform packages happen to be installed: load the target's addon directly.
+      // Its export lines are kept so the bundler still sees the named exports.
+      build.onLoad({ filter: /[\\/]@ast-grep[\\/]napi[\\/]index\.js$/ }, async (args) => {
+        const original = await Bun.file(args.path).text();
+        const exportsAt = original.indexOf("module.exports = nativeBinding");
+        if (exportsAt < 0) throw new BuildError(`${args.path}: layout changed (no "module.exports = nativeBinding"); update embedPlugin`);
+        fired.add("napi");
+        return { contents: `const nativeBinding = require(${JSON.stringify(plan.addon)});\n${original.slice(exportsAt)}`, loader: "js" };
+      });
+    },
+  };
+}
+
+/** Checks that the binary holds the target's addon and every planned parser, byte for byte, and no other target's addon. */
+function verifyArtifact(plan: Plan, otherAddons: string[]): void {
+  const bin = readFileSync(plan.outfile);
+  const missing: string[] = [];
+  if (bin.indexOf(readFileSync(plan.addon)) < 0) missing.push(`addon ${plan.addon}`);
+  for (const p of plan.parsers) if (bin.indexOf(readFileSync(p.path)) < 0) missing.push(`parser ${p.id}`);
+  if (missing.length > 0) throw new BuildError(`${plan.outfile} does not contain: ${missing.join(", ")}`);
+  const foreign = otherAddons.filter((a) => bin.indexOf(readFileSync(a)) >= 0);
+  if (foreign.length > 0) throw new BuildError(`${plan.outfile} contains another platform's addon: ${foreign.join(", ")}`);
+}
+
+async function buildOne(plan: Plan, otherAddons: string[]): Promise<{ size: number; sha256: string }> {
+  const fired = new Set<string>();
+  const result = await Bun.build({
+    entrypoints: [join(ROOT, "src/cli.ts"), join(ROOT, "src/execute/worker.ts")],
+    compile: { target: plan.target.bun, outfile: plan.outfile, autoloadDotenv: false, autoloadBunfig: false },
+    plugins: [embedPlugin(plan, fired)],
+    minify: true,
+    sourcemap: "linked",
+  });
+  if (!result.success) throw new BuildError(`${plan.target.id}: bun build failed:\n${result.logs.map(String).join("\n")}`);
+  for (const name of ["parserFiles", "napi"]) if (!fired.has(name)) throw new BuildError(`${plan.target.id}: the ${name} replacement did not apply; check embedPlugin's filters`);
+  verifyArtifact(plan, otherAddons);
+  const bytes = readFileSync(plan.outfile);
+  return { size: bytes.length, sha256: sha256(bytes) };
+}
+
+function selectTargets(argv: string[]): { targets: Target[]; release: boolean } {
+  const { values } = parseArgs({ args: argv, options: { target: { type: "string", multiple: true }, all: { type: "boolean" } }, strict: true });
+  if (values.all) return { targets: [...TARGETS], release: true };
+  if (values.target?.length) {
+    const targets = values.target.map((id) => targetById(id) ?? fail(`unknown target "${id}"; known: ${TARGET_IDS.join(", ")}`));
+    return { targets, release: true };
+  }
+  const host = hostTarget() ?? fail(`this machine (${process.platform}-${process.arch}) is not a weft target; use --target`);
+  return { targets: [host], release: false };
+}
+
+function fail(message: string): never {
+  throw new BuildError(message);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { targets, release } = selectTargets(argv);
+  const host = hostTarget();
+  const plans: Plan[] = targets.map((target) => {
+    const exe = target.platform === "win32" ? ".exe" : "";
+    const outfile = resolve(ROOT, "dist", release ? `weft-${target.id}${exe}` : `weft${exe}`);
+    return { target, outfile, addon: addonFor(target, host), ...parsersFor(target) };
+  });
+  const sums: string[] = [];
+  for (const plan of plans) {
+    const others = TARGETS.filter((t) => t.id !== plan.target.id)
+      .map((t) => packageDir(t.napiPackage, ROOT) ?? packageDir(t.napiPackage, ADDONS_DIR))
+      .flatMap((dir) => (dir ? [join(dir, (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { main: string }).main)] : []));
+    const { size, sha256: hash } = await buildOne(plan, others);
+    const rel = plan.outfile.slice(ROOT.length + 1);
+    console.log(`${rel}  ${(size / 1e6).toFixed(1)} MB  sha256 ${hash}`);
+    console.log(`  ${plan.target.id}: addon ${plan.target.napiPackage}, ${plan.parsers.length} embedded parsers + ${LANGUAGES.filter((l) => l.grammar?.kind === "builtin").length} built in`);
+    if (plan.declaredMissing.length > 0) console.log(`  not available on ${plan.target.id} (declared in src/languages/table.ts, delimiter chunker used): ${plan.declaredMissing.join(", ")}`);
+    sums.push(`${hash}  ${rel.replace(/^dist\//, "")}`);
+  }
+  if (release) writeFileSync(join(ROOT, "dist", "SHA256SUMS"), `${sums.join("\n")}\n`);
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof BuildError)) throw err;
+  console.error(`build failed: ${err.message}`);
   process.exit(1);
 }
-console.log("built dist/weft");

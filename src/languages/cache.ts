@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { accessSync, chmodSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { WeftError } from "../model/errors.ts";
@@ -8,66 +8,97 @@ export function sha256(bytes: Uint8Array): string {
   return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
 }
 
+type Env = Record<string, string | undefined>;
+
 /**
- * The parser cache directory: $WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft, else ~/.cache/weft; when
- * that cannot be made private to this user, a per-user directory in the temp directory.
- * Loading a parser runs native code, so the directory must be ours and not writable by others.
+ * The parser cache directory: $WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft, else ~/.cache/weft
+ * (%LOCALAPPDATA%\weft on Windows); when that cannot be created or written, a per-user directory
+ * in the temp directory. An explicit WEFT_CACHE_DIR never falls back, and a directory that exists
+ * but is insecure is refused rather than silently avoided, so the user learns about it.
  */
-export function cacheDir(env: Record<string, string | undefined> = process.env): string {
-  const explicit = env.WEFT_CACHE_DIR;
-  if (explicit) return ensurePrivateDir(explicit);
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
+export function cacheDir(env: Env = process.env): string {
+  if (env.WEFT_CACHE_DIR) return ensurePrivateDir(env.WEFT_CACHE_DIR);
   try {
-    return ensurePrivateDir(join(base, "weft"));
+    return ensurePrivateDir(defaultCacheDir(env));
   } catch (err) {
     if (err instanceof WeftError && err.code === "cache-insecure") throw err;
-    const uid = process.getuid?.() ?? "user";
-    return ensurePrivateDir(join(tmpdir(), `weft-${uid}`));
+    return ensurePrivateDir(join(tmpdir(), `weft-${process.getuid?.() ?? env.USERNAME ?? "user"}`));
   }
 }
 
-/** Creates dir (0700) if needed and refuses one owned by another user or writable by others. */
+function defaultCacheDir(env: Env): string {
+  if (process.platform === "win32" && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, "weft");
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "weft");
+}
+
+/**
+ * Creates dir (0700) if needed; refuses a directory owned by another user or writable by group or
+ * others, since whoever can write there can make weft load their native code. On Windows, where
+ * POSIX modes mean nothing, the per-user profile's ACLs are relied on instead.
+ */
 export function ensurePrivateDir(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = statSync(dir);
+  if (!st.isDirectory()) throw new WeftError("cache-insecure", "cache path is not a directory", dir);
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) {
-    throw new WeftError("cache-insecure", `cache directory is owned by another user (uid ${st.uid}); refusing to load parsers from it`, dir);
+    throw new WeftError("cache-insecure", `cache directory is owned by another user (uid ${st.uid}, you are ${uid}); refusing to load parsers from it`, dir);
   }
-  if ((st.mode & 0o022) !== 0) {
-    throw new WeftError("cache-insecure", `cache directory is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); run: chmod 700 ${dir}`, dir);
+  if (process.platform !== "win32" && (st.mode & 0o022) !== 0) {
+    throw new WeftError("cache-insecure", `cache directory is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); refusing to load parsers from it; fix with: chmod 700 ${dir}`, dir);
   }
+  accessSync(dir, constants.W_OK);
   return dir;
 }
 
+/** The content-addressed cache path of a parser: its name plus a prefix of its sha256. */
+export function cachedParserPath(dir: string, name: string, hash: string): string {
+  return join(dir, `${name}-${hash.slice(0, 32)}.so`);
+}
+
 /**
- * Puts `bytes` into the cache under a content-addressed name and returns its path, verified:
- * a missing or truncated file (a prefix of the expected bytes, left by a crash) is (re)written
- * atomically; a file with different bytes is refused, since something replaced a native library.
+ * Returns the cache path of parser `name` whose content has sha256 `hash`, verified right now, so
+ * the caller can register it at once. `readBytes` (the embedded file) is read only when the cache
+ * lacks a good copy:
+ * - missing: written atomically (readers never see a partial file);
+ * - truncated (a strict prefix of the expected bytes, e.g. a disk that filled up): repaired;
+ * - any other content: refused, since something replaced a native library in a private directory.
  */
-export function extractToCache(dir: string, name: string, bytes: Uint8Array): string {
-  const hash = sha256(bytes);
-  const target = join(dir, `${name}-${hash.slice(0, 32)}.so`);
-  const existing = readIfExists(target);
-  if (existing !== null) {
-    if (existing.length === bytes.length && sha256(existing) === hash) return target;
-    if (!(existing.length < bytes.length && isPrefix(existing, bytes))) {
-      throw new WeftError("cache-tampered", `cached parser does not match the one in this binary (sha256 differs); delete it to let weft rewrite it`, target);
-    }
+export function installParser(dir: string, name: string, hash: string, readBytes: () => Uint8Array): string {
+  const target = cachedParserPath(dir, name, hash);
+  const existing = readOwnFile(target);
+  if (existing !== null && sha256(existing) === hash) return target;
+  const bytes = readBytes();
+  if (sha256(bytes) !== hash) throw new WeftError("parser-corrupt", `embedded parser for ${name} does not match its build-time sha256`, target);
+  if (existing !== null && !(existing.length < bytes.length && isPrefix(existing, bytes))) {
+    throw new WeftError("cache-tampered", `cached parser was replaced by different bytes (sha256 mismatch); refusing to load it; delete the file to let weft rewrite it`, target);
   }
-  writeAtomically(target, bytes);
-  const written = readFileSync(target);
-  if (sha256(written) !== hash) throw new WeftError("cache-tampered", "cached parser changed while it was being written", target);
+  try {
+    writeAtomically(target, bytes);
+  } catch (err) {
+    // Another weft process may have just put the same file there (Windows refuses to rename over
+    // a read-only file); that copy is as good as ours, and is verified below.
+    if (readOwnFile(target) === null) throw err;
+  }
+  const written = readOwnFile(target);
+  if (written === null || sha256(written) !== hash) throw new WeftError("cache-tampered", "cached parser changed while it was being written", target);
   return target;
 }
 
-function readIfExists(path: string): Uint8Array | null {
+/** Reads a cache file; null when absent. Refuses anything but a regular file of ours (no symlinks). */
+function readOwnFile(path: string): Uint8Array | null {
+  let st;
   try {
-    return readFileSync(path);
+    st = lstatSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw err;
   }
+  const uid = process.getuid?.();
+  if (!st.isFile() || (uid !== undefined && st.uid !== uid)) {
+    throw new WeftError("cache-tampered", "cached parser is not a regular file owned by you; refusing to load it", path);
+  }
+  return readFileSync(path);
 }
 
 function isPrefix(prefix: Uint8Array, whole: Uint8Array): boolean {
@@ -75,7 +106,7 @@ function isPrefix(prefix: Uint8Array, whole: Uint8Array): boolean {
   return true;
 }
 
-/** Writes to a unique temp name in the same directory, fsyncs, then renames: readers never see half a file. */
+/** Writes to a unique temp name in the same directory, fsyncs, then renames over the target. */
 function writeAtomically(target: string, bytes: Uint8Array): void {
   const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fd = openSync(tmp, "wx", 0o600);

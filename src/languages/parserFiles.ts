@@ -1,26 +1,29 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { LANGUAGES } from "./table.ts";
+import { hostTarget } from "./targets.ts";
 
-const PLATFORM: Record<string, string> = { linux: "Linux", darwin: "macOS", win32: "Windows" };
-const ARCH: Record<string, string> = { x64: "X64", arm64: "ARM64" };
+/** A parser.so file readable by this process; `sha256` is known ahead when build.ts embedded it. */
+export type ParserFile = { path: string; sha256?: string };
 
 /**
- * Readable paths of the parser.so files for this platform, by language id. In a compiled binary
- * build.ts replaces this module with static `with { type: "file" }` imports of the target's files,
+ * The parser.so files for this platform, by language id. In a compiled binary, build.ts replaces
+ * this module with static `with { type: "file" }` imports of the target's files and their sha256,
  * so the parsers are embedded; here (running from source) they are found in node_modules.
+ * Languages declared unavailable on this target are absent.
  */
-export function parserFiles(): Record<string, string> {
+export function parserFiles(): Record<string, ParserFile> {
+  const target = hostTarget();
+  if (!target) return {};
   const require = createRequire(import.meta.url);
-  const folder = `prebuild-${PLATFORM[process.platform]}-${ARCH[process.arch]}`;
-  const files: Record<string, string> = {};
+  const files: Record<string, ParserFile> = {};
   for (const lang of LANGUAGES) {
-    if (lang.grammar?.kind !== "package") continue;
+    if (lang.grammar?.kind !== "package" || lang.grammar.unavailableOn?.includes(target.id)) continue;
     try {
       const root = dirname(require.resolve(`${lang.grammar.pkg}/package.json`));
-      files[lang.id] = join(root, "prebuilds", folder, "parser.so");
+      files[lang.id] = { path: join(root, "prebuilds", target.prebuild, "parser.so") };
     } catch {
-      // Package not installed: the language reports "no parser" in `weft languages`.
+      // Package not installed: the language reports its parser as missing in `weft languages`.
     }
   }
   return files;

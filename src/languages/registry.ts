@@ -1,11 +1,19 @@
 import { registerDynamicLanguage, type DynamicLangRegistrations } from "@ast-grep/napi";
+import { readFileSync } from "node:fs";
 import { errorMessage } from "../model/errors.ts";
-import { cacheDir, extractToCache } from "./cache.ts";
-import { parserFiles } from "./parserFiles.ts";
+import { cacheDir, installParser, sha256 } from "./cache.ts";
+import { parserFiles, type ParserFile } from "./parserFiles.ts";
 import { languageById } from "./table.ts";
+import { hostTarget } from "./targets.ts";
 
-/** Load state of one language's parser in this process. */
-export type ParserStatus = { ok: true; source: "builtin" | "embedded"; path?: string } | { ok: false; error: string };
+/**
+ * Load state of one language's parser in this process. `unavailable` marks a grammar declared
+ * missing for this platform (spec.ts `unavailableOn`): expected, and such files use the delimiter
+ * chunker; any other failure is a real error.
+ */
+export type ParserStatus =
+  | { ok: true; source: "builtin" | "embedded"; path?: string }
+  | { ok: false; unavailable?: true; error: string };
 
 const status = new Map<string, ParserStatus>();
 let registeredOnce = false;
@@ -14,23 +22,32 @@ let registeredOnce = false;
  * Makes the grammars of `ids` usable by `parse(napiName(id), ...)` in this process and its workers.
  * ast-grep accepts only ONE registerDynamicLanguage call per process, so the first call registers
  * everything it is asked for; languages asked for later report an error rather than failing silently.
+ * Each parser file's sha256 is checked right before registration (see cache.ts installParser).
  */
 export function loadParsers(ids: readonly string[]): Map<string, ParserStatus> {
   const wanted = [...new Set(ids)].filter((id) => !status.has(id));
   const regs: DynamicLangRegistrations = {};
-  let files: Record<string, string> | undefined;
+  const target = hostTarget();
+  let files: Record<string, ParserFile> | undefined;
   let dir: string | undefined;
   for (const id of wanted) {
     const grammar = languageById(id)?.grammar;
     if (!grammar) { status.set(id, { ok: false, error: "no grammar" }); continue; }
     if (grammar.kind === "builtin") { status.set(id, { ok: true, source: "builtin" }); continue; }
+    if (!target) { status.set(id, { ok: false, unavailable: true, error: `no parsers are published for ${process.platform}-${process.arch}` }); continue; }
+    if (grammar.unavailableOn?.includes(target.id)) {
+      status.set(id, { ok: false, unavailable: true, error: `not available on ${target.id} (${grammar.pkg} publishes no parser for it)` });
+      continue;
+    }
     if (registeredOnce) { status.set(id, { ok: false, error: "parser not registered at startup (ast-grep allows one registration per process)" }); continue; }
     try {
       files ??= parserFiles();
-      const src = files[id];
-      if (!src) throw new Error(`no parser file for ${process.platform}-${process.arch} in this build`);
+      const file = files[id];
+      if (!file) throw new Error(`parser for ${target.id} is missing from this build`);
       dir ??= cacheDir();
-      const path = extractToCache(dir, id, new Uint8Array(require("node:fs").readFileSync(src)));
+      let bytes: Uint8Array | undefined;
+      const read = () => (bytes ??= readFileSync(file.path));
+      const path = installParser(dir, id, file.sha256 ?? sha256(read()), read);
       regs[id] = { libraryPath: path, extensions: [`weft-${id}`], languageSymbol: grammar.symbol, expandoChar: grammar.expandoChar };
       status.set(id, { ok: true, source: "embedded", path });
     } catch (err) {

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { TARGET_IDS } from "./targets.ts";
 
 /** Where a language's tree-sitter grammar comes from. */
 export const GrammarSchema = v.variant("kind", [
@@ -12,6 +13,12 @@ export const GrammarSchema = v.variant("kind", [
     /** Exported tree-sitter symbol, e.g. "tree_sitter_python". */
     symbol: v.string(),
     expandoChar: v.string(),
+    /**
+     * Release targets for which the package publishes no prebuilt parser. Declared here, checked by
+     * build.ts (a missing parser that is not declared fails the build, and so does a declared one
+     * that exists), reported by `weft languages`; such files fall back to the delimiter chunker.
+     */
+    unavailableOn: v.optional(v.array(v.picklist(TARGET_IDS))),
   }),
 ]);
 export type Grammar = v.InferOutput<typeof GrammarSchema>;

@@ -1,9 +1,13 @@
 import type { LanguageSpec } from "./spec.ts";
+import type { TargetId } from "./targets.ts";
 
-/** Shorthand for a grammar from an @ast-grep/lang-* package. */
-function pkg(name: string, symbol: string, expandoChar: string): LanguageSpec["grammar"] {
-  return { kind: "package", pkg: `@ast-grep/lang-${name}`, symbol, expandoChar };
+/** Shorthand for a grammar from an @ast-grep/lang-* package (see spec.ts for `unavailableOn`). */
+function pkg(name: string, symbol: string, expandoChar: string, unavailableOn?: TargetId[]): LanguageSpec["grammar"] {
+  return unavailableOn ? { kind: "package", pkg: `@ast-grep/lang-${name}`, symbol, expandoChar, unavailableOn } : { kind: "package", pkg: `@ast-grep/lang-${name}`, symbol, expandoChar };
 }
+
+// The packages publish no parser.so for these targets (checked against their prebuilds/ folders).
+const NO_LINUX_ARM64_OR_DARWIN_X64: TargetId[] = ["linux-arm64", "darwin-x64"];
 
 /**
  * Every language weft knows. Languages with a `grammar` are chunked semantically; the others (and
@@ -42,7 +46,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   // From @ast-grep/lang-* packages.
   {
     id: "angular", name: "Angular template", extensions: ["component.html"], filenames: [], shebangs: [],
-    grammar: pkg("angular", "tree_sitter_angular", "z"), delimiter: "markup",
+    grammar: pkg("angular", "tree_sitter_angular", "z", NO_LINUX_ARM64_OR_DARWIN_X64), delimiter: "markup",
     definitions: ["element"], containers: ["element"],
   },
   {
@@ -87,7 +91,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   },
   {
     id: "haskell", name: "Haskell", extensions: ["hs", "lhs"], filenames: [], shebangs: ["runhaskell", "stack"],
-    grammar: pkg("haskell", "tree_sitter_haskell", "µ"), delimiter: "indent",
+    grammar: pkg("haskell", "tree_sitter_haskell", "µ", NO_LINUX_ARM64_OR_DARWIN_X64), delimiter: "indent",
     definitions: ["function", "signature", "data_type", "newtype", "type_synomym", "class", "instance", "bind"],
     containers: ["declarations", "class_declarations", "instance_declarations", "function", "class", "instance"],
   },
@@ -99,7 +103,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   },
   {
     id: "json", name: "JSON", extensions: ["json", "jsonc", "json5", "webmanifest"], filenames: [".babelrc", ".eslintrc"], shebangs: [],
-    grammar: pkg("json", "tree_sitter_json", "$"), delimiter: "brace",
+    grammar: pkg("json", "tree_sitter_json", "$", ["darwin-x64"]), delimiter: "brace",
     definitions: ["pair"], containers: ["document", "object", "array", "pair"],
   },
   {
@@ -116,7 +120,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   },
   {
     id: "markdown", name: "Markdown", extensions: ["md", "markdown", "mdx"], filenames: [], shebangs: [],
-    grammar: pkg("markdown", "tree_sitter_markdown", "$"), delimiter: "paragraph",
+    grammar: pkg("markdown", "tree_sitter_markdown", "$", NO_LINUX_ARM64_OR_DARWIN_X64), delimiter: "paragraph",
     definitions: ["section", "atx_heading", "setext_heading"], containers: ["document", "section", "list", "block_quote"],
   },
   {
@@ -162,7 +166,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   },
   {
     id: "toml", name: "TOML", extensions: ["toml"], filenames: ["Cargo.lock", "Pipfile", "poetry.lock"], shebangs: [],
-    grammar: pkg("toml", "tree_sitter_toml", "_"), delimiter: "paragraph",
+    grammar: pkg("toml", "tree_sitter_toml", "_", NO_LINUX_ARM64_OR_DARWIN_X64), delimiter: "paragraph",
     definitions: ["table", "table_array_element"], containers: ["document", "table", "table_array_element", "array", "inline_table"],
   },
   {
