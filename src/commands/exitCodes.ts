@@ -12,3 +12,12 @@ export const EXIT = {
   sigint: 130,
   sigterm: 143,
 } as const;
+
+/** The exit code list shown at the end of `weft --help`. */
+export const EXIT_CODES_HELP = `EXIT CODES
+
+  0  every file was chunked (skips with a stated reason are fine)
+  1  some files failed; the rest were written
+  2  usage error (unknown command or option, bad value)
+  3  internal error, including any detected loss of files
+  130/143  interrupted (SIGINT/SIGTERM)`;

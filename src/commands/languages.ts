@@ -1,42 +1,97 @@
 import { defineCommand } from "citty";
+import { requestOnce } from "../execute/spawnWorker.ts";
+import type { ProbeEntry } from "../execute/protocol.ts";
+import { probeLanguages } from "../languages/probe.ts";
 import { loadParsers } from "../languages/registry.ts";
 import { LANGUAGES } from "../languages/table.ts";
+import { errorMessage } from "../model/errors.ts";
+import { EXIT } from "./exitCodes.ts";
 
-/** One row of `weft languages`: what weft knows about a language and whether its parser loads now. */
+/** Result of loading a parser and parsing the language's sample in one thread. */
+export type ThreadCheck = { ok: boolean; root?: string; error?: string };
+
+/** One row of `weft languages`: what weft knows about a language and whether its parser works now. */
 export type LanguageRow = {
   id: string;
   name: string;
   extensions: string[];
   filenames: string[];
+  /** "builtin" (in @ast-grep/napi), the @ast-grep/lang-* package, or "none" (delimiter chunker only). */
   parser: string;
-  loads: boolean;
+  /** ok: loads and parses its sample in the main thread and in a worker; unavailable: declared missing on this platform. */
+  status: "ok" | "failed" | "unavailable" | "no-grammar";
+  main?: ThreadCheck;
+  worker?: ThreadCheck;
   error?: string;
 };
 
-/** Rows for every known language, loading every grammar to report its real status. */
-export function languageRows(): LanguageRow[] {
-  const status = loadParsers(LANGUAGES.filter((l) => l.grammar).map((l) => l.id));
-  return LANGUAGES.map((l) => {
+const WORKER_TIMEOUT_MS = 30_000;
+
+/** Rows for every known language: loads every grammar, then parses each sample in this thread and in a Bun Worker. */
+export async function languageRows(): Promise<LanguageRow[]> {
+  const ids = LANGUAGES.filter((l) => l.grammar).map((l) => l.id);
+  const status = loadParsers(ids);
+  const loaded = ids.filter((id) => status.get(id)?.ok);
+  const inMain = new Map(probeLanguages(loaded).map((e) => [e.id, e]));
+  const inWorker = await probeInWorker(loaded);
+  return LANGUAGES.map((l): LanguageRow => {
+    const base = { id: l.id, name: l.name, extensions: l.extensions, filenames: l.filenames };
+    if (!l.grammar) return { ...base, parser: "none", status: "no-grammar" };
+    const parser = l.grammar.kind === "builtin" ? "builtin" : l.grammar.pkg;
     const st = status.get(l.id);
-    const parser = !l.grammar ? `none (${l.delimiter} delimiter)` : l.grammar.kind === "builtin" ? "builtin" : l.grammar.pkg;
-    const row: LanguageRow = { id: l.id, name: l.name, extensions: l.extensions, filenames: l.filenames, parser, loads: st?.ok ?? false };
-    if (st && !st.ok) row.error = st.error;
+    if (!st || !st.ok) return { ...base, parser, status: st?.unavailable ? "unavailable" : "failed", error: st?.error ?? "not loaded" };
+    const main = check(inMain.get(l.id));
+    const worker = check(inWorker.get(l.id));
+    const ok = main.ok && worker.ok;
+    const row: LanguageRow = { ...base, parser, status: ok ? "ok" : "failed", main, worker };
+    if (!ok) row.error = main.ok ? `in worker: ${worker.error}` : `in main thread: ${main.error}`;
     return row;
   });
 }
 
+function check(e: ProbeEntry | undefined): ThreadCheck {
+  if (!e) return { ok: false, error: "not probed" };
+  return { ok: e.ok, ...(e.root ? { root: e.root } : {}), ...(e.error ? { error: e.error } : {}) };
+}
+
+/** Runs the same probe inside a real Bun Worker; a worker that dies or hangs fails every language with its reason. */
+async function probeInWorker(ids: string[]): Promise<Map<string, ProbeEntry>> {
+  if (ids.length === 0) return new Map();
+  try {
+    const res = await requestOnce({ type: "probe", batchId: 0, languages: ids }, WORKER_TIMEOUT_MS);
+    if (res.type === "probe-result") return new Map(res.languages.map((e) => [e.id, e]));
+    const why = res.type === "error" ? res.message : `unexpected ${res.type} message`;
+    return new Map(ids.map((id) => [id, { id, ok: false, error: why }]));
+  } catch (err) {
+    return new Map(ids.map((id) => [id, { id, ok: false, error: errorMessage(err) }]));
+  }
+}
+
+function statusCell(r: LanguageRow): string {
+  if (r.status === "ok") return "ok";
+  if (r.status === "no-grammar") return "-";
+  if (r.status === "unavailable") return "not available on this platform";
+  return `FAILED: ${r.error}`;
+}
+
 export default defineCommand({
-  meta: { name: "languages", description: "List every language weft knows and whether its parser loads" },
+  meta: { name: "languages", description: "List every language weft knows and check that each parser loads and parses a sample, in the main thread and in a worker" },
   args: { json: { type: "boolean", description: "Print JSON instead of a table" } },
-  run({ args }) {
-    const rows = languageRows();
+  async run({ args }) {
+    const rows = await languageRows();
     if (args.json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      return;
+    } else {
+      const lines = rows.map((r) => [r.id, statusCell(r), r.parser, r.extensions.map((e) => `.${e}`).concat(r.filenames).join(" ")]);
+      const head = ["language", "status", "parser", "files"];
+      const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+      for (const l of [head, ...lines]) process.stdout.write(`${l.map((c, i) => (i < l.length - 1 ? c.padEnd(widths[i]!) : c)).join("  ")}\n`);
     }
-    const lines = rows.map((r) => [r.id, r.parser.startsWith("none") ? "-" : r.loads ? "ok" : `FAILED: ${r.error}`, r.parser, r.extensions.map((e) => `.${e}`).concat(r.filenames).join(" ")]);
-    const widths = [0, 1, 2].map((i) => Math.max(...lines.map((l) => l[i]!.length), 8));
-    const head = ["language", "status", "parser", "files"];
-    for (const l of [head, ...lines]) process.stdout.write(`${l.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join("  ")}\n`);
+    const failed = rows.filter((r) => r.status === "failed");
+    if (failed.length > 0) {
+      const reasons = [...new Set(failed.map((r) => r.error))];
+      process.stderr.write(`weft: ${failed.length} of ${rows.length} parsers failed: ${reasons[0]}${reasons.length > 1 ? ` (and ${reasons.length - 1} other reasons)` : ""}\n`);
+      process.exitCode = EXIT.someFailed;
+    }
   },
 });

@@ -31,5 +31,6 @@ export function requestOnce(req: WorkerRequest, timeoutMs: number): Promise<Work
     worker.addEventListener("messageerror", () => finish(() => reject(new WeftError("protocol", "worker message could not be deserialized"))));
     worker.addEventListener("error", (event: ErrorEvent) => finish(() => reject(new WeftError("worker-died", `worker error: ${(event.message || "unknown").split("\n")[0]}`))));
     worker.addEventListener("close", (event: Event) => finish(() => reject(new WeftError("worker-died", `worker exited (code ${(event as CloseEvent).code}) before answering`))));
+    worker.postMessage(req);
   });
 }
