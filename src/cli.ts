@@ -2,23 +2,53 @@
 import { defineCommand, renderUsage, runCommand, type CommandDef } from "citty";
 import { checkArgv } from "./commands/argv.ts";
 import { EXIT, EXIT_CODES_HELP } from "./commands/exitCodes.ts";
-import { subCommands } from "./commands/index.ts";
 import { errorMessage } from "./model/errors.ts";
 import { VERSION } from "./version.ts";
 
-const main = defineCommand({
-  meta: { name: "weft", version: VERSION, description: "Split source code into syntax-aware, lossless chunks for embedding and retrieval" },
-  subCommands,
-});
-
 // any: citty's CommandDef is generic per command.
-async function usage(cmd: CommandDef<any>, parent: CommandDef<any> | undefined, stream: NodeJS.WriteStream): Promise<string> {
-  const text = `${await renderUsage(cmd, parent)}\n${cmd === main ? `\n${EXIT_CODES_HELP}\n` : ""}`;
+type AnyCommand = CommandDef<any>;
+
+// A reader that goes away (`weft ... | head`) is not an error: stop quietly. Anything else that
+// escapes becomes one line and exit 3, never a stack trace.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(EXIT.ok);
+  fatal(err);
+});
+process.on("uncaughtException", fatal);
+process.on("unhandledRejection", fatal);
+
+function fatal(err: unknown): never {
+  process.stderr.write(`weft: internal error: ${Bun.stripANSI(errorMessage(err))}\n`);
+  process.exit(EXIT.internal);
+}
+
+/**
+ * The command tree. Imported dynamically, after the handlers above exist, because the commands
+ * load the native ast-grep addon: if the system cannot load it (a missing libgcc_s, say), the
+ * user gets one line instead of Bun's source dump.
+ */
+async function mainCommand(): Promise<AnyCommand> {
+  const { subCommands } = await import("./commands/index.ts");
+  return defineCommand({
+    meta: { name: "weft", version: VERSION, description: "Split source code into syntax-aware, lossless chunks for embedding and retrieval" },
+    subCommands,
+  });
+}
+
+async function usage(cmd: AnyCommand, parent: AnyCommand | undefined, isMain: boolean, stream: NodeJS.WriteStream): Promise<string> {
+  const text = `${await renderUsage(cmd, parent)}\n${isMain ? `\n${EXIT_CODES_HELP}\n` : ""}`;
   return stream.isTTY ? text : Bun.stripANSI(text);
 }
 
 /** Runs weft with argv and returns the exit code; the only place exit codes are decided. */
 async function run(argv: string[]): Promise<number> {
+  let main: AnyCommand;
+  try {
+    main = await mainCommand();
+  } catch (err) {
+    process.stderr.write(`weft: cannot start: ${Bun.stripANSI(errorMessage(err))}\n`);
+    return EXIT.internal;
+  }
   try {
     const inv = await checkArgv(main, argv);
     if (inv.kind === "version") {
@@ -26,11 +56,11 @@ async function run(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     if (inv.kind === "help") {
-      process.stdout.write(await usage(inv.cmd, inv.parent, process.stdout));
+      process.stdout.write(await usage(inv.cmd, inv.parent, inv.cmd === main, process.stdout));
       return EXIT.ok;
     }
     if (inv.kind === "usage-error") {
-      process.stderr.write(`weft: ${inv.message}\n\n${await usage(inv.cmd, inv.parent, process.stderr)}`);
+      process.stderr.write(`weft: ${inv.message}\n\n${await usage(inv.cmd, inv.parent, inv.cmd === main, process.stderr)}`);
       return EXIT.usage;
     }
     await runCommand(main, { rawArgs: argv });

@@ -2,9 +2,17 @@ import * as v from "valibot";
 import { WeftError } from "../model/errors.ts";
 import { WorkerResponseSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 
-/** Starts a weft worker. Its URL is relative to this module so the compiled binary resolves it in /$bunfs. */
+/** True inside a `bun build --compile` binary, where modules live in Bun's embedded file system. */
+const COMPILED = /[/\\](\$bunfs|~BUN)[/\\]/.test(import.meta.path);
+
+/**
+ * Starts a weft worker. From source, worker.ts is found next to this module. In the compiled
+ * binary this module is bundled into the CLI entry, and Bun resolves a worker entrypoint by its
+ * path relative to that entry (src/cli.ts), so `new URL("./worker.ts", import.meta.url)` would
+ * point at a file that does not exist there.
+ */
 export function startWorker(): Worker {
-  return new Worker(new URL("./worker.ts", import.meta.url));
+  return new Worker(COMPILED ? "./execute/worker.ts" : new URL("./worker.ts", import.meta.url));
 }
 
 /**
