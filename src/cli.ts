@@ -31,6 +31,8 @@ async function mainCommand(): Promise<AnyCommand> {
   const { subCommands } = await import("./commands/index.ts");
   return defineCommand({
     meta: { name: "weft", version: VERSION, description: "Split source code into syntax-aware, lossless chunks for embedding and retrieval" },
+    // Handled by checkArgv before citty runs; declared so that the usage lists them.
+    args: { version: { type: "boolean", alias: "v", description: "Print the version" }, help: { type: "boolean", alias: "h", description: "Show this help" } },
     subCommands,
   });
 }
