@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { sha256 } from "./src/languages/cache.ts";
+import type { LanguageSpec } from "./src/languages/spec.ts";
 import { LANGUAGES } from "./src/languages/table.ts";
 import { hostTarget, TARGET_IDS, TARGETS, targetById, type Target } from "./src/languages/targets.ts";
 
@@ -18,7 +19,8 @@ const ROOT = import.meta.dir;
 const ADDONS_DIR = join(ROOT, "packaging", "napi");
 const require = createRequire(join(ROOT, "package.json"));
 
-class BuildError extends Error {}
+/** A build failure with a message for the person building; printed without a stack. */
+export class BuildError extends Error {}
 
 /** One parser to embed, or a declared absence. */
 type ParserPlan = { id: string; path: string; sha256: string };
@@ -63,11 +65,11 @@ function packageDir(name: string, from: string): string | undefined {
 }
 
 /** Every package grammar's parser.so for the target; missing ones must be declared in the table. */
-function parsersFor(target: Target): { parsers: ParserPlan[]; declaredMissing: string[] } {
+export function parsersFor(target: Target, languages: readonly LanguageSpec[] = LANGUAGES): { parsers: ParserPlan[]; declaredMissing: string[] } {
   const parsers: ParserPlan[] = [];
   const declaredMissing: string[] = [];
   const problems: string[] = [];
-  for (const lang of LANGUAGES) {
+  for (const lang of languages) {
     const g = lang.grammar;
     if (g?.kind !== "package") continue;
     const root = packageDir(g.pkg, ROOT);
@@ -182,10 +184,12 @@ async function main(argv: string[]): Promise<void> {
   if (release) writeFileSync(join(ROOT, "dist", "SHA256SUMS"), `${sums.join("\n")}\n`);
 }
 
-try {
-  await main(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof BuildError)) throw err;
-  console.error(`build failed: ${err.message}`);
-  process.exit(1);
+if (import.meta.main) {
+  try {
+    await main(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof BuildError)) throw err;
+    console.error(`build failed: ${err.message}`);
+    process.exit(1);
+  }
 }

@@ -44,6 +44,10 @@ async function usage(cmd: AnyCommand, parent: AnyCommand | undefined, isMain: bo
 
 /** Runs weft with argv and returns the exit code; the only place exit codes are decided. */
 async function run(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    process.stdout.write(`${VERSION}\n`); // without loading the native addon
+    return EXIT.ok;
+  }
   let main: AnyCommand;
   try {
     main = await mainCommand();
