@@ -22,7 +22,7 @@ const require = createRequire(join(ROOT, "package.json"));
 /** A build failure with a message for the person building; printed without a stack. */
 export class BuildError extends Error {}
 
-/** One parser to embed, or a declared absence. */
+/** One parser to embed. */
 type ParserPlan = { id: string; path: string; sha256: string };
 
 /** What goes into one target's binary. */
@@ -37,23 +37,28 @@ function napiVersion(): string {
  * packaging/napi, installed on demand with `--os/--cpu *` from its own lock file (bun skips
  * platform packages that do not match the host, even when listed as direct dependencies).
  */
-function addonFor(target: Target, host: Target | undefined): string {
-  let pkgDir: string | undefined;
-  if (target.id === host?.id) pkgDir = packageDir(target.napiPackage, ROOT);
-  if (!pkgDir) {
-    if (!existsSync(join(ADDONS_DIR, "node_modules", target.napiPackage))) {
-      console.error(`installing release addons in ${ADDONS_DIR}`);
-      const proc = Bun.spawnSync([process.execPath, "install", "--frozen-lockfile", "--os=*", "--cpu=*"], { cwd: ADDONS_DIR, stdout: "inherit", stderr: "inherit" });
-      if (proc.exitCode !== 0) throw new BuildError(`bun install in ${ADDONS_DIR} failed (exit ${proc.exitCode})`);
-    }
-    pkgDir = packageDir(target.napiPackage, ADDONS_DIR);
+function addonFor(target: Target): string {
+  let addon = installedAddon(target.napiPackage);
+  if (!addon) {
+    console.error(`installing release addons in ${ADDONS_DIR}`);
+    const proc = Bun.spawnSync([process.execPath, "install", "--frozen-lockfile", "--os=*", "--cpu=*"], { cwd: ADDONS_DIR, stdout: "inherit", stderr: "inherit" });
+    if (proc.exitCode !== 0) throw new BuildError(`bun install in ${ADDONS_DIR} failed (exit ${proc.exitCode})`);
+    addon = installedAddon(target.napiPackage) ?? fail(`${target.id}: ${target.napiPackage} is not installed, or has no addon file`);
   }
-  if (!pkgDir) throw new BuildError(`${target.id}: ${target.napiPackage} is not installed`);
-  const meta = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as { version: string; main?: string };
-  if (meta.version !== napiVersion()) throw new BuildError(`${target.id}: ${target.napiPackage} is ${meta.version} but @ast-grep/napi is ${napiVersion()}; update packaging/napi/package.json`);
-  const addon = join(pkgDir, meta.main ?? "");
-  if (!meta.main || !existsSync(addon)) throw new BuildError(`${target.id}: ${target.napiPackage} has no addon file (${addon})`);
+  const version = (JSON.parse(readFileSync(join(dirname(addon), "package.json"), "utf8")) as { version: string }).version;
+  if (version !== napiVersion()) throw new BuildError(`${target.id}: ${target.napiPackage} is ${version} but @ast-grep/napi is ${napiVersion()}; update packaging/napi/package.json`);
   return addon;
+}
+
+/** The addon file of an installed napi platform package (project first, then packaging/napi). */
+function installedAddon(pkg: string): string | undefined {
+  for (const from of [ROOT, ADDONS_DIR]) {
+    const dir = packageDir(pkg, from);
+    if (!dir) continue;
+    const main = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { main?: string }).main;
+    if (main && existsSync(join(dir, main))) return join(dir, main);
+  }
+  return undefined;
 }
 
 function packageDir(name: string, from: string): string | undefined {
@@ -147,7 +152,12 @@ async function buildOne(plan: Plan, otherAddons: string[]): Promise<{ size: numb
 }
 
 function selectTargets(argv: string[]): { targets: Target[]; release: boolean } {
-  const { values } = parseArgs({ args: argv, options: { target: { type: "string", multiple: true }, all: { type: "boolean" } }, strict: true });
+  let values: { target?: string[]; all?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { target: { type: "string", multiple: true }, all: { type: "boolean" } }, strict: true }));
+  } catch (err) {
+    throw new BuildError(`${(err as Error).message}; usage: bun run build [--target <${TARGET_IDS.join("|")}>]... [--all]`);
+  }
   if (values.all) return { targets: [...TARGETS], release: true };
   if (values.target?.length) {
     const targets = values.target.map((id) => targetById(id) ?? fail(`unknown target "${id}"; known: ${TARGET_IDS.join(", ")}`));
@@ -163,21 +173,18 @@ function fail(message: string): never {
 
 async function main(argv: string[]): Promise<void> {
   const { targets, release } = selectTargets(argv);
-  const host = hostTarget();
   const plans: Plan[] = targets.map((target) => {
     const exe = target.platform === "win32" ? ".exe" : "";
     const outfile = resolve(ROOT, "dist", release ? `weft-${target.id}${exe}` : `weft${exe}`);
-    return { target, outfile, addon: addonFor(target, host), ...parsersFor(target) };
+    return { target, outfile, addon: addonFor(target), ...parsersFor(target) };
   });
   const sums: string[] = [];
   for (const plan of plans) {
-    const others = TARGETS.filter((t) => t.id !== plan.target.id)
-      .map((t) => packageDir(t.napiPackage, ROOT) ?? packageDir(t.napiPackage, ADDONS_DIR))
-      .flatMap((dir) => (dir ? [join(dir, (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { main: string }).main)] : []));
+    const others = TARGETS.filter((t) => t.id !== plan.target.id).flatMap((t) => installedAddon(t.napiPackage) ?? []);
     const { size, sha256: hash } = await buildOne(plan, others);
     const rel = plan.outfile.slice(ROOT.length + 1);
     console.log(`${rel}  ${(size / 1e6).toFixed(1)} MB  sha256 ${hash}`);
-    console.log(`  ${plan.target.id}: addon ${plan.target.napiPackage}, ${plan.parsers.length} embedded parsers + ${LANGUAGES.filter((l) => l.grammar?.kind === "builtin").length} built in`);
+    console.log(`  ${plan.target.id}: verified to embed ${plan.target.napiPackage} and ${plan.parsers.length} parsers byte for byte (+ ${LANGUAGES.filter((l) => l.grammar?.kind === "builtin").length} grammars built into the addon), and no other platform's addon`);
     if (plan.declaredMissing.length > 0) console.log(`  not available on ${plan.target.id} (declared in src/languages/table.ts, delimiter chunker used): ${plan.declaredMissing.join(", ")}`);
     sums.push(`${hash}  ${rel.replace(/^dist\//, "")}`);
   }
