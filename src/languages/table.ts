@@ -3,7 +3,7 @@ import type { TargetId } from "./targets.ts";
 
 /** Shorthand for a grammar from an @ast-grep/lang-* package (see spec.ts for `unavailableOn`). */
 function pkg(name: string, symbol: string, expandoChar: string, unavailableOn?: TargetId[]): LanguageSpec["grammar"] {
-  return unavailableOn ? { kind: "package", pkg: `@ast-grep/lang-${name}`, symbol, expandoChar, unavailableOn } : { kind: "package", pkg: `@ast-grep/lang-${name}`, symbol, expandoChar };
+  return { kind: "package", pkg: `@ast-grep/lang-${name}`, symbol, expandoChar, ...(unavailableOn ? { unavailableOn } : {}) };
 }
 
 // The packages publish no parser.so for these targets (checked against their prebuilds/ folders).
