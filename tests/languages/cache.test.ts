@@ -1,11 +1,19 @@
-import { describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cachedParserPath, cacheDir, ensurePrivateDir, installParser, sha256 } from "../../src/languages/cache.ts";
 import { WeftError } from "../../src/model/errors.ts";
 
-const fresh = () => mkdtempSync(join(tmpdir(), "weft-cache-test-"));
+const made: string[] = [];
+const fresh = () => {
+  const dir = mkdtempSync(join(tmpdir(), "weft-cache-test-"));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 // Real parser bytes: the cache's job is to hand them to dlopen, so test with what it really stores.
 const BYTES = new Uint8Array(readFileSync(require.resolve("@ast-grep/lang-python/package.json").replace("package.json", "prebuilds/prebuild-Linux-X64/parser.so")));
 const HASH = sha256(BYTES);

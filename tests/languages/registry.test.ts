@@ -1,5 +1,5 @@
-import { expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requestOnce } from "../../src/execute/spawnWorker.ts";
@@ -9,9 +9,11 @@ import { SAMPLES } from "../../src/languages/samples.ts";
 import { grammarLanguages } from "../../src/languages/table.ts";
 
 const ids = grammarLanguages().map((l) => l.id);
+const cache = mkdtempSync(join(tmpdir(), "weft-cache-"));
+afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
 test("every grammar language loads, then parses its sample without errors in the main thread and in a worker", async () => {
-  process.env.WEFT_CACHE_DIR = mkdtempSync(join(tmpdir(), "weft-cache-"));
+  process.env.WEFT_CACHE_DIR = cache;
   expect(ids.length).toBeGreaterThanOrEqual(28);
   expect(Object.keys(SAMPLES).sort()).toEqual([...ids].sort());
   const status = loadParsers(ids);
