@@ -1,0 +1,60 @@
+import { figures, type Task } from "./task.ts";
+
+/** A performance target of issue 7 and whether this run met it (undefined: could not be measured). */
+export type Target = { name: string; value: string; threshold: string; pass: boolean | undefined };
+
+const MIN_RATIO = 0.75;
+const MAX_VERSION_MS = 50;
+const MAX_RSS_BYTES = 400e6;
+/** Peak RSS may wobble with GC timing; growing by more than this from 1x to the largest copy is not streaming. */
+const MAX_RSS_GROWTH = 1.25;
+
+/** The parse-only task a weft task is compared with: same files, same worker count (default flags: the most workers). */
+export function matchingParse(t: Task, pool: readonly Task[], maxWorkers: number): Task | undefined {
+  const workers = t.workers === "default" ? maxWorkers : t.workers;
+  return pool.find((p) => p.tool === "parse" && p.group === t.group && p.scale === t.scale && p.workers === workers);
+}
+
+const ok = (t: Task | undefined): t is Task => t !== undefined && t.status === "ok" && t.samples.length > 0;
+const why = (t: Task | undefined) => (t === undefined ? "not measured" : t.status === "unsupported" ? "not supported by this binary" : "failed");
+
+/** Checks every target against the measured tasks. */
+export function evaluateTargets(all: readonly Task[], o: { maxWorkers: number; scales: readonly number[] }): Target[] {
+  const targets: Target[] = [];
+  const throughput = all.filter((t) => t.section === "throughput");
+  for (const w of throughput.filter((t) => t.tool === "weft" && t.output === "null")) {
+    const p = matchingParse(w, throughput, o.maxWorkers);
+    const name = `throughput ${w.label.replace(" > /dev/null", "")} vs parse-only ${p?.label.replace("parse-only ", "") ?? "?"}`;
+    if (!ok(w) || !ok(p)) {
+      targets.push({ name, value: !ok(w) ? `weft ${why(w)}` : `parse-only ${why(p)}`, threshold: `>= ${MIN_RATIO}x`, pass: w.status === "failed" ? false : undefined });
+      continue;
+    }
+    const ratio = figures(p).wall.median / figures(w).wall.median;
+    targets.push({ name, value: `${ratio.toFixed(2)}x (${figures(w).mbPerSec.toFixed(1)} vs ${figures(p).mbPerSec.toFixed(1)} MB/s)`, threshold: `>= ${MIN_RATIO}x`, pass: ratio >= MIN_RATIO });
+  }
+
+  const version = all.find((t) => t.section === "startup" && t.label === "weft --version");
+  if (version) {
+    const ms = figures(version).wall.median;
+    targets.push({ name: "weft --version", value: ok(version) ? `${ms.toFixed(1)} ms median` : why(version), threshold: `< ${MAX_VERSION_MS} ms`, pass: ok(version) ? ms < MAX_VERSION_MS : false });
+  }
+
+  const whole = throughput.filter((t) => t.tool === "weft" && ok(t));
+  if (whole.length > 0) {
+    const worst = whole.reduce((a, b) => (figures(b).maxRss > figures(a).maxRss ? b : a));
+    const rss = figures(worst).maxRss;
+    targets.push({ name: "peak RSS of weft on the whole corpus (worst configuration)", value: `${(rss / 1e6).toFixed(0)} MB (${worst.label})`, threshold: `< ${MAX_RSS_BYTES / 1e6} MB`, pass: rss < MAX_RSS_BYTES });
+  }
+
+  const scaling = all.filter((t) => t.section === "scaling" && t.tool === "weft");
+  const lo = scaling.find((t) => t.scale === Math.min(...o.scales));
+  const hi = scaling.find((t) => t.scale === Math.max(...o.scales));
+  if (lo && hi && lo !== hi) {
+    const name = `peak RSS growth from ${lo.scale}x to ${hi.scale}x corpus (streaming)`;
+    if (ok(lo) && ok(hi)) {
+      const growth = figures(hi).maxRss / figures(lo).maxRss;
+      targets.push({ name, value: `${growth.toFixed(2)}x (${(figures(lo).maxRss / 1e6).toFixed(0)} -> ${(figures(hi).maxRss / 1e6).toFixed(0)} MB)`, threshold: `<= ${MAX_RSS_GROWTH}x`, pass: growth <= MAX_RSS_GROWTH });
+    } else targets.push({ name, value: why(ok(lo) ? hi : lo), threshold: `<= ${MAX_RSS_GROWTH}x`, pass: undefined });
+  }
+  return targets;
+}
