@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 
-/** One run of one child process: wall time seen by the parent, CPU and peak RSS from wait4(). */
+/** One run of one child process: wall time seen by the parent, CPU time and peak RSS of the child. */
 export type RunSample = {
   wallMs: number;
   cpuMs: number;
@@ -24,17 +24,35 @@ export type SpawnSpec = {
 
 export type SpawnResult = RunSample & { stdout: string };
 
+const GNU_TIME = "/usr/bin/time";
+
 /**
- * Runs a child process to completion and measures it. Peak RSS and CPU come from the kernel's
- * rusage of that child (Bun's `resourceUsage()`), so every measurement has its own peak, and the
- * parent's memory never counts. Wall time includes process start, as a user sees it.
+ * How peak RSS is measured. Bun's `resourceUsage().maxRSS` of a spawned child includes the memory
+ * it shared with the parent before exec (a 500 MB harness made `/bin/true` report 540 MB), so the
+ * child is wrapped in GNU time, whose own footprint before exec is about 1 MB. Without GNU time
+ * (apt install time) the figures are upper bounds that include the harness.
+ */
+export const rssSource: "gnu-time" | "rusage-with-parent" = (() => {
+  try {
+    const r = Bun.spawnSync([GNU_TIME, "-f", "%M", "-o", "/dev/null", "true"]);
+    return r.exitCode === 0 ? "gnu-time" : "rusage-with-parent";
+  } catch {
+    return "rusage-with-parent";
+  }
+})();
+
+/**
+ * Runs a child process to completion and measures it: wall time seen by the parent (process start
+ * included, as a user sees it), CPU time and peak RSS of that child alone (see `rssSource`).
  */
 export async function runChild(spec: SpawnSpec): Promise<SpawnResult> {
   const outFd = spec.stdout.kind === "null" ? openSync("/dev/null", "w") : spec.stdout.kind === "file" ? openSync(spec.stdout.path, "w") : undefined;
   const errFd = openSync(spec.stderrPath, "w");
+  const statsPath = `${spec.stderrPath}.time`;
+  const cmd = rssSource === "gnu-time" ? [GNU_TIME, "-f", "%M %U %S", "-o", statsPath, ...spec.cmd] : spec.cmd;
   try {
     const start = performance.now();
-    const proc = Bun.spawn(spec.cmd, {
+    const proc = Bun.spawn(cmd, {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env },
       stdin: "ignore",
@@ -44,24 +62,48 @@ export async function runChild(spec: SpawnSpec): Promise<SpawnResult> {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      proc.kill("SIGKILL");
+      killTree(proc.pid);
     }, spec.timeoutMs);
     const captured = outFd === undefined ? new Response(proc.stdout as ReadableStream).text() : Promise.resolve("");
     const exitCode = await proc.exited;
     const wallMs = performance.now() - start;
     clearTimeout(timer);
-    const usage = proc.resourceUsage();
-    return {
-      wallMs,
-      cpuMs: usage ? Number(usage.cpuTime.total) / 1000 : NaN,
-      maxRssBytes: usage?.maxRSS ?? NaN,
-      exitCode: timedOut ? null : exitCode,
-      timedOut,
-      stdout: await captured,
-    };
+    let cpuMs = NaN;
+    let maxRssBytes = NaN;
+    if (rssSource === "gnu-time") {
+      // The last line holds the format; a killed child gets a "Command terminated by signal" line before it.
+      const last = tailLines(statsPath, 1)[0]?.trim().split(/\s+/).map(Number) ?? [];
+      if (last.length === 3 && last.every(Number.isFinite)) {
+        maxRssBytes = last[0]! * 1024;
+        cpuMs = (last[1]! + last[2]!) * 1000;
+      }
+    } else {
+      const usage = proc.resourceUsage();
+      if (usage) {
+        maxRssBytes = usage.maxRSS;
+        cpuMs = Number(usage.cpuTime.total) / 1000;
+      }
+    }
+    return { wallMs, cpuMs, maxRssBytes, exitCode: timedOut ? null : exitCode, timedOut, stdout: await captured };
   } finally {
     if (outFd !== undefined) closeSync(outFd);
     closeSync(errFd);
+  }
+}
+
+/** SIGKILLs a process and its descendants (the child under GNU time would outlive a killed wrapper). */
+function killTree(pid: number): void {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // not Linux, or already gone
+  }
+  for (const c of children) killTree(c);
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already exited
   }
 }
 

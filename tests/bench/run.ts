@@ -8,6 +8,7 @@ import { availableParallelism, cpus, loadavg, platform, release, totalmem } from
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { groupByLanguage, listCorpus, materialize, resolveCorpus, type CorpusFile, type Group } from "./corpus.ts";
+import { rssSource } from "./measure.ts";
 import { scanOutput, tally } from "./outputScan.ts";
 import { fmt, fmtCount, mb, renderTable } from "./table.ts";
 import { evaluateTargets, matchingParse, type Target } from "./targets.ts";
@@ -263,6 +264,7 @@ try {
   out.push(`weft benchmark  ${started.toISOString()}`);
   out.push(`machine: ${cores} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}; bun ${Bun.version}`);
   out.push(`load average (1/5/15 min): start ${loadStart.map((l) => l.toFixed(2)).join(" ")}, end ${loadEnd.map((l) => l.toFixed(2)).join(" ")}${loadStart[0]! > 0.5 ? "  (busy machine: expect noise)" : ""}`);
+  out.push(`peak RSS: ${rssSource === "gnu-time" ? "per child process, measured by GNU time" : "Bun rusage, an UPPER BOUND that includes the harness (install GNU time: apt-get install time)"}`);
   out.push(`weft ${caps.version}, commit ${commit}${dirty ? " (uncommitted changes)" : ""}, binary ${bin}${stale ? " (OLDER than src/)" : ""}`);
   out.push(`corpus ${resolved.root}: ${corpusFiles.length} files, ${mb(corpusBytes)} MB; ${groups.map((g) => `${g.name} ${mb(g.bytes)}`).join(", ")}`);
   if (overall) {
@@ -307,6 +309,7 @@ try {
     schema: "weft-bench/1",
     date: started.toISOString(),
     durationSec: (Date.now() - started.getTime()) / 1000,
+    rssSource,
     machine: { cores, cpu: cpus()[0]?.model ?? "?", memBytes: totalmem(), os: `${platform()} ${release()}`, loadavgStart: loadStart, loadavgEnd: loadEnd },
     bun: Bun.version,
     weft: { version: caps.version, commit, dirty, bin, stale, capabilities: caps satisfies Capabilities },
