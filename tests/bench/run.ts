@@ -34,6 +34,7 @@ a corpus made by build-corpus.sh is measured on its src/ folder.
   --outputs LIST      weft output targets in the throughput section: null,file (default both)
   --bin PATH          weft binary (default dist/weft; build it with: bun run build)
   --out PATH          JSON result (default bench-results/latest.json)
+  --scale-baseline    also run parse-only at every scale (adds 6x the corpus of parsing to a default run)
   --timeout SECONDS   per process (default 900)
   --strict            exit 1 when a target is missed
 `;
@@ -71,6 +72,7 @@ const { values: opt, positionals } = parseArgs({
     bin: { type: "string", default: join(REPO, "dist/weft") },
     out: { type: "string", default: join(REPO, "bench-results/latest.json") },
     timeout: { type: "string", default: "900" },
+    "scale-baseline": { type: "boolean", default: false },
     strict: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -103,7 +105,8 @@ if (!existsSync(bin)) fail(`${bin} not found. Build it first: bun run build`);
 const corpusFiles = listCorpus(resolved.root);
 if (corpusFiles.length === 0) fail(`no files under ${resolved.root}`);
 const corpusBytes = corpusFiles.reduce((s, f) => s + f.size, 0);
-const stale = binaryIsStale(bin, join(REPO, "src"));
+// Only the repo's own build can be compared with the repo's sources.
+const stale = bin === join(REPO, "dist/weft") && binaryIsStale(bin, join(REPO, "src"));
 const caps = await detectCapabilities(bin);
 
 const tmp = mkdtempSync("/tmp/weft-bench-");
@@ -215,7 +218,8 @@ try {
     const tasks: Task[] = [];
     for (const k of scales) {
       const tree = k === 1 ? whole : treeOf(`x${k}`, corpusFiles, k);
-      tasks.push(...treeTasks("scaling", "all", k, tree.dir, corpusFiles.length * k, corpusBytes * k, [maxWorkers], ["null"], false));
+      const scaled = treeTasks("scaling", "all", k, tree.dir, corpusFiles.length * k, corpusBytes * k, [maxWorkers], ["null"], false);
+      tasks.push(...scaled.filter((t) => t.tool === "weft" || opt["scale-baseline"]));
     }
     await runAll("scaling", tasks, scaleReps);
     all.push(...tasks);
