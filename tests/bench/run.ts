@@ -131,19 +131,20 @@ log(`bench: ${cores} cores, load average ${loadStart.map((l) => l.toFixed(2)).jo
 // ---- task construction ---------------------------------------------------------------------------
 const workerLabel = (w: Workers) => (w === "inline" ? "inline" : w === "default" ? "default flags" : `${w} worker${w === 1 ? "" : "s"}`);
 
+type Plan = { read: boolean; parse: Workers[]; weft: Workers[]; outputs: ("null" | "file")[] };
+
 /** Read, parse and weft tasks over one materialized tree. */
-function treeTasks(section: Task["section"], group: string, scale: number, cwd: string, files: number, bytes: number, settings: Workers[], weftOutputs: ("null" | "file")[], withRead: boolean): Task[] {
+function treeTasks(section: Task["section"], group: string, scale: number, cwd: string, files: number, bytes: number, plan: Plan): Task[] {
   const base = { section, group, scale, cwd, files, bytes };
   const suffix = `${group === "all" ? "" : ` [${group}]`}${scale === 1 ? "" : ` x${scale}`}`;
   const out: Task[] = [];
-  if (withRead) out.push(task({ ...base, label: `read-only${suffix}`, tool: "read", workers: "inline", output: "null", cmd: [process.execPath, BASELINE, "read", "0", "."] }));
-  for (const w of settings) {
-    if (w === "default") continue;
+  if (plan.read) out.push(task({ ...base, label: `read-only${suffix}`, tool: "read", workers: "inline", output: "null", cmd: [process.execPath, BASELINE, "read", "0", "."] }));
+  for (const w of plan.parse) {
     out.push(task({ ...base, label: `parse-only ${workerLabel(w)}${suffix}`, tool: "parse", workers: w, output: "null", cmd: [process.execPath, BASELINE, "parse", w === "inline" ? "0" : String(w), "."] }));
   }
-  for (const w of settings) {
+  for (const w of plan.weft) {
     const flags = executorFlags(caps, w);
-    for (const o of weftOutputs) {
+    for (const o of plan.outputs) {
       out.push(task({ ...base, label: `weft ${workerLabel(w)} > ${o === "null" ? "/dev/null" : "file"}${suffix}`, tool: "weft", workers: w, output: o, okExit: [0, 1], cmd: flags ? [bin, "chunk", ...flags, "."] : null }));
     }
   }
@@ -191,9 +192,10 @@ try {
   }
 
   // (a)(b)(c) whole corpus
-  const settings: Workers[] = ["inline", ...workerCounts, "default"];
+  // Per language and scaling run weft at the most workers, or with default flags on a binary without --workers.
+  const topSetting: Workers = executorFlags(caps, maxWorkers) ? maxWorkers : "default";
   if (sections.has("throughput")) {
-    const tasks = treeTasks("throughput", "all", 1, whole.dir, corpusFiles.length, corpusBytes, settings, outputs, true);
+    const tasks = treeTasks("throughput", "all", 1, whole.dir, corpusFiles.length, corpusBytes, { read: true, parse: ["inline", ...workerCounts], weft: ["inline", ...workerCounts, "default"], outputs });
     // Default flags: /dev/null is enough, unless no explicit executor works (then its file run gives the chunk counts).
     const explicit = caps.executor || caps.workers;
     const trimmed = tasks.filter((t) => !(t.workers === "default" && t.output === "file" && outputs.includes("null") && explicit));
@@ -207,7 +209,7 @@ try {
     const tasks: Task[] = [];
     for (const g of groups) {
       const tree = treeOf(`lang-${g.name}`, g.files, 1);
-      tasks.push(...treeTasks("languages", g.name, 1, tree.dir, g.files.length, g.bytes, [maxWorkers], ["null"], false));
+      tasks.push(...treeTasks("languages", g.name, 1, tree.dir, g.files.length, g.bytes, { read: false, parse: [maxWorkers], weft: [topSetting], outputs: ["null"] }));
     }
     await runAll("languages", tasks, reps);
     all.push(...tasks);
@@ -218,8 +220,7 @@ try {
     const tasks: Task[] = [];
     for (const k of scales) {
       const tree = k === 1 ? whole : treeOf(`x${k}`, corpusFiles, k);
-      const scaled = treeTasks("scaling", "all", k, tree.dir, corpusFiles.length * k, corpusBytes * k, [maxWorkers], ["null"], false);
-      tasks.push(...scaled.filter((t) => t.tool === "weft" || opt["scale-baseline"]));
+      tasks.push(...treeTasks("scaling", "all", k, tree.dir, corpusFiles.length * k, corpusBytes * k, { read: false, parse: opt["scale-baseline"] ? [maxWorkers] : [], weft: [topSetting], outputs: ["null"] }));
     }
     await runAll("scaling", tasks, scaleReps);
     all.push(...tasks);
@@ -289,12 +290,12 @@ try {
   }
   if (sections.has("languages")) {
     const ts = bySection("languages");
-    section(`PER LANGUAGE (${maxWorkers} worker${maxWorkers === 1 ? "" : "s"}, ${reps} reps)`, ts.map((t) => rowOf(t, ratioCells(t, ts))), [...head, "weft/parse", "by CPU"]);
+    section(`PER LANGUAGE (weft ${workerLabel(topSetting)}, parse-only ${workerLabel(maxWorkers)}; ${reps} reps)`, ts.map((t) => rowOf(t, ratioCells(t, ts))), [...head, "weft/parse", "by CPU"]);
   }
   if (sections.has("scaling")) {
     const ts = bySection("scaling");
     const weft1 = ts.find((t) => t.tool === "weft" && t.scale === Math.min(...scales));
-    section(`SCALING (${maxWorkers} worker${maxWorkers === 1 ? "" : "s"}, ${scaleReps} rep${scaleReps === 1 ? "" : "s"}; linear cost = time/MB stays at 1.00x of the smallest)`, ts.map((t) => {
+    section(`SCALING (weft ${workerLabel(topSetting)}, ${scaleReps} rep${scaleReps === 1 ? "" : "s"}; linear cost = time/MB stays at 1.00x of the smallest)`, ts.map((t) => {
       const per = weft1 && t.tool === "weft" && t.status === "ok" && weft1.status === "ok" ? figures(t).wall.median / t.bytes / (figures(weft1).wall.median / weft1.bytes) : NaN;
       return rowOf(t, [...ratioCells(t, ts), t.tool === "weft" ? `${fmt(per, 2)}x` : ""]);
     }), [...head, "weft/parse", "by CPU", "time/MB"]);
