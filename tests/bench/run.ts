@@ -168,9 +168,9 @@ const treeOf = (name: string, files: readonly CorpusFile[], copies: number) => {
 try {
   const whole = treeOf("x1", corpusFiles, 1);
   log(`bench: corpus ${whole.how === "hardlink" ? "hard-linked" : "copied"} into ${whole.dir}`);
-  // Warm-up, untimed: page cache, parser cache extraction, first-run costs.
-  for (const cmd of [[process.execPath, BASELINE, "read", "0", "."], [bin, "chunk", "."]]) {
-    await runRep(task({ section: "throughput", label: "warm-up", tool: "read", workers: "inline", output: "null", group: "all", scale: 1, cwd: whole.dir, files: 0, bytes: 0, okExit: [0, 1], cmd }), 0, tmp, timeoutMs);
+  // Warm-up, untimed: the page cache (read everything) and weft's parser cache (chunk one file).
+  for (const cmd of [[process.execPath, BASELINE, "read", "0", "."], [bin, "chunk", join("copy0", corpusFiles[0]!.rel)]]) {
+    await runRep(task({ section: "throughput", label: "warm-up", tool: "startup", workers: "default", output: "null", group: "all", scale: 1, cwd: whole.dir, files: 0, bytes: 0, okExit: [0, 1], cmd }), 0, tmp, timeoutMs);
   }
 
   // (d) startup
@@ -191,9 +191,10 @@ try {
     all.push(...quick, diagnose);
   }
 
-  // (a)(b)(c) whole corpus
   // Per language and scaling run weft at the most workers, or with default flags on a binary without --workers.
   const topSetting: Workers = executorFlags(caps, maxWorkers) ? maxWorkers : "default";
+
+  // (a)(b)(c) whole corpus
   if (sections.has("throughput")) {
     const tasks = treeTasks("throughput", "all", 1, whole.dir, corpusFiles.length, corpusBytes, { read: true, parse: ["inline", ...workerCounts], weft: ["inline", ...workerCounts, "default"], outputs });
     // Default flags: /dev/null is enough, unless no explicit executor works (then its file run gives the chunk counts).
