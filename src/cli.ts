@@ -2,7 +2,7 @@
 import { defineCommand, renderUsage, runCommand, type CommandDef } from "citty";
 import { checkArgv } from "./commands/argv.ts";
 import { EXIT, EXIT_CODES_HELP } from "./commands/exitCodes.ts";
-import { errorMessage } from "./model/errors.ts";
+import { errorMessage, WeftError } from "./model/errors.ts";
 import { VERSION } from "./version.ts";
 
 // any: citty's CommandDef is generic per command.
@@ -73,8 +73,9 @@ async function run(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (err) {
     process.stderr.write(`weft: ${Bun.stripANSI(errorMessage(err))}\n`);
-    // citty's own argument errors (a missing required argument...) are usage errors too.
-    return err instanceof Error && err.name === "CLIError" ? EXIT.usage : EXIT.internal;
+    // citty's own argument errors (a missing required argument...) and bad option values are usage errors.
+    const isUsage = (err instanceof Error && err.name === "CLIError") || (err instanceof WeftError && err.code === "usage");
+    return isUsage ? EXIT.usage : EXIT.internal;
   }
 }
 

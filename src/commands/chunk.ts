@@ -1,15 +1,21 @@
 import { defineCommand } from "citty";
-import { discover } from "../discover/walk.ts";
+import { discoveryArgs, discoveryOptionsFromArgs } from "../discover/args.ts";
+import { discover } from "../discover/discover.ts";
+import { writeSkipRecords } from "../discover/skipLog.ts";
 import { readAndChunk } from "../execute/readFile.ts";
 import { DEFAULT_GOVERNOR } from "../model/governor.ts";
 import { EXIT } from "./exitCodes.ts";
 
 export default defineCommand({
   meta: { name: "chunk", description: "Chunk files and directories; one JSON object per chunk on stdout" },
-  args: { paths: { type: "positional", required: false, description: "Files or directories (default: .)" } },
-  run({ args }) {
-    const roots = args._.length > 0 ? args._.map(String) : ["."];
-    const files = discover(roots);
+  args: {
+    ...discoveryArgs,
+    skipped: { type: "string", valueHint: "file", description: "Write skipped files and reasons to this file as JSON Lines" },
+  },
+  async run({ args, rawArgs }) {
+    const { files, skipped } = discover(await discoveryOptionsFromArgs(args, rawArgs));
+    for (const s of skipped) process.stderr.write(`weft: skipped ${s.path}: ${s.detail}\n`);
+    if (args.skipped) writeSkipRecords(args.skipped, skipped);
     let failed = 0;
     for (const file of files) {
       const result = readAndChunk(file, DEFAULT_GOVERNOR);

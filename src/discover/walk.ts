@@ -1,25 +1,304 @@
-import { readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import type { DiscoveredFile } from "../model/file.ts";
-import { detectByName } from "./detect.ts";
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
+import { basename, dirname, isAbsolute, normalize, resolve } from "node:path";
+import type { DiscoveryOptions, SkipReason } from "../model/file.ts";
+import { EMPTY_SCOPE, enterDirectory, IGNORE_FILES, isIgnored, type IgnoreScope } from "./ignoreRules.ts";
+
+/** Something the walk found: a file to inspect, or an entry already known to be skipped. */
+export type Entry = {
+  /** The path as shown to the user. */
+  path: string;
+  /** Absolute path to open. */
+  abs: string;
+  /** The path --include/--exclude globs are matched against. */
+  globPath: string;
+  /** Set when the entry is skipped without being opened. */
+  skip?: { reason: SkipReason; detail: string };
+  /** Open without following a final symlink: the walk saw a regular file here, not a link. */
+  noFollow: boolean;
+};
+
+/** Decides whether a path the user's globs leave in (checked before anything is recorded). */
+export type GlobFilter = { keepFile(globPath: string): boolean; keepDir(globPath: string): boolean };
+
+/** A directory waiting to be read. */
+type Pending = {
+  abs: string;
+  /** Path relative to the walk root ("" for the root). */
+  rel: string;
+  /** Display path of the walk root ("" when it is the current directory). */
+  rootDisplay: string;
+  /** The walk root's path relative to the top of the ignore scope ("" when the root is the top). */
+  scopeRel: string;
+  scope: IgnoreScope;
+  /** dev:ino of this directory and its ancestors, kept only with --follow to catch loops. */
+  chain: Chain | undefined;
+};
+type Chain = { key: string; parent: Chain | undefined };
+
+/** The walk's fixed inputs. */
+type Walk = { opts: DiscoveryOptions; filter: GlobFilter; containment: string[]; out: Entry[] };
 
 /**
- * FOUNDATION VERSION (issue 4 replaces it with ignore rules, skips and symlink policy):
- * expands files and directories into sorted, indexed DiscoveredFile records.
+ * Expands the command-line paths and the listed paths into entries, applying the ignore rules,
+ * hidden-file rule, globs and symlink policy. Regular files are found from readdir's entry types
+ * alone: nothing is opened or stat'ed per file here.
  */
-export function discover(roots: readonly string[]): DiscoveredFile[] {
-  const found: { path: string; absPath: string; size: number }[] = [];
-  const visit = (path: string) => {
-    const abs = resolve(path);
-    const st = statSync(abs);
-    if (st.isDirectory()) {
-      for (const entry of readdirSync(abs)) if (!entry.startsWith(".") && entry !== "node_modules") visit(join(path, entry));
-    } else if (st.isFile()) found.push({ path, absPath: abs, size: st.size });
+export function walkInputs(opts: DiscoveryOptions, filter: GlobFilter): Entry[] {
+  const containment = containmentRoots(opts);
+  const walk: Walk = { opts, filter, containment, out: [] };
+  for (const p of opts.paths) visitInput(walk, p, true);
+  for (const p of opts.listed) if (p !== "") visitInput(walk, p, false);
+  return walk.out;
+}
+
+/** Real paths a followed symlink may lead into: each directory named on the command line, and the current directory for listed paths. */
+function containmentRoots(opts: DiscoveryOptions): string[] {
+  const roots: string[] = [];
+  const add = (p: string) => {
+    try {
+      const real = realpathSync(resolve(opts.cwd, p));
+      if (statSync(real).isDirectory()) roots.push(real);
+    } catch { /* reported when the path itself is visited */ }
   };
-  for (const root of roots) visit(root);
-  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return found.map((f, index) => {
-    const lang = detectByName(f.path);
-    return { index, ...f, language: lang?.language ?? "text", languageSource: lang?.source ?? "default" };
-  });
+  for (const p of opts.paths) add(p);
+  if (opts.listed.length > 0) add(".");
+  return roots;
+}
+
+/** The display form of a path given by the user: normalized, without "./", no trailing slash; "" for the current directory. */
+export function displayOf(p: string): string {
+  let n = normalize(p);
+  if (n.length > 1 && n.endsWith("/")) n = n.slice(0, -1);
+  return n === "." ? "" : n;
+}
+
+function join(a: string, b: string): string {
+  return a === "" ? b : b === "" ? a : a.endsWith("/") ? a + b : `${a}/${b}`;
+}
+
+/** Globs match the displayed path when it is relative and inside the current directory, else the path below its root. */
+function globPathOf(display: string, fallback: string): string {
+  return display !== "" && !isAbsolute(display) && display !== ".." && !display.startsWith("../") ? display : fallback;
+}
+
+/**
+ * One command-line path (`trusted`: a symlink here is what the user named and is followed) or one
+ * listed path (treated like an entry found by walking: a symlink is subject to the policy).
+ */
+function visitInput(walk: Walk, input: string, trusted: boolean): void {
+  const display = displayOf(input);
+  const abs = resolve(walk.opts.cwd, input);
+  const shown = display === "" ? "." : display;
+  let st: Stats;
+  try {
+    st = trusted ? statSync(abs) : lstatSync(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason: SkipReason = code === "ENOENT" || code === "ENOTDIR" ? (trusted && isLink(abs) ? "broken-symlink" : "not-found") : code === "ELOOP" ? "symlink-loop" : "unreadable";
+    walk.out.push({ path: shown, abs, globPath: globPathOf(display, basename(abs)), noFollow: true, skip: { reason, detail: describe(err) } });
+    return;
+  }
+  const globPath = globPathOf(display, basename(abs));
+  if (st.isSymbolicLink()) {
+    if (walk.filter.keepFile(globPath)) visitLink(walk, { path: shown, abs, globPath, rootDisplay: display }, undefined);
+  } else if (st.isDirectory()) {
+    walkTree(walk, abs, display, st);
+  } else if (!walk.filter.keepFile(globPath)) {
+    // Left out by --include/--exclude.
+  } else if (st.isFile()) {
+    walk.out.push({ path: shown, abs, globPath, noFollow: !trusted });
+  } else {
+    walk.out.push({ path: shown, abs, globPath, noFollow: true, skip: notRegular(st) });
+  }
+}
+
+function isLink(abs: string): boolean {
+  try {
+    return lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Walks one directory tree, iteratively (deep trees cannot overflow the stack). */
+function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: Stats, from?: { chain: Chain | undefined; scope: IgnoreScope; scopeRel: string }): void {
+  const { opts } = walk;
+  const outer = from ?? (opts.ignoreFiles ? scopeAbove(rootAbs) : { scope: EMPTY_SCOPE, scopeRel: "" });
+  const chain = opts.follow ? { key: keyOf(rootStat), parent: from?.chain } : undefined;
+  const stack: Pending[] = [{ abs: rootAbs, rel: "", rootDisplay, scopeRel: outer.scopeRel, scope: outer.scope, chain }];
+  for (let dir = stack.pop(); dir; dir = stack.pop()) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir.abs, { withFileTypes: true });
+    } catch (err) {
+      const shown = join(dir.rootDisplay, dir.rel) || ".";
+      walk.out.push({ path: shown, abs: dir.abs, globPath: shown, noFollow: true, skip: { reason: "unreadable", detail: `directory cannot be read: ${describe(err)}` } });
+      continue;
+    }
+    const dirScopeRel = join(dir.scopeRel, dir.rel);
+    let scope = dir.scope;
+    if (opts.ignoreFiles) {
+      let present = 0; // bit i: IGNORE_FILES[i] present; bit 3: .git present
+      for (const e of entries) {
+        if (e.name.charCodeAt(0) !== 0x2e) continue;
+        const i = IGNORE_FILES.findIndex(([file]) => file === e.name);
+        if (i !== -1) present |= 1 << i;
+        else if (e.name === ".git") present |= 8;
+      }
+      if (present !== 0) {
+        scope = enterDirectory(scope, dir.abs, dirScopeRel, (name) => (name === ".git" ? (present & 8) !== 0 : (present & (1 << IGNORE_FILES.findIndex(([f]) => f === name))) !== 0));
+      }
+    }
+    for (const e of entries) {
+      const name = e.name;
+      if (name === ".git") continue;
+      if (!opts.hidden && name.charCodeAt(0) === 0x2e) continue;
+      const rel = dir.rel === "" ? name : `${dir.rel}/${name}`;
+      let isDir = e.isDirectory();
+      let isFile = !isDir && e.isFile();
+      let isLinkEntry = !isDir && !isFile && e.isSymbolicLink();
+      const abs = `${dir.abs}/${name}`;
+      let st: Stats | undefined;
+      if (!isDir && !isFile && !isLinkEntry && !e.isFIFO() && !e.isSocket() && !e.isBlockDevice() && !e.isCharacterDevice()) {
+        // The file system did not report a type (DT_UNKNOWN): ask.
+        try {
+          st = lstatSync(abs);
+        } catch {
+          continue; // Gone since readdir.
+        }
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+        isLinkEntry = st.isSymbolicLink();
+      }
+      if (opts.ignoreFiles && isIgnored(scope, join(dirScopeRel, name), isDir)) continue;
+      const path = join(dir.rootDisplay, rel);
+      const globPath = globPathOf(path, rel);
+      if (isDir) {
+        if (!walk.filter.keepDir(globPath)) continue;
+        let chainHere: Chain | undefined;
+        if (dir.chain) {
+          // With --follow, remember real directory identities to stop loops through links.
+          try {
+            chainHere = { key: keyOf(statSync(abs)), parent: dir.chain };
+          } catch {
+            continue;
+          }
+        }
+        stack.push({ abs, rel, rootDisplay: dir.rootDisplay, scopeRel: dir.scopeRel, scope, chain: chainHere });
+      } else if (!walk.filter.keepFile(globPath)) {
+        continue;
+      } else if (isFile) {
+        walk.out.push({ path, abs, globPath, noFollow: true });
+      } else if (isLinkEntry) {
+        visitLink(walk, { path, abs, globPath, rootDisplay: dir.rootDisplay }, dir.chain, { scope, scopeRel: dir.scopeRel, rel });
+      } else {
+        walk.out.push({ path, abs, globPath, noFollow: true, skip: notRegular(st ?? lstatSafe(abs)) });
+      }
+    }
+  }
+}
+
+/**
+ * A symlink found by walking or listed: skipped unless --follow; when followed, skipped if broken,
+ * looping, or leading outside the roots, else a file entry or a directory walked under the link's path.
+ */
+function visitLink(
+  walk: Walk,
+  at: { path: string; abs: string; globPath: string; rootDisplay: string },
+  chain: Chain | undefined,
+  inTree?: { scope: IgnoreScope; scopeRel: string; rel: string },
+): void {
+  const skip = (reason: SkipReason, detail: string) => walk.out.push({ path: at.path, abs: at.abs, globPath: at.globPath, noFollow: true, skip: { reason, detail } });
+  let st: Stats;
+  try {
+    st = statSync(at.abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") return void skip("symlink-loop", "symbolic link loop (too many levels of symbolic links)");
+    if (code === "ENOENT" || code === "ENOTDIR") return void skip("broken-symlink", "symbolic link target does not exist");
+    return void skip("unreadable", `symbolic link target cannot be read: ${describe(err)}`);
+  }
+  if (!walk.opts.follow) return void skip("symlink-not-followed", "symbolic link not followed (use --follow)");
+  let real: string;
+  try {
+    real = realpathSync(at.abs);
+  } catch (err) {
+    return void skip("broken-symlink", `symbolic link cannot be resolved: ${describe(err)}`);
+  }
+  if (!walk.containment.some((root) => real === root || real.startsWith(root === "/" ? root : `${root}/`))) {
+    return void skip("symlink-outside-root", `symbolic link leads outside the given roots (to ${real})`);
+  }
+  if (st.isDirectory()) {
+    for (let c = chain; c; c = c.parent) if (c.key === keyOf(st)) return void skip("symlink-loop", `symbolic link loops back to an enclosing directory (${real})`);
+    const scopeRel = inTree ? join(inTree.scopeRel, inTree.rel) : "";
+    if (inTree && walk.opts.ignoreFiles && isIgnored(inTree.scope, scopeRel, true)) return;
+    if (!walk.filter.keepDir(at.globPath)) return;
+    walkTree(walk, at.abs, at.path, st, inTree ? { chain, scope: inTree.scope, scopeRel } : undefined);
+  } else if (st.isFile()) {
+    walk.out.push({ path: at.path, abs: at.abs, globPath: at.globPath, noFollow: false });
+  } else {
+    skip(notRegular(st).reason, notRegular(st).detail);
+  }
+}
+
+/**
+ * The ignore rules that apply above a walk root: those of every directory from the enclosing git
+ * repository's top down to the root's parent, as git applies them. None outside a repository.
+ */
+function scopeAbove(rootAbs: string): { scope: IgnoreScope; scopeRel: string } {
+  const above: string[] = [];
+  for (let d = rootAbs; ; ) {
+    if (exists(`${d}/.git`)) {
+      let scope = EMPTY_SCOPE;
+      let rel = "";
+      for (const dir = [d, ...above.reverse()]; dir.length > 1; ) {
+        const abs = dir.shift()!;
+        scope = enterDirectory(scope, abs, rel, (name) => exists(`${abs}/${name}`));
+        rel = join(rel, basename(dir[0]!));
+      }
+      return { scope, scopeRel: rel };
+    }
+    const parent = dirname(d);
+    if (parent === d) return { scope: EMPTY_SCOPE, scopeRel: "" };
+    above.push(d);
+    d = parent;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lstatSafe(abs: string): Stats | undefined {
+  try {
+    return lstatSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
+function keyOf(st: Stats): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+/** The skip for something that is neither a file nor a directory; never opened, so nothing blocks. */
+export function notRegular(st: Stats | undefined): { reason: SkipReason; detail: string } {
+  const kind = !st ? "special file" : st.isFIFO() ? "named pipe (FIFO)" : st.isSocket() ? "socket" : st.isBlockDevice() ? "block device" : st.isCharacterDevice() ? "character device" : "special file";
+  return { reason: "not-regular-file", detail: `not a regular file: ${kind}` };
+}
+
+/** The one-line text of a file system error: "EACCES: permission denied". */
+export function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code) {
+    const text = (e.message ?? "").split("\n")[0] ?? "";
+    const m = /^[A-Z]+: ([^,]+)/.exec(text);
+    return `${e.code}: ${m ? m[1] : text}`;
+  }
+  return String(err);
 }

@@ -26,7 +26,9 @@ export const SkipReasonSchema = v.picklist([
   "minified",
   "invalid-utf8",
   "unreadable",
+  "not-found",
   "broken-symlink",
+  "symlink-not-followed",
   "symlink-outside-root",
   "symlink-loop",
   "not-regular-file",
@@ -41,3 +43,43 @@ export const SkipRecordSchema = v.object({
   detail: v.string(),
 });
 export type SkipRecord = v.InferOutput<typeof SkipRecordSchema>;
+
+/** Which shard of a split run to keep: shard `index` (1-based) of `count`. */
+export const ShardSchema = v.object({
+  index: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  count: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+export type Shard = v.InferOutput<typeof ShardSchema>;
+
+/** Everything discovery needs to know: which paths, which rules, which limits. Plain data. */
+export const DiscoveryOptionsSchema = v.object({
+  /** Files and directories named on the command line (trusted: a symlink named here is followed). */
+  paths: v.array(v.string()),
+  /** Paths read from a list (stdin): treated like entries found by walking (symlink policy applies). */
+  listed: v.array(v.string()),
+  /** Directory relative paths are resolved against. */
+  cwd: v.string(),
+  /** Honour .gitignore, .git/info/exclude, .ignore and .weftignore. */
+  ignoreFiles: v.boolean(),
+  /** Include hidden files and directories (names starting with "."). */
+  hidden: v.boolean(),
+  /** Follow symlinks (links leading outside the roots are still skipped). */
+  follow: v.boolean(),
+  /** gitignore-style globs: when non-empty, a file must match one of them. */
+  include: v.array(v.string()),
+  /** gitignore-style globs: files and directories matching one are left out. */
+  exclude: v.array(v.string()),
+  /** Language ids to keep (empty: all). */
+  languages: v.array(v.string()),
+  /** Extension or exact file name -> language id, overriding detection. */
+  map: v.record(v.string(), v.string()),
+  /** Files larger than this many bytes are skipped. */
+  maxFileSize: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** Skip files that look minified or generated (very long average line length). */
+  skipMinified: v.boolean(),
+  shard: v.optional(ShardSchema),
+});
+export type DiscoveryOptions = v.InferOutput<typeof DiscoveryOptionsSchema>;
+
+/** What discovery found: the files to chunk (sorted, indexed) and the skips (sorted by path). */
+export type Discovery = { files: DiscoveredFile[]; skipped: SkipRecord[] };

@@ -1,0 +1,124 @@
+import type { ArgsDef } from "citty";
+import type { DiscoveryOptions } from "../model/file.ts";
+import { WeftError } from "../model/errors.ts";
+import { knownLanguageIds } from "./detect.ts";
+
+/** Default --max-file-size: 10 MiB. */
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+/** citty argument definitions for discovery, shared by `weft files` and `weft chunk` (spread them into `args`). */
+export const discoveryArgs = {
+  paths: { type: "positional", required: false, description: "Files and directories to walk (default: .)" },
+  stdin: { type: "boolean", description: "Read paths to process from stdin, one per line" },
+  null: { type: "boolean", alias: "0", description: "With --stdin: paths are NUL-separated (git ls-files -z)" },
+  hidden: { type: "boolean", description: "Include hidden files and directories" },
+  ignore: { type: "boolean", default: true, description: "Honour .gitignore, .git/info/exclude, .ignore, .weftignore", negativeDescription: "Do not read ignore files" },
+  follow: { type: "boolean", description: "Follow symbolic links (never to outside the given roots)" },
+  include: { type: "string", valueHint: "glob", description: "Only files matching this gitignore-style glob (repeatable)" },
+  exclude: { type: "string", valueHint: "glob", description: "Leave out files and directories matching this glob (repeatable)" },
+  lang: { type: "string", valueHint: "ids", description: "Only these languages, comma-separated (repeatable; see `weft languages`)" },
+  map: { type: "string", valueHint: "EXT=LANG", description: "Treat files with this extension (or exact name) as LANG (repeatable)" },
+  "max-file-size": { type: "string", valueHint: "size", default: "10M", description: "Skip files larger than this (bytes, or with K, M, G)" },
+  "skip-minified": { type: "boolean", default: true, description: "Skip files that look minified or generated", negativeDescription: "Chunk minified-looking files too" },
+  shard: { type: "string", valueHint: "K/N", description: "Keep only shard K of N (1-based), by a stable hash of each path" },
+} as const satisfies ArgsDef;
+
+/** What citty parsed for discoveryArgs (only the fields read here). */
+export type DiscoveryArgValues = {
+  _: string[];
+  stdin?: boolean;
+  null?: boolean;
+  hidden?: boolean;
+  ignore?: boolean;
+  follow?: boolean;
+  "max-file-size"?: string;
+  "skip-minified"?: boolean;
+  shard?: string;
+};
+
+/**
+ * DiscoveryOptions from parsed arguments. `rawArgs` supplies the repeatable options (citty keeps
+ * only the last value); `readStdin` is called only with --stdin. Bad values throw a WeftError with
+ * code "usage" and a one-line message.
+ */
+export async function discoveryOptionsFromArgs(
+  args: DiscoveryArgValues,
+  rawArgs: readonly string[],
+  readStdin: () => Promise<Uint8Array> = () => Bun.stdin.bytes(),
+  cwd: string = process.cwd(),
+): Promise<DiscoveryOptions> {
+  const known = new Set(knownLanguageIds());
+  const languages = repeated(rawArgs, "lang").flatMap((v) => v.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+  for (const id of languages) if (!known.has(id)) throw usage(`--lang: unknown language "${id}" (see \`weft languages\`)`);
+  const map: Record<string, string> = {};
+  for (const entry of repeated(rawArgs, "map")) {
+    const m = /^\.?([^=]+)=(.+)$/.exec(entry);
+    if (!m) throw usage(`--map: expected EXT=LANG, got "${entry}"`);
+    const lang = m[2]!.trim();
+    if (!known.has(lang)) throw usage(`--map ${entry}: unknown language "${lang}" (see \`weft languages\`)`);
+    const key = m[1]!.trim();
+    map[key] = lang;
+    map[key.toLowerCase()] = lang; // Extensions are matched in lower case, exact names as written.
+  }
+  if (args.null && !args.stdin) throw usage("-0/--null only applies with --stdin");
+  const listed = args.stdin ? parsePathList(await readStdin(), args.null === true) : [];
+  return {
+    paths: args._.length > 0 ? args._.map(String) : args.stdin ? [] : ["."],
+    listed,
+    cwd,
+    ignoreFiles: args.ignore !== false,
+    hidden: args.hidden === true,
+    follow: args.follow === true,
+    include: repeated(rawArgs, "include"),
+    exclude: repeated(rawArgs, "exclude"),
+    languages: [...new Set(languages)],
+    map,
+    maxFileSize: parseSize(args["max-file-size"] ?? "10M"),
+    skipMinified: args["skip-minified"] !== false,
+    shard: args.shard === undefined ? undefined : parseShard(args.shard),
+  };
+}
+
+function usage(message: string): WeftError {
+  return new WeftError("usage", message);
+}
+
+/** Every value given for a repeatable option, as `--name value` or `--name=value`, up to a bare `--`. */
+export function repeated(rawArgs: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a === "--") break;
+    if (a === `--${name}`) {
+      const v = rawArgs[++i];
+      if (v === undefined) throw usage(`--${name} needs a value`);
+      values.push(v);
+    } else if (a.startsWith(`--${name}=`)) values.push(a.slice(name.length + 3));
+  }
+  return values;
+}
+
+/** Paths from a newline- (or NUL-) separated list; blank entries are dropped, a CR before a newline too. */
+export function parsePathList(bytes: Uint8Array, nul: boolean): string[] {
+  const text = new TextDecoder().decode(bytes);
+  const parts = nul ? text.split("\0") : text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+  return parts.filter((p) => p !== "");
+}
+
+/** "10M", "512k", "1.5GB", "2048" -> bytes (K/M/G are powers of 1024). */
+export function parseSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m?.[2] ?? "").toLowerCase()];
+  const bytes = m && unit ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1) throw usage(`--max-file-size: expected a size such as 10M, 512K or 2048, got "${text}"`);
+  return bytes;
+}
+
+/** "K/N" -> { index: K, count: N } with 1 <= K <= N. */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw usage(`--shard: expected K/N with 1 <= K <= N (e.g. 1/4), got "${text}"`);
+  return { index, count };
+}

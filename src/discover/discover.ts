@@ -1,0 +1,59 @@
+import ignore from "ignore";
+import type { DiscoveredFile, Discovery, DiscoveryOptions, SkipRecord } from "../model/file.ts";
+import { HEAD_BYTES } from "./content.ts";
+import { detectByName, needsShebang } from "./detect.ts";
+import { inspectFile } from "./inspect.ts";
+import { inShard } from "./shard.ts";
+import { walkInputs, type GlobFilter } from "./walk.ts";
+
+/**
+ * Finds the files a run should chunk: walks the given paths and listed paths with the ignore
+ * rules, globs and symlink policy; keeps this run's shard; opens each file once to decide its size,
+ * language and whether it is chunkable. Files come back sorted by path and indexed in that order;
+ * everything left out for a reason (not for matching an ignore rule or glob) is a skip record.
+ */
+export function discover(opts: DiscoveryOptions): Discovery {
+  const entries = walkInputs(opts, globFilter(opts.include, opts.exclude));
+  const langs = opts.languages.length > 0 ? new Set(opts.languages) : undefined;
+  const seen = new Set<string>();
+  const found: Omit<DiscoveredFile, "index">[] = [];
+  const skipped: SkipRecord[] = [];
+  const buffer = new Uint8Array(HEAD_BYTES);
+  for (const entry of entries) {
+    // The same file reached twice (a root inside another root) is listed once.
+    if (seen.has(entry.path)) continue;
+    seen.add(entry.path);
+    if (!inShard(entry.path, opts.shard)) continue;
+    if (entry.skip) {
+      // A file that is never opened has the language its name gives.
+      if (langs && !langs.has(detectByName(entry.path, opts.map)?.language ?? "text")) continue;
+      skipped.push({ path: entry.path, reason: entry.skip.reason, detail: entry.skip.detail });
+      continue;
+    }
+    // Skip the open when the name alone already fails --lang (a shebang cannot change a known language).
+    if (langs && !needsShebang(entry.path) && !langs.has(detectByName(entry.path, opts.map)?.language ?? "text")) continue;
+    const result = inspectFile(entry, opts.map, opts.maxFileSize, opts.skipMinified, buffer);
+    const language = result.kind === "file" ? result.file.language : result.language;
+    if (langs && !langs.has(language)) continue;
+    if (result.kind === "file") found.push(result.file);
+    else skipped.push({ path: entry.path, reason: result.reason, detail: result.detail });
+  }
+  found.sort(byPath);
+  skipped.sort(byPath);
+  return { files: found.map((f, index) => ({ index, ...f })), skipped };
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** --include / --exclude as gitignore-style globs; a directory matching an --exclude glob is not entered. */
+function globFilter(include: readonly string[], exclude: readonly string[]): GlobFilter {
+  const inc = include.length > 0 ? ignore({ ignorecase: false }).add(include) : undefined;
+  const exc = exclude.length > 0 ? ignore({ ignorecase: false }).add(exclude) : undefined;
+  const ok = (p: string) => p !== "" && ignore.isPathValid(p);
+  return {
+    keepFile: (p) => (!inc || (ok(p) && inc.ignores(p))) && !(exc && ok(p) && exc.ignores(p)),
+    keepDir: (p) => !(exc && ok(p) && exc.ignores(`${p}/`)),
+  };
+}
