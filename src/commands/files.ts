@@ -34,7 +34,7 @@ export default defineCommand({
     if (!args.skipped && found.skipped.length > 0) {
       const counts = new Map<string, number>();
       for (const s of found.skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-      const by = [...counts].map(([reason, n]) => `${reason} ${n}`).join(", ");
+      const by = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${reason} ${n}`).join(", ");
       process.stderr.write(`weft: ${found.files.length} files; ${found.skipped.length} skipped (${by}); see --skipped\n`);
     }
     process.exitCode = EXIT.ok;
