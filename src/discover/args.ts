@@ -76,6 +76,7 @@ export async function discoveryOptionsFromArgs(
     maxFileSize: parseSize(args["max-file-size"] ?? "10M"),
     skipMinified: args["skip-minified"] !== false,
     shard: args.shard === undefined ? undefined : parseShard(args.shard),
+    checkContent: true,
   };
 }
 

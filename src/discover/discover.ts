@@ -32,7 +32,7 @@ export function discover(opts: DiscoveryOptions): Discovery {
     }
     // Skip the open when the name alone already fails --lang (a shebang cannot change a known language).
     if (langs && !needsShebang(entry.path) && !langs.has(detectByName(entry.path, opts.map)?.language ?? "text")) continue;
-    const result = inspectFile(entry, opts.map, opts.maxFileSize, opts.skipMinified, buffer);
+    const result = inspectFile(entry, opts, buffer);
     const language = result.kind === "file" ? result.file.language : result.language;
     if (langs && !langs.has(language)) continue;
     if (result.kind === "file") found.push(result.file);
@@ -48,7 +48,8 @@ function byPath(a: { path: string }, b: { path: string }): number {
 }
 
 /** --include / --exclude as gitignore-style globs; a directory matching an --exclude glob is not entered. */
-function globFilter(include: readonly string[], exclude: readonly string[]): GlobFilter {
+function globFilter(include: readonly string[], exclude: readonly string[]): GlobFilter | undefined {
+  if (include.length === 0 && exclude.length === 0) return undefined;
   const inc = include.length > 0 ? ignore({ ignorecase: false }).add(include) : undefined;
   const exc = exclude.length > 0 ? ignore({ ignorecase: false }).add(exclude) : undefined;
   const ok = (p: string) => p !== "" && ignore.isPathValid(p);

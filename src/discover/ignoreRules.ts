@@ -1,11 +1,24 @@
 import { readFileSync } from "node:fs";
 import ignore, { type Ignore } from "ignore";
 
+/** Tests one path against one file's rules, without looking at its parent directories. */
+type PathRules = (path: string) => { ignored: boolean; unignored: boolean };
+
 /**
  * One ignore file's rules, anchored at its directory. `prefix` is the length of that directory's
  * path (with its trailing "/") inside the scope-relative paths this module is given.
  */
-type Frame = { rules: PathRules; prefix: number };
+type Frame = {
+  /** All the file's rules. */
+  rules: PathRules;
+  /**
+   * The rules that can match below the file's own directory: all but those anchored to a single
+   * name in it ("/build", "/dist/"). Undefined unless each looks only at the last path component,
+   * so that below its directory this file's verdict depends on the entry's name alone.
+   */
+  deep: PathRules | undefined;
+  prefix: number;
+};
 
 /** The rules in force in one directory. Immutable: subdirectories that add nothing share it. */
 export type IgnoreScope = {
@@ -15,15 +28,28 @@ export type IgnoreScope = {
   git: readonly Frame[];
   /** The enclosing repository's .git/info/exclude, anchored at the repository's top. */
   exclude: Frame | undefined;
+  /** Every frame in the order they are consulted (see isIgnored), computed once per scope. */
+  order: readonly Frame[];
+  /** The largest frame prefix: entries deeper than this lie below every frame's directory. */
+  deepest: number;
+  /**
+   * When every frame has `deep` rules: the verdict for entries below all frames' directories,
+   * by name ("x.log", "build/"), remembered, since real trees repeat names in every directory.
+   */
+  byName: Map<string, boolean> | undefined;
 };
 
 /** Ignore files weft reads in each directory, by kind; a kind listed first takes precedence. */
 export const IGNORE_FILES = [[".weftignore", "weft"], [".ignore", "ignore"], [".gitignore", "git"]] as const;
 
-export const EMPTY_SCOPE: IgnoreScope = { weft: [], ignore: [], git: [], exclude: undefined };
+export const EMPTY_SCOPE: IgnoreScope = { weft: [], ignore: [], git: [], exclude: undefined, order: [], deepest: 0, byName: undefined };
 
-/** Tests one path against one file's rules, without looking at its parent directories. */
-type PathRules = (path: string) => { ignored: boolean; unignored: boolean };
+/** The consultation order: deepest first within a kind; .weftignore, .ignore, .gitignore, then info/exclude. */
+function withOrder(scope: Pick<IgnoreScope, "weft" | "ignore" | "git" | "exclude">): IgnoreScope {
+  const order = [...scope.weft].reverse().concat([...scope.ignore].reverse(), [...scope.git].reverse(), scope.exclude ? [scope.exclude] : []);
+  const deepest = Math.max(0, ...order.map((f) => f.prefix));
+  return { ...scope, order, deepest, byName: order.every((f) => f.deep) ? new Map() : undefined };
+}
 
 /**
  * Compiles gitignore text with the `ignore` package, case-sensitively as git does on Linux.
@@ -36,18 +62,35 @@ export function compileRules(text: string): PathRules {
   // The `ignore` package's per-path rule test (its RuleManager): not in its typings, so checked here.
   const rules = (ig as unknown as { _rules?: { test?: (p: string, mode: string) => { ignored: boolean; unignored: boolean } } })._rules;
   const test = rules?.test;
-  if (typeof test !== "function") return (path) => (ig as Ignore).test(path);
-  return (path) => test.call(rules, path, "regex");
+  return typeof test === "function" ? (path) => test.call(rules, path, "regex") : (path) => (ig as Ignore).test(path);
 }
 
-function readRules(path: string): PathRules | undefined {
+/** A pattern line's body: without a negating "!", trailing spaces and trailing slashes; undefined for blanks and comments. */
+function patternBody(line: string): string | undefined {
+  if (line.trim() === "" || line.startsWith("#")) return undefined;
+  return (line.startsWith("!") ? line.slice(1) : line).trimEnd().replace(/\/+$/, "");
+}
+
+/** The frame for one ignore file's text (see Frame.deep for the split). */
+export function compileFrame(text: string, prefix: number): Frame {
+  const lines = text.split(/\r?\n/);
+  // "/name" matches only in the file's own directory; nothing else with a slash is name-only.
+  const deepLines = lines.filter((l) => {
+    const body = patternBody(l);
+    return !(body !== undefined && body.startsWith("/") && !body.slice(1).includes("/"));
+  });
+  const nameOnly = deepLines.every((l) => !patternBody(l)?.includes("/"));
+  return { rules: compileRules(text), deep: nameOnly ? compileRules(deepLines.join("\n")) : undefined, prefix };
+}
+
+function readFrame(path: string, prefix: number): Frame | undefined {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch {
     return undefined; // An unreadable ignore file is treated as absent, like git does.
   }
-  return text.trim() === "" ? undefined : compileRules(text);
+  return text.trim() === "" ? undefined : compileFrame(text, prefix);
 }
 
 /**
@@ -58,23 +101,17 @@ function readRules(path: string): PathRules | undefined {
  */
 export function enterDirectory(parent: IgnoreScope, absDir: string, rel: string, has: (name: string) => boolean): IgnoreScope {
   const prefix = rel === "" ? 0 : rel.length + 1;
-  let scope = parent;
+  let scope: Pick<IgnoreScope, "weft" | "ignore" | "git" | "exclude"> = parent;
   if (has(".git")) {
-    const exclude = readExclude(absDir);
-    scope = { ...scope, git: [], exclude: exclude ? { rules: exclude, prefix } : undefined };
+    const gitDir = resolveGitDir(absDir);
+    scope = { ...scope, git: [], exclude: gitDir ? readFrame(`${gitDir}/info/exclude`, prefix) : undefined };
   }
   for (const [file, kind] of IGNORE_FILES) {
     if (!has(file)) continue;
-    const rules = readRules(`${absDir}/${file}`);
-    if (rules) scope = { ...scope, [kind]: [...scope[kind], { rules, prefix }] };
+    const frame = readFrame(`${absDir}/${file}`, prefix);
+    if (frame) scope = { ...scope, [kind]: [...scope[kind], frame] };
   }
-  return scope;
-}
-
-/** The rules of a repository's .git/info/exclude (.git may be a directory or a "gitdir:" file). */
-export function readExclude(repoDir: string): PathRules | undefined {
-  const gitDir = resolveGitDir(repoDir);
-  return gitDir ? readRules(`${gitDir}/info/exclude`) : undefined;
+  return scope === parent ? parent : withOrder(scope);
 }
 
 /** The directory holding a repository's info/ folder: .git itself, or for a worktree or submodule, the "gitdir:" target's common directory. */
@@ -98,20 +135,33 @@ function resolveGitDir(repoDir: string): string | undefined {
 }
 
 /**
- * Whether the scope's rules exclude `rel` (relative to the scope's top; `dir` for directories).
- * Like git and ripgrep: within a kind the deepest file that has a matching rule decides, and its
- * last matching rule wins; .weftignore beats .ignore beats .gitignore beats .git/info/exclude.
+ * Whether the scope's rules exclude `rel` (relative to the scope's top; its last component is
+ * `name`; `dir` for directories). As git and ripgrep decide: within a kind, the deepest file with
+ * a matching rule decides, by its last matching rule; .weftignore beats .ignore beats .gitignore
+ * beats .git/info/exclude.
  */
-export function isIgnored(scope: IgnoreScope, rel: string, dir: boolean): boolean {
-  const path = dir ? `${rel}/` : rel;
-  for (const frames of [scope.weft, scope.ignore, scope.git]) {
-    for (let i = frames.length - 1; i >= 0; i--) {
-      const frame = frames[i]!;
-      const r = frame.rules(path.slice(frame.prefix));
-      if (r.ignored) return true;
-      if (r.unignored) return false;
-    }
+export function isIgnored(scope: IgnoreScope, rel: string, name: string, dir: boolean): boolean {
+  const { order, byName } = scope;
+  if (order.length === 0) return false;
+  if (byName && rel.length - name.length > scope.deepest) {
+    const key = dir ? `${name}/` : name;
+    let verdict = byName.get(key);
+    if (verdict === undefined) byName.set(key, (verdict = decide(order, key, false)));
+    return verdict;
   }
-  if (scope.exclude) return scope.exclude.rules(path.slice(scope.exclude.prefix)).ignored;
+  return decide(order, dir ? `${rel}/` : rel, true);
+}
+
+/**
+ * The first decisive frame's verdict. `anchored`: `path` is scope-relative and each frame tests
+ * its own part with all its rules; otherwise `path` is a name below every frame's directory.
+ */
+function decide(order: readonly Frame[], path: string, anchored: boolean): boolean {
+  for (let i = 0; i < order.length; i++) {
+    const frame = order[i]!;
+    const r = anchored ? frame.rules(frame.prefix === 0 ? path : path.slice(frame.prefix)) : frame.deep!(path);
+    if (r.ignored) return true;
+    if (r.unignored) return false;
+  }
   return false;
 }

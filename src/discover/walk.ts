@@ -7,14 +7,12 @@ import { EMPTY_SCOPE, enterDirectory, IGNORE_FILES, isIgnored, type IgnoreScope 
 export type Entry = {
   /** The path as shown to the user. */
   path: string;
-  /** Absolute path to open. */
+  /** Absolute path to open; for a followed symlink, the real path of its target (so readers can refuse links). */
   abs: string;
-  /** The path --include/--exclude globs are matched against. */
-  globPath: string;
+  /** Size in bytes, when the walk had to stat the entry anyway. */
+  size?: number;
   /** Set when the entry is skipped without being opened. */
   skip?: { reason: SkipReason; detail: string };
-  /** Open without following a final symlink: the walk saw a regular file here, not a link. */
-  noFollow: boolean;
 };
 
 /** Decides whether a path the user's globs leave in (checked before anything is recorded). */
@@ -36,14 +34,14 @@ type Pending = {
 type Chain = { key: string; parent: Chain | undefined };
 
 /** The walk's fixed inputs. */
-type Walk = { opts: DiscoveryOptions; filter: GlobFilter; containment: string[]; out: Entry[] };
+type Walk = { opts: DiscoveryOptions; filter: GlobFilter | undefined; containment: string[]; out: Entry[] };
 
 /**
  * Expands the command-line paths and the listed paths into entries, applying the ignore rules,
  * hidden-file rule, globs and symlink policy. Regular files are found from readdir's entry types
  * alone: nothing is opened or stat'ed per file here.
  */
-export function walkInputs(opts: DiscoveryOptions, filter: GlobFilter): Entry[] {
+export function walkInputs(opts: DiscoveryOptions, filter: GlobFilter | undefined): Entry[] {
   const containment = containmentRoots(opts);
   const walk: Walk = { opts, filter, containment, out: [] };
   for (const p of opts.paths) visitInput(walk, p, true);
@@ -95,20 +93,20 @@ function visitInput(walk: Walk, input: string, trusted: boolean): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason: SkipReason = code === "ENOENT" || code === "ENOTDIR" ? (trusted && isLink(abs) ? "broken-symlink" : "not-found") : code === "ELOOP" ? "symlink-loop" : "unreadable";
-    walk.out.push({ path: shown, abs, globPath: globPathOf(display, basename(abs)), noFollow: true, skip: { reason, detail: describe(err) } });
+    walk.out.push({ path: shown, abs, skip: { reason, detail: describe(err) } });
     return;
   }
   const globPath = globPathOf(display, basename(abs));
   if (st.isSymbolicLink()) {
-    if (walk.filter.keepFile(globPath)) visitLink(walk, { path: shown, abs, globPath, rootDisplay: display }, undefined);
+    if (!walk.filter || walk.filter.keepFile(globPath)) visitLink(walk, { path: shown, abs, globPath, rootDisplay: display }, undefined);
   } else if (st.isDirectory()) {
     walkTree(walk, abs, display, st);
-  } else if (!walk.filter.keepFile(globPath)) {
+  } else if (walk.filter && !walk.filter.keepFile(globPath)) {
     // Left out by --include/--exclude.
   } else if (st.isFile()) {
-    walk.out.push({ path: shown, abs, globPath, noFollow: !trusted });
+    walk.out.push({ path: shown, abs: trusted && isLink(abs) ? realpathSync(abs) : abs, size: st.size });
   } else {
-    walk.out.push({ path: shown, abs, globPath, noFollow: true, skip: notRegular(st) });
+    walk.out.push({ path: shown, abs, skip: notRegular(st) });
   }
 }
 
@@ -132,7 +130,7 @@ function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: St
       entries = readdirSync(dir.abs, { withFileTypes: true });
     } catch (err) {
       const shown = join(dir.rootDisplay, dir.rel) || ".";
-      walk.out.push({ path: shown, abs: dir.abs, globPath: shown, noFollow: true, skip: { reason: "unreadable", detail: `directory cannot be read: ${describe(err)}` } });
+      walk.out.push({ path: shown, abs: dir.abs, skip: { reason: "unreadable", detail: `directory cannot be read: ${describe(err)}` } });
       continue;
     }
     const dirScopeRel = join(dir.scopeRel, dir.rel);
@@ -170,11 +168,11 @@ function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: St
         isFile = st.isFile();
         isLinkEntry = st.isSymbolicLink();
       }
-      if (opts.ignoreFiles && isIgnored(scope, join(dirScopeRel, name), isDir)) continue;
+      if (opts.ignoreFiles && isIgnored(scope, join(dirScopeRel, name), name, isDir)) continue;
       const path = join(dir.rootDisplay, rel);
-      const globPath = globPathOf(path, rel);
+      const globPath = walk.filter ? globPathOf(path, rel) : "";
       if (isDir) {
-        if (!walk.filter.keepDir(globPath)) continue;
+        if (walk.filter && !walk.filter.keepDir(globPath)) continue;
         let chainHere: Chain | undefined;
         if (dir.chain) {
           // With --follow, remember real directory identities to stop loops through links.
@@ -185,14 +183,14 @@ function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: St
           }
         }
         stack.push({ abs, rel, rootDisplay: dir.rootDisplay, scopeRel: dir.scopeRel, scope, chain: chainHere });
-      } else if (!walk.filter.keepFile(globPath)) {
+      } else if (walk.filter && !walk.filter.keepFile(globPath)) {
         continue;
       } else if (isFile) {
-        walk.out.push({ path, abs, globPath, noFollow: true });
+        walk.out.push({ path, abs });
       } else if (isLinkEntry) {
         visitLink(walk, { path, abs, globPath, rootDisplay: dir.rootDisplay }, dir.chain, { scope, scopeRel: dir.scopeRel, rel });
       } else {
-        walk.out.push({ path, abs, globPath, noFollow: true, skip: notRegular(st ?? lstatSafe(abs)) });
+        walk.out.push({ path, abs, skip: notRegular(st ?? lstatSafe(abs)) });
       }
     }
   }
@@ -208,7 +206,7 @@ function visitLink(
   chain: Chain | undefined,
   inTree?: { scope: IgnoreScope; scopeRel: string; rel: string },
 ): void {
-  const skip = (reason: SkipReason, detail: string) => walk.out.push({ path: at.path, abs: at.abs, globPath: at.globPath, noFollow: true, skip: { reason, detail } });
+  const skip = (reason: SkipReason, detail: string) => walk.out.push({ path: at.path, abs: at.abs, skip: { reason, detail } });
   let st: Stats;
   try {
     st = statSync(at.abs);
@@ -231,11 +229,11 @@ function visitLink(
   if (st.isDirectory()) {
     for (let c = chain; c; c = c.parent) if (c.key === keyOf(st)) return void skip("symlink-loop", `symbolic link loops back to an enclosing directory (${real})`);
     const scopeRel = inTree ? join(inTree.scopeRel, inTree.rel) : "";
-    if (inTree && walk.opts.ignoreFiles && isIgnored(inTree.scope, scopeRel, true)) return;
-    if (!walk.filter.keepDir(at.globPath)) return;
+    if (inTree && walk.opts.ignoreFiles && isIgnored(inTree.scope, scopeRel, basename(at.abs), true)) return;
+    if (walk.filter && !walk.filter.keepDir(at.globPath)) return;
     walkTree(walk, at.abs, at.path, st, inTree ? { chain, scope: inTree.scope, scopeRel } : undefined);
   } else if (st.isFile()) {
-    walk.out.push({ path: at.path, abs: at.abs, globPath: at.globPath, noFollow: false });
+    walk.out.push({ path: at.path, abs: real, size: st.size });
   } else {
     skip(notRegular(st).reason, notRegular(st).detail);
   }

@@ -78,6 +78,12 @@ export const DiscoveryOptionsSchema = v.object({
   /** Skip files that look minified or generated (very long average line length). */
   skipMinified: v.boolean(),
   shard: v.optional(ShardSchema),
+  /**
+   * Open every file during discovery to check that it reads and what its first 8 KiB hold (binary,
+   * minified). When false, discovery only stats files (extensionless ones are still opened for a
+   * shebang) and whoever reads them must use `readFileChecked`, which makes the same checks.
+   */
+  checkContent: v.boolean(),
 });
 export type DiscoveryOptions = v.InferOutput<typeof DiscoveryOptionsSchema>;
 

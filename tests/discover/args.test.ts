@@ -22,7 +22,7 @@ describe("discovery arguments", () => {
   test("defaults", async () => {
     expect(await fromArgv([])).toEqual({
       paths: ["."], listed: [], cwd: "/work", ignoreFiles: true, hidden: false, follow: false, include: [], exclude: [],
-      languages: [], map: {}, maxFileSize: 10 * 1024 * 1024, skipMinified: true, shard: undefined,
+      languages: [], map: {}, maxFileSize: 10 * 1024 * 1024, skipMinified: true, shard: undefined, checkContent: true,
     });
   });
 

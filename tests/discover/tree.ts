@@ -26,7 +26,7 @@ export function removeTree(root: string): void {
 export function options(cwd: string, over: Partial<DiscoveryOptions> = {}): DiscoveryOptions {
   return {
     paths: ["."], listed: [], cwd, ignoreFiles: true, hidden: false, follow: false, include: [], exclude: [],
-    languages: [], map: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, skipMinified: true, ...over,
+    languages: [], map: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, skipMinified: true, checkContent: true, ...over,
   };
 }
 
