@@ -9,12 +9,14 @@ type PathRules = (path: string) => { ignored: boolean; unignored: boolean };
  * path (with its trailing "/") inside the scope-relative paths this module is given.
  */
 type Frame = {
-  /** All the file's rules. */
+  /** All the file's rules, for any path relative to its directory. */
   rules: PathRules;
+  /** All the file's rules for an entry directly in its directory (the path is the name), remembered by name. */
+  named: PathRules;
   /**
-   * The rules that can match below the file's own directory: all but those anchored to a single
-   * name in it ("/build", "/dist/"). Undefined unless each looks only at the last path component,
-   * so that below its directory this file's verdict depends on the entry's name alone.
+   * For entries below the file's own directory: the rules that can match there (all but those
+   * anchored to one name in it, like "/build"), remembered by the entry's name. Undefined unless
+   * each of those looks only at the last path component, so that the name alone decides.
    */
   deep: PathRules | undefined;
   prefix: number;
@@ -30,25 +32,17 @@ export type IgnoreScope = {
   exclude: Frame | undefined;
   /** Every frame in the order they are consulted (see isIgnored), computed once per scope. */
   order: readonly Frame[];
-  /** The largest frame prefix: entries deeper than this lie below every frame's directory. */
-  deepest: number;
-  /**
-   * When every frame has `deep` rules: the verdict for entries below all frames' directories,
-   * by name ("x.log", "build/"), remembered, since real trees repeat names in every directory.
-   */
-  byName: Map<string, boolean> | undefined;
 };
 
 /** Ignore files weft reads in each directory, by kind; a kind listed first takes precedence. */
 export const IGNORE_FILES = [[".weftignore", "weft"], [".ignore", "ignore"], [".gitignore", "git"]] as const;
 
-export const EMPTY_SCOPE: IgnoreScope = { weft: [], ignore: [], git: [], exclude: undefined, order: [], deepest: 0, byName: undefined };
+export const EMPTY_SCOPE: IgnoreScope = { weft: [], ignore: [], git: [], exclude: undefined, order: [] };
 
 /** The consultation order: deepest first within a kind; .weftignore, .ignore, .gitignore, then info/exclude. */
 function withOrder(scope: Pick<IgnoreScope, "weft" | "ignore" | "git" | "exclude">): IgnoreScope {
   const order = [...scope.weft].reverse().concat([...scope.ignore].reverse(), [...scope.git].reverse(), scope.exclude ? [scope.exclude] : []);
-  const deepest = Math.max(0, ...order.map((f) => f.prefix));
-  return { ...scope, order, deepest, byName: order.every((f) => f.deep) ? new Map() : undefined };
+  return { ...scope, order };
 }
 
 /**
@@ -73,6 +67,18 @@ function patternBody(line: string): string | undefined {
 
 /** The frame for one ignore file's text (see Frame.deep for the split). */
 export function compileFrame(text: string, prefix: number): Frame {
+  let compiled = compiledByText.get(text);
+  if (!compiled) {
+    if (compiledByText.size >= 4096) compiledByText.clear(); // Bounded: a long-lived process walks many trees.
+    compiledByText.set(text, (compiled = compileText(text)));
+  }
+  return { ...compiled, prefix };
+}
+
+// Monorepos repeat the same ignore file in many directories: parse each distinct text once.
+const compiledByText = new Map<string, Omit<Frame, "prefix">>();
+
+function compileText(text: string): Omit<Frame, "prefix"> {
   const lines = text.split(/\r?\n/);
   // "/name" matches only in the file's own directory; nothing else with a slash is name-only.
   const deepLines = lines.filter((l) => {
@@ -80,7 +86,24 @@ export function compileFrame(text: string, prefix: number): Frame {
     return !(body !== undefined && body.startsWith("/") && !body.slice(1).includes("/"));
   });
   const nameOnly = deepLines.every((l) => !patternBody(l)?.includes("/"));
-  return { rules: compileRules(text), deep: nameOnly ? compileRules(deepLines.join("\n")) : undefined, prefix };
+  const rules = lazy(() => compileRules(text));
+  return { rules, named: remembered(rules), deep: nameOnly ? remembered(lazy(() => compileRules(deepLines.join("\n")))) : undefined };
+}
+
+/** Rules compiled on first use: many frames need only some of their variants. */
+function lazy(make: () => PathRules): PathRules {
+  let rules: PathRules | undefined;
+  return (path) => (rules ??= make())(path);
+}
+
+/** Rules asked about names, answering each name once: real trees repeat names (index.ts, build/) everywhere. */
+function remembered(rules: PathRules): PathRules {
+  const seen = new Map<string, ReturnType<PathRules>>();
+  return (name) => {
+    let r = seen.get(name);
+    if (r === undefined) seen.set(name, (r = rules(name)));
+    return r;
+  };
 }
 
 function readFrame(path: string, prefix: number): Frame | undefined {
@@ -135,31 +158,21 @@ function resolveGitDir(repoDir: string): string | undefined {
 }
 
 /**
- * Whether the scope's rules exclude `rel` (relative to the scope's top; its last component is
- * `name`; `dir` for directories). As git and ripgrep decide: within a kind, the deepest file with
+ * Whether the scope's rules exclude the entry `name` of the directory `dirRel` (relative to the
+ * scope's top, "" at the top); `dir` for directories. As git and ripgrep decide: within a kind, the deepest file with
  * a matching rule decides, by its last matching rule; .weftignore beats .ignore beats .gitignore
  * beats .git/info/exclude.
  */
-export function isIgnored(scope: IgnoreScope, rel: string, name: string, dir: boolean): boolean {
-  const { order, byName } = scope;
+export function isIgnored(scope: IgnoreScope, dirRel: string, name: string, dir: boolean): boolean {
+  const { order } = scope;
   if (order.length === 0) return false;
-  if (byName && rel.length - name.length > scope.deepest) {
-    const key = dir ? `${name}/` : name;
-    let verdict = byName.get(key);
-    if (verdict === undefined) byName.set(key, (verdict = decide(order, key, false)));
-    return verdict;
-  }
-  return decide(order, dir ? `${rel}/` : rel, true);
-}
-
-/**
- * The first decisive frame's verdict. `anchored`: `path` is scope-relative and each frame tests
- * its own part with all its rules; otherwise `path` is a name below every frame's directory.
- */
-function decide(order: readonly Frame[], path: string, anchored: boolean): boolean {
+  const key = dir ? `${name}/` : name;
+  // Entries of dirRel have this prefix; each frame's prefix is at most this long (frames are ancestors).
+  const prefix = dirRel === "" ? 0 : dirRel.length + 1;
+  let path: string | undefined;
   for (let i = 0; i < order.length; i++) {
     const frame = order[i]!;
-    const r = anchored ? frame.rules(frame.prefix === 0 ? path : path.slice(frame.prefix)) : frame.deep!(path);
+    const r = prefix === frame.prefix ? frame.named(key) : frame.deep ? frame.deep(key) : frame.rules((path ??= `${dirRel}/${key}`).slice(frame.prefix));
     if (r.ignored) return true;
     if (r.unignored) return false;
   }

@@ -21,11 +21,11 @@ export type GlobFilter = { keepFile(globPath: string): boolean; keepDir(globPath
 /** A directory waiting to be read. */
 type Pending = {
   abs: string;
-  /** Path relative to the walk root ("" for the root). */
+  /** Path relative to the walk root ("" for the root): what globs fall back to outside the current directory. */
   rel: string;
-  /** Display path of the walk root ("" when it is the current directory). */
-  rootDisplay: string;
-  /** The walk root's path relative to the top of the ignore scope ("" when the root is the top). */
+  /** Path as shown ("" for the current directory). */
+  display: string;
+  /** Path relative to the top of the ignore scope ("" at the top). */
   scopeRel: string;
   scope: IgnoreScope;
   /** dev:ino of this directory and its ancestors, kept only with --follow to catch loops. */
@@ -98,7 +98,7 @@ function visitInput(walk: Walk, input: string, trusted: boolean): void {
   }
   const globPath = globPathOf(display, basename(abs));
   if (st.isSymbolicLink()) {
-    if (!walk.filter || walk.filter.keepFile(globPath)) visitLink(walk, { path: shown, abs, globPath, rootDisplay: display }, undefined);
+    if (!walk.filter || walk.filter.keepFile(globPath)) visitLink(walk, { path: shown, abs, globPath }, undefined);
   } else if (st.isDirectory()) {
     walkTree(walk, abs, display, st);
   } else if (walk.filter && !walk.filter.keepFile(globPath)) {
@@ -120,38 +120,22 @@ function isLink(abs: string): boolean {
 
 /** Walks one directory tree, iteratively (deep trees cannot overflow the stack). */
 function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: Stats, from?: { chain: Chain | undefined; scope: IgnoreScope; scopeRel: string }): void {
-  const { opts } = walk;
+  const { opts, filter } = walk;
   const outer = from ?? (opts.ignoreFiles ? scopeAbove(rootAbs) : { scope: EMPTY_SCOPE, scopeRel: "" });
   const chain = opts.follow ? { key: keyOf(rootStat), parent: from?.chain } : undefined;
-  const stack: Pending[] = [{ abs: rootAbs, rel: "", rootDisplay, scopeRel: outer.scopeRel, scope: outer.scope, chain }];
+  const stack: Pending[] = [{ abs: rootAbs, rel: "", display: rootDisplay, scopeRel: outer.scopeRel, scope: outer.scope, chain }];
   for (let dir = stack.pop(); dir; dir = stack.pop()) {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir.abs, { withFileTypes: true });
     } catch (err) {
-      const shown = join(dir.rootDisplay, dir.rel) || ".";
-      walk.out.push({ path: shown, abs: dir.abs, skip: { reason: "unreadable", detail: `directory cannot be read: ${describe(err)}` } });
+      walk.out.push({ path: dir.display || ".", abs: dir.abs, skip: { reason: "unreadable", detail: `directory cannot be read: ${describe(err)}` } });
       continue;
     }
-    const dirScopeRel = join(dir.scopeRel, dir.rel);
-    let scope = dir.scope;
-    if (opts.ignoreFiles) {
-      let present = 0; // bit i: IGNORE_FILES[i] present; bit 3: .git present
-      for (const e of entries) {
-        if (e.name.charCodeAt(0) !== 0x2e) continue;
-        const i = IGNORE_FILES.findIndex(([file]) => file === e.name);
-        if (i !== -1) present |= 1 << i;
-        else if (e.name === ".git") present |= 8;
-      }
-      if (present !== 0) {
-        scope = enterDirectory(scope, dir.abs, dirScopeRel, (name) => (name === ".git" ? (present & 8) !== 0 : (present & (1 << IGNORE_FILES.findIndex(([f]) => f === name))) !== 0));
-      }
-    }
+    const scope = opts.ignoreFiles ? scopeOf(dir, entries) : dir.scope;
     for (const e of entries) {
       const name = e.name;
-      if (name === ".git") continue;
-      if (!opts.hidden && name.charCodeAt(0) === 0x2e) continue;
-      const rel = dir.rel === "" ? name : `${dir.rel}/${name}`;
+      if (name === ".git" || (!opts.hidden && name.charCodeAt(0) === 0x2e)) continue;
       let isDir = e.isDirectory();
       let isFile = !isDir && e.isFile();
       let isLinkEntry = !isDir && !isFile && e.isSymbolicLink();
@@ -168,11 +152,11 @@ function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: St
         isFile = st.isFile();
         isLinkEntry = st.isSymbolicLink();
       }
-      if (opts.ignoreFiles && isIgnored(scope, join(dirScopeRel, name), name, isDir)) continue;
-      const path = join(dir.rootDisplay, rel);
-      const globPath = walk.filter ? globPathOf(path, rel) : "";
+      if (opts.ignoreFiles && isIgnored(scope, dir.scopeRel, name, isDir)) continue;
+      const path = inDir(name, dir.display);
+      const globPath = filter ? globPathOf(path, inDir(name, dir.rel)) : "";
       if (isDir) {
-        if (walk.filter && !walk.filter.keepDir(globPath)) continue;
+        if (filter && !filter.keepDir(globPath)) continue;
         let chainHere: Chain | undefined;
         if (dir.chain) {
           // With --follow, remember real directory identities to stop loops through links.
@@ -182,18 +166,34 @@ function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: St
             continue;
           }
         }
-        stack.push({ abs, rel, rootDisplay: dir.rootDisplay, scopeRel: dir.scopeRel, scope, chain: chainHere });
-      } else if (walk.filter && !walk.filter.keepFile(globPath)) {
+        stack.push({ abs, rel: inDir(name, dir.rel), display: path, scopeRel: inDir(name, dir.scopeRel), scope, chain: chainHere });
+      } else if (filter && !filter.keepFile(globPath)) {
         continue;
       } else if (isFile) {
         walk.out.push({ path, abs });
       } else if (isLinkEntry) {
-        visitLink(walk, { path, abs, globPath, rootDisplay: dir.rootDisplay }, dir.chain, { scope, scopeRel: dir.scopeRel, rel });
+        visitLink(walk, { path, abs, globPath }, dir.chain, { scope, scopeRel: inDir(name, dir.scopeRel) });
       } else {
         walk.out.push({ path, abs, skip: notRegular(st ?? lstatSafe(abs)) });
       }
     }
   }
+}
+
+/** `name` inside the directory `base` ("" for the top). */
+function inDir(name: string, base: string): string {
+  return base === "" ? name : `${base}/${name}`;
+}
+
+const SCOPE_NAMES = new Set<string>([".git", ...IGNORE_FILES.map(([file]) => file)]);
+
+/** The ignore scope inside a directory: its parent's, plus the ignore files among its entries. */
+function scopeOf(dir: Pending, entries: readonly Dirent[]): IgnoreScope {
+  let present: Set<string> | undefined;
+  for (const e of entries) {
+    if (e.name.charCodeAt(0) === 0x2e && SCOPE_NAMES.has(e.name)) (present ??= new Set()).add(e.name);
+  }
+  return present ? enterDirectory(dir.scope, dir.abs, dir.scopeRel, (name) => present.has(name)) : dir.scope;
 }
 
 /**
@@ -202,9 +202,9 @@ function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: St
  */
 function visitLink(
   walk: Walk,
-  at: { path: string; abs: string; globPath: string; rootDisplay: string },
+  at: { path: string; abs: string; globPath: string },
   chain: Chain | undefined,
-  inTree?: { scope: IgnoreScope; scopeRel: string; rel: string },
+  inTree?: { scope: IgnoreScope; scopeRel: string },
 ): void {
   const skip = (reason: SkipReason, detail: string) => walk.out.push({ path: at.path, abs: at.abs, skip: { reason, detail } });
   let st: Stats;
@@ -228,10 +228,9 @@ function visitLink(
   }
   if (st.isDirectory()) {
     for (let c = chain; c; c = c.parent) if (c.key === keyOf(st)) return void skip("symlink-loop", `symbolic link loops back to an enclosing directory (${real})`);
-    const scopeRel = inTree ? join(inTree.scopeRel, inTree.rel) : "";
-    if (inTree && walk.opts.ignoreFiles && isIgnored(inTree.scope, scopeRel, basename(at.abs), true)) return;
+    if (inTree && walk.opts.ignoreFiles && isIgnored(inTree.scope, inTree.scopeRel.slice(0, Math.max(0, inTree.scopeRel.lastIndexOf("/"))), basename(at.abs), true)) return;
     if (walk.filter && !walk.filter.keepDir(at.globPath)) return;
-    walkTree(walk, at.abs, at.path, st, inTree ? { chain, scope: inTree.scope, scopeRel } : undefined);
+    walkTree(walk, at.abs, at.path, st, inTree ? { chain, ...inTree } : undefined);
   } else if (st.isFile()) {
     walk.out.push({ path: at.path, abs: real, size: st.size });
   } else {
