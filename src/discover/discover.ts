@@ -8,13 +8,15 @@ import { walkInputs, type GlobFilter } from "./walk.ts";
 
 /**
  * Finds the files a run should chunk: walks the given paths and listed paths with the ignore
- * rules, globs and symlink policy; keeps this run's shard; opens each file once to decide its size,
- * language and whether it is chunkable. Files come back sorted by path and indexed in that order;
- * everything left out for a reason (not for matching an ignore rule or glob) is a skip record.
+ * rules, globs and symlink policy; keeps this run's shard and languages; decides each file's size,
+ * language and (with `checkContent`, by reading its first 8 KiB) whether it is chunkable. Files come
+ * back sorted by path and indexed in that order; everything left out for a reason (other than an
+ * ignore rule, a glob or --lang) is a skip record, sorted by path.
  */
 export function discover(opts: DiscoveryOptions): Discovery {
   const entries = walkInputs(opts, globFilter(opts.include, opts.exclude));
   const langs = opts.languages.length > 0 ? new Set(opts.languages) : undefined;
+  const byName = (path: string) => detectByName(path, opts.map)?.language ?? "text";
   const seen = new Set<string>();
   const found: Omit<DiscoveredFile, "index">[] = [];
   const skipped: SkipRecord[] = [];
@@ -26,12 +28,12 @@ export function discover(opts: DiscoveryOptions): Discovery {
     if (!inShard(entry.path, opts.shard)) continue;
     if (entry.skip) {
       // A file that is never opened has the language its name gives.
-      if (langs && !langs.has(detectByName(entry.path, opts.map)?.language ?? "text")) continue;
+      if (langs && !langs.has(byName(entry.path))) continue;
       skipped.push({ path: entry.path, reason: entry.skip.reason, detail: entry.skip.detail });
       continue;
     }
     // Skip the open when the name alone already fails --lang (a shebang cannot change a known language).
-    if (langs && !needsShebang(entry.path) && !langs.has(detectByName(entry.path, opts.map)?.language ?? "text")) continue;
+    if (langs && !needsShebang(entry.path) && !langs.has(byName(entry.path))) continue;
     const result = inspectFile(entry, opts, buffer);
     const language = result.kind === "file" ? result.file.language : result.language;
     if (langs && !langs.has(language)) continue;

@@ -51,7 +51,7 @@ function withOrder(scope: Pick<IgnoreScope, "weft" | "ignore" | "git" | "exclude
  * tested alone: `Ignore.test` would also let a directory excluded by a shallower file exclude
  * everything below it even when a deeper file re-includes that directory, which git does not.
  */
-export function compileRules(text: string): PathRules {
+function compileRules(text: string): PathRules {
   const ig = ignore({ ignorecase: false }).add(text);
   // The `ignore` package's per-path rule test (its RuleManager): not in its typings, so checked here.
   const rules = (ig as unknown as { _rules?: { test?: (p: string, mode: string) => { ignored: boolean; unignored: boolean } } })._rules;
@@ -66,7 +66,7 @@ function patternBody(line: string): string | undefined {
 }
 
 /** The frame for one ignore file's text (see Frame.deep for the split). */
-export function compileFrame(text: string, prefix: number): Frame {
+function compileFrame(text: string, prefix: number): Frame {
   let compiled = compiledByText.get(text);
   if (!compiled) {
     if (compiledByText.size >= 4096) compiledByText.clear(); // Bounded: a long-lived process walks many trees.

@@ -70,10 +70,6 @@ export function displayOf(p: string): string {
   return n === "." ? "" : n;
 }
 
-function join(a: string, b: string): string {
-  return a === "" ? b : b === "" ? a : a.endsWith("/") ? a + b : `${a}/${b}`;
-}
-
 /** Globs match the displayed path when it is relative and inside the current directory, else the path below its root. */
 function globPathOf(display: string, fallback: string): string {
   return display !== "" && !isAbsolute(display) && display !== ".." && !display.startsWith("../") ? display : fallback;
@@ -234,7 +230,7 @@ function visitLink(
   } else if (st.isFile()) {
     walk.out.push({ path: at.path, abs: real, size: st.size });
   } else {
-    skip(notRegular(st).reason, notRegular(st).detail);
+    walk.out.push({ path: at.path, abs: at.abs, skip: notRegular(st) });
   }
 }
 
@@ -243,23 +239,22 @@ function visitLink(
  * repository's top down to the root's parent, as git applies them. None outside a repository.
  */
 function scopeAbove(rootAbs: string): { scope: IgnoreScope; scopeRel: string } {
-  const above: string[] = [];
-  for (let d = rootAbs; ; ) {
-    if (exists(`${d}/.git`)) {
-      let scope = EMPTY_SCOPE;
-      let rel = "";
-      for (const dir = [d, ...above.reverse()]; dir.length > 1; ) {
-        const abs = dir.shift()!;
-        scope = enterDirectory(scope, abs, rel, (name) => exists(`${abs}/${name}`));
-        rel = join(rel, basename(dir[0]!));
-      }
-      return { scope, scopeRel: rel };
-    }
-    const parent = dirname(d);
-    if (parent === d) return { scope: EMPTY_SCOPE, scopeRel: "" };
-    above.push(d);
-    d = parent;
+  const chain = [rootAbs]; // From the root up to the repository's top.
+  while (!exists(`${chain[chain.length - 1]}/.git`)) {
+    const parent = dirname(chain[chain.length - 1]!);
+    if (parent === chain[chain.length - 1]) return { scope: EMPTY_SCOPE, scopeRel: "" };
+    chain.push(parent);
   }
+  chain.reverse();
+  let scope = EMPTY_SCOPE;
+  let rel = "";
+  // Enter each directory from the top down to the root's parent; the walk enters the root itself.
+  for (let i = 0; i < chain.length - 1; i++) {
+    const abs = chain[i]!;
+    scope = enterDirectory(scope, abs, rel, (name) => exists(`${abs}/${name}`));
+    rel = inDir(basename(chain[i + 1]!), rel);
+  }
+  return { scope, scopeRel: rel };
 }
 
 function exists(path: string): boolean {
