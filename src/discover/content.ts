@@ -3,8 +3,16 @@ import type { SkipRecord } from "../model/file.ts";
 /** Bytes read from the start of a file to judge its content (binary, minified, shebang). */
 export const HEAD_BYTES = 8192;
 
-/** A file whose head averages more characters per line than this looks minified or generated. */
-export const MINIFIED_LINE_LENGTH = 500;
+/** A head averaging more characters per line than this looks generated (data, bundles) whatever it holds. */
+export const GENERATED_LINE_LENGTH = 1000;
+
+/**
+ * A head averaging more characters per line than this, with under MINIFIED_WHITESPACE of it
+ * whitespace, looks minified: minifiers break lines every few hundred characters (lodash.min.js:
+ * ~500) but leave almost no spaces, while prose and code are 15-30% whitespace.
+ */
+export const MINIFIED_LINE_LENGTH = 200;
+export const MINIFIED_WHITESPACE = 0.05;
 
 /** Heads shorter than this are never called minified: a short one-line file chunks fine. */
 const MINIFIED_MIN_SAMPLE = 4096;
@@ -19,7 +27,9 @@ export function contentSkip(head: Uint8Array, skipMinified: boolean): Pick<SkipR
   if (sample.indexOf(0) !== -1) return { reason: "binary", detail: "contains NUL bytes (binary, or UTF-16 text)" };
   let control = 0;
   let newlines = 0;
+  let whitespace = 0;
   for (const b of sample) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) whitespace++;
     if (b === 0x0a) newlines++;
     // Control characters other than tab, newline, vertical tab, form feed, carriage return, escape.
     else if ((b < 0x20 && b !== 0x09 && b !== 0x0b && b !== 0x0c && b !== 0x0d && b !== 0x1b) || b === 0x7f) control++;
@@ -30,8 +40,12 @@ export function contentSkip(head: Uint8Array, skipMinified: boolean): Pick<SkipR
   if (skipMinified && sample.length >= MINIFIED_MIN_SAMPLE) {
     const lines = newlines + (sample[sample.length - 1] === 0x0a ? 0 : 1);
     const average = Math.round(sample.length / lines);
-    if (average > MINIFIED_LINE_LENGTH) {
-      return { reason: "minified", detail: `looks minified or generated: ${average} characters per line on average in the first ${sample.length} bytes (chunk it anyway with --no-skip-minified)` };
+    const spaces = whitespace / sample.length;
+    if (average > GENERATED_LINE_LENGTH || (average > MINIFIED_LINE_LENGTH && spaces < MINIFIED_WHITESPACE)) {
+      return {
+        reason: "minified",
+        detail: `looks minified or generated: ${average} characters per line, ${Math.round(spaces * 100)}% whitespace in the first ${sample.length} bytes (chunk it anyway with --no-skip-minified)`,
+      };
     }
   }
   return undefined;
