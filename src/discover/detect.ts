@@ -23,15 +23,6 @@ export function knownLanguageIds(): string[] {
   return ["text", ...LANGUAGES.map((l) => l.id)];
 }
 
-/** The extensions of a file name, longest compound first: "x.component.html" -> ["component.html", "html"]. */
-function extensionsOf(name: string): string[] {
-  const lower = name.toLowerCase();
-  const out: string[] = [];
-  // A leading dot is part of the name (".bashrc" has no extension).
-  for (let dot = lower.indexOf(".", 1); dot !== -1; dot = lower.indexOf(".", dot + 1)) out.push(lower.slice(dot + 1));
-  return out;
-}
-
 /** True when a file name has no extension, so only its content (a shebang) can tell its language. */
 export function needsShebang(name: string): boolean {
   return name.indexOf(".", 1) === -1;
@@ -43,17 +34,28 @@ export function needsShebang(name: string): boolean {
  */
 export function detectByName(path: string, map: Readonly<Record<string, string>> = {}): Detected | undefined {
   const name = basenameOf(path);
-  const exts = extensionsOf(name);
-  const mapped = map[name] ?? exts.map((e) => map[e]).find((id) => id !== undefined);
-  if (mapped) return { language: mapped, source: "map" };
+  const lower = name.toLowerCase();
+  // Extensions, longest compound first: "x.component.html" tries "component.html", then "html".
+  // A leading dot is part of the name (".bashrc" has no extension).
+  const firstDot = lower.indexOf(".", 1);
+  if (!isEmpty(map)) {
+    let mapped = map[name];
+    for (let dot = firstDot; mapped === undefined && dot !== -1; dot = lower.indexOf(".", dot + 1)) mapped = map[lower.slice(dot + 1)];
+    if (mapped !== undefined) return { language: mapped, source: "map" };
+  }
   const { byExt, byName } = lookup();
   const exact = byName.get(name);
   if (exact) return { language: exact, source: "filename" };
-  for (const ext of exts) {
-    const id = byExt.get(ext);
+  for (let dot = firstDot; dot !== -1; dot = lower.indexOf(".", dot + 1)) {
+    const id = byExt.get(lower.slice(dot + 1));
     if (id) return { language: id, source: "extension" };
   }
   return undefined;
+}
+
+function isEmpty(map: Readonly<Record<string, string>>): boolean {
+  for (const _ in map) return false;
+  return true;
 }
 
 /**

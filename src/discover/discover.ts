@@ -17,14 +17,16 @@ export function discover(opts: DiscoveryOptions): Discovery {
   const entries = walkInputs(opts, globFilter(opts.include, opts.exclude));
   const langs = opts.languages.length > 0 ? new Set(opts.languages) : undefined;
   const byName = (path: string) => detectByName(path, opts.map)?.language ?? "text";
-  const seen = new Set<string>();
+  // The same path reached twice (an input inside another input) is listed once.
+  const seen = opts.paths.length + opts.listed.length > 1 ? new Set<string>() : undefined;
   const found: Omit<DiscoveredFile, "index">[] = [];
   const skipped: SkipRecord[] = [];
   const buffer = new Uint8Array(HEAD_BYTES);
   for (const entry of entries) {
-    // The same file reached twice (a root inside another root) is listed once.
-    if (seen.has(entry.path)) continue;
-    seen.add(entry.path);
+    if (seen) {
+      if (seen.has(entry.path)) continue;
+      seen.add(entry.path);
+    }
     if (!inShard(entry.path, opts.shard)) continue;
     if (entry.skip) {
       // A file that is never opened has the language its name gives.
