@@ -1,34 +1,118 @@
-import type { Chunk } from "../model/chunk.ts";
+import { parse, type SgNode } from "@ast-grep/napi";
+import { buildChunks, headerReserve } from "../chunkers/build.ts";
+import { delimiterUnits } from "../chunkers/delimiter.ts";
+import { fitter, pack, splitOversize } from "../chunkers/pack.ts";
+import { semanticUnits } from "../chunkers/semantic.ts";
+import { textUnits } from "../chunkers/text.ts";
+import type { Unit } from "../chunkers/unit.ts";
+import { commentPrefixes } from "../languages/comments.ts";
+import { loadParsers, napiName } from "../languages/registry.ts";
+import type { LanguageSpec } from "../languages/spec.ts";
+import { grammarLanguages, languageById } from "../languages/table.ts";
+import { errorMessage } from "../model/errors.ts";
 import type { DiscoveredFile } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import type { FileResult } from "../model/result.ts";
-import { errorMessage } from "../model/errors.ts";
+import type { Selection } from "../model/selection.ts";
+import { judgeTree, parserUnavailable, selectForLanguage } from "../select/selector.ts";
+import { tokenizerFor } from "../tokenize/tokenizer.ts";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a BOM in the text, so UTF-16 positions map to the bytes on disk.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+let parserStatus: Map<string, { ok: boolean; error?: string }> | undefined;
+
+/** Loads every grammar once per process (ast-grep allows one registration per process). */
+function parserError(lang: LanguageSpec): string | undefined {
+  parserStatus ??= loadParsers(grammarLanguages().map((l) => l.id));
+  const s = parserStatus.get(lang.id);
+  return s && !s.ok ? s.error ?? "not loaded" : undefined;
+}
 
 /**
  * Chunks one file: pure apart from the parser, and the ONLY function both executors call, so the
  * worker path and the inline path cannot differ. Never throws: failures come back as data.
- * FOUNDATION VERSION: emits each file as one chunk; the engine (issue 3) replaces the body.
+ * Parse trees are native and freed only when the event loop turns: callers chunking many files in
+ * a row must yield (e.g. `await Bun.sleep(0)`) every few files to keep memory bounded.
  */
 export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Governor): FileResult {
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch {
+    // A JSON string cannot carry invalid UTF-8 byte for byte, so the file is reported, not mangled.
     return { status: "skipped", index: file.index, path: file.path, reason: "invalid-utf8", detail: "file is not valid UTF-8" };
   }
   try {
-    const lines = text.length === 0 ? 1 : text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
-    const chunk: Chunk = {
-      id: Bun.hash.xxHash3(`${file.path}\0${0}\0${bytes.length}\0${text}`).toString(16).padStart(16, "0"),
-      path: file.path, language: file.language, strategy: "text", index: 0, count: 1,
-      byte_start: 0, byte_end: bytes.length, line_start: 1, line_end: Math.max(1, lines),
-      tokens: governor.tokenizer === "bytes" ? bytes.length : 0, kinds: [], symbols: [], scope: [],
-      partial: false, has_error: false, content: text,
-    };
-    return { status: "chunked", index: file.index, path: file.path, strategy: "text", reason: "foundation: whole file", chunks: [chunk] };
+    return chunkText(file, text, bytes.length, governor);
   } catch (err) {
     return { status: "failed", index: file.index, failure: { path: file.path, stage: "chunk", code: "chunk-error", message: errorMessage(err) } };
   }
+}
+
+function chunkText(file: DiscoveredFile, text: string, byteLength: number, governor: Governor): FileResult {
+  const lang = languageById(file.language);
+  let selection = selectForLanguage(lang);
+  if (text.length === 0) {
+    return { status: "chunked", index: file.index, path: file.path, strategy: selection.strategy, reason: "empty file", chunks: [] };
+  }
+  const tokenizer = tokenizerFor(governor.tokenizer);
+  const budget = governor.context ? governor.maxTokens - headerReserve(governor.maxTokens) : governor.maxTokens;
+  const index = tokenizer.index(text);
+  const fits = fitter(index, budget);
+
+  let units: Unit[] | undefined;
+  let errors: [number, number][] = [];
+  if (selection.strategy === "semantic" && lang) {
+    const tried = semantic(lang, text, fits);
+    if ("fallback" in tried) selection = tried.fallback;
+    else ({ units, errors } = tried);
+  }
+  if (!units && selection.strategy === "delimiter" && lang) units = delimiterUnits(text, lang.delimiter, commentPrefixes(lang), fits);
+  units ??= textUnits(text);
+
+  const pieces = splitOversize(units, text, index, budget);
+  const plans = pack(pieces, text, index, budget);
+  const chunks = buildChunks({
+    path: file.path, language: file.language, strategy: selection.strategy, text, byteLength,
+    units: pieces, plans, index, tokenizer, governor, errors,
+  });
+  return { status: "chunked", index: file.index, path: file.path, strategy: selection.strategy, reason: selection.reason, chunks };
+}
+
+type SemanticOutcome = { units: Unit[]; errors: [number, number][] } | { fallback: Selection };
+
+function semantic(lang: LanguageSpec, text: string, fits: (s: number, e: number) => boolean): SemanticOutcome {
+  const loadError = parserError(lang);
+  // A BOM is not part of the grammar: parse without it and shift positions by one.
+  const offset = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let root: SgNode;
+  try {
+    root = parse(napiName(lang.id), offset ? text.slice(1) : text).root();
+  } catch (err) {
+    return { fallback: parserUnavailable(lang, loadError ?? errorMessage(err)) };
+  }
+  const errors = errorRanges(root, offset);
+  let inError = 0;
+  for (const [s, e] of errors) inError += e - s;
+  const verdict = judgeTree(lang, inError / text.length);
+  if (verdict) return { fallback: verdict };
+  return { units: semanticUnits(root, text, offset, lang, fits), errors };
+}
+
+/** Disjoint, sorted text ranges covered by ERROR nodes (one native search for the whole tree). */
+function errorRanges(root: SgNode, offset: number): [number, number][] {
+  const found = root.findAll({ rule: { kind: "ERROR" } });
+  if (found.length === 0) return [];
+  const ranges = found.map((n) => {
+    const r = n.range();
+    return [r.start.index + offset, r.end.index + offset] as [number, number];
+  }).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged: [number, number][] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged;
 }

@@ -43,5 +43,7 @@ export const LanguageSpecSchema = v.object({
   definitions: v.array(v.string()),
   /** Node kinds whose children should be chunked separately when the node is too big. */
   containers: v.array(v.string()),
+  /** Line prefixes that start a comment (delimiter rules: comments join the block after them). */
+  comments: v.optional(v.array(v.string())),
 });
 export type LanguageSpec = v.InferOutput<typeof LanguageSpecSchema>;

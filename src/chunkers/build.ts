@@ -1,0 +1,153 @@
+import type { Chunk } from "../model/chunk.ts";
+import type { Governor } from "../model/governor.ts";
+import type { Strategy } from "../model/selection.ts";
+import type { TextIndex, Tokenizer } from "../tokenize/tokenizer.ts";
+import type { Plan } from "./pack.ts";
+import type { Unit } from "./unit.ts";
+
+/** Everything needed to turn planned ranges into output records. */
+export type BuildInput = {
+  path: string;
+  language: string;
+  strategy: Strategy;
+  text: string;
+  /** UTF-8 length of the file (equal to text.length when the file is ASCII). */
+  byteLength: number;
+  units: readonly Unit[];
+  plans: readonly Plan[];
+  index: TextIndex;
+  tokenizer: Tokenizer;
+  governor: Governor;
+  /** Sorted UTF-16 ranges of syntax ERROR nodes. */
+  errors: readonly (readonly [number, number])[];
+};
+
+const KIND_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_KINDS = 8;
+
+/** Chunk records for planned ranges: exact byte and line positions, counts, ids, context. */
+export function buildChunks(input: BuildInput): Chunk[] {
+  const { text, plans, units } = input;
+  const ascii = input.byteLength === text.length;
+  const chunks: Chunk[] = [];
+  // Forward cursors: positions only grow, so bytes and lines cost one pass over the text.
+  let bytePos = 0;
+  let byteAt = 0;
+  let linePos = 0;
+  let line = 1;
+  const byteOffset = (p: number): number => {
+    if (ascii) return p;
+    for (; bytePos < p; bytePos++) {
+      const c = text.charCodeAt(bytePos);
+      if (c < 0x80) byteAt += 1;
+      else if (c < 0x800) byteAt += 2;
+      else if (c >= 0xd800 && c <= 0xdbff) { byteAt += 4; bytePos++; }
+      else byteAt += 3;
+    }
+    return byteAt;
+  };
+  const lineOf = (p: number): number => {
+    for (let nl = text.indexOf("\n", linePos); nl !== -1 && nl < p; nl = text.indexOf("\n", linePos)) {
+      line++;
+      linePos = nl + 1;
+    }
+    return line;
+  };
+  let errorCursor = 0;
+  for (let k = 0; k < plans.length; k++) {
+    const plan = plans[k]!;
+    const content = text.slice(plan.start, plan.end);
+    const byteStart = byteOffset(plan.start);
+    const byteEnd = byteOffset(plan.end);
+    const lineStart = lineOf(plan.start);
+    const lineEnd = lineOf(plan.end - 1);
+    const kinds: string[] = [];
+    const symbols: string[] = [];
+    let scope: readonly string[] | undefined;
+    let partial = false;
+    for (let u = plan.first; u <= plan.last; u++) {
+      const unit = units[u]!;
+      if (unit.kind && KIND_NAME.test(unit.kind) && kinds.length < MAX_KINDS && !kinds.includes(unit.kind)) kinds.push(unit.kind);
+      if (unit.symbol && !symbols.includes(unit.symbol)) symbols.push(unit.symbol);
+      if (unit.partial) partial = true;
+      scope = scope === undefined ? unit.scope : commonPrefix(scope, unit.scope);
+    }
+    while (errorCursor < input.errors.length && input.errors[errorCursor]![1] <= plan.start) errorCursor++;
+    const err = input.errors[errorCursor];
+    const chunk: Chunk = {
+      id: "",
+      path: input.path,
+      language: input.language,
+      strategy: input.strategy,
+      index: k,
+      count: plans.length,
+      byte_start: byteStart,
+      byte_end: byteEnd,
+      line_start: lineStart,
+      line_end: Math.max(lineStart, lineEnd),
+      tokens: input.index.count(plan.start, plan.end),
+      kinds,
+      symbols,
+      scope: [...(scope ?? [])],
+      partial,
+      has_error: err !== undefined && err[0] < plan.end,
+      content,
+    };
+    chunk.id = chunkId(input.path, byteStart, byteEnd, content);
+    if (input.governor.context) {
+      const context = fitHeader(chunk, input.tokenizer, input.governor.maxTokens);
+      chunk.context = context.header;
+      chunk.tokens = context.tokens;
+    }
+    if (input.governor.overlapLines > 0 && plan.start > 0) chunk.overlap_before = linesBefore(text, plan.start, input.governor.overlapLines);
+    chunks.push(chunk);
+  }
+  return chunks;
+}
+
+/** Stable id: a hash of path, byte range and content (never random; same input, same id). */
+export function chunkId(path: string, byteStart: number, byteEnd: number, content: string): string {
+  return Bun.hash.xxHash3(`${path}\0${byteStart}\0${byteEnd}\0${content}`).toString(16).padStart(16, "0");
+}
+
+function commonPrefix(a: readonly string[], b: readonly string[]): readonly string[] {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n === a.length ? a : a.slice(0, n);
+}
+
+/** The context header: path, scope chain, defined symbols; one line each, ending in a newline. */
+export function contextHeader(path: string, scope: readonly string[], symbols: readonly string[]): string {
+  let h = `File: ${path}\n`;
+  if (scope.length > 0) h += `Scope: ${scope.join(" > ")}\n`;
+  if (symbols.length > 0) h += `Defines: ${symbols.join(", ")}\n`;
+  return h;
+}
+
+/**
+ * The largest header (dropping symbols, then outer scope, then the directory part of the path)
+ * with which header + content fits the budget; the chunker left room for it (see headerReserve).
+ */
+function fitHeader(chunk: Chunk, tokenizer: Tokenizer, budget: number): { header: string; tokens: number } {
+  const candidates: string[] = [contextHeader(chunk.path, chunk.scope, chunk.symbols)];
+  for (let i = 0; i <= chunk.scope.length; i++) candidates.push(contextHeader(chunk.path, chunk.scope.slice(i), []));
+  const base = chunk.path.slice(chunk.path.lastIndexOf("/") + 1);
+  candidates.push(contextHeader(base, [], []));
+  for (const header of candidates) {
+    const tokens = tokenizer.count(header + chunk.content);
+    if (tokens <= budget) return { header, tokens };
+  }
+  return { header: "", tokens: chunk.tokens };
+}
+
+/** Tokens kept free for the context header: the content budget is the rest. */
+export function headerReserve(maxTokens: number): number {
+  return Math.min(64, Math.floor(maxTokens / 4));
+}
+
+/** Up to n lines of text before position p (the line p starts mid-way counts as one). */
+function linesBefore(text: string, p: number, n: number): string {
+  let q = p;
+  for (let i = 0; i < n && q > 0; i++) q = text.lastIndexOf("\n", q - 2) + 1;
+  return text.slice(q, p);
+}

@@ -1,0 +1,62 @@
+import type { TextIndex } from "../tokenize/tokenizer.ts";
+import { type Unit, atLineStart } from "./unit.ts";
+
+/** One planned chunk: a range of the text and the units [first, last] it holds. */
+export type Plan = { start: number; end: number; first: number; last: number };
+
+/** A size test that skips counting when the UTF-16 length alone proves the fit. */
+export function fitter(index: TextIndex, budget: number): (s: number, e: number) => boolean {
+  // UTF-8 bytes <= 3 per UTF-16 unit, and every tokenizer counts at most one per byte.
+  return (s, e) => (e - s) * 3 <= budget || index.count(s, e) <= budget;
+}
+
+/**
+ * Cuts every unit too big for the budget into lines, and lines still too big at the largest
+ * fitting tokenizer boundary (never inside a surrogate pair). The result tiles the same text.
+ */
+export function splitOversize(units: readonly Unit[], text: string, index: TextIndex, budget: number): Unit[] {
+  const fits = fitter(index, budget);
+  const out: Unit[] = [];
+  for (const u of units) {
+    if (fits(u.start, u.end)) { out.push(u); continue; }
+    const piece = (start: number, end: number): Unit => ({ start, end, kind: u.kind, scope: u.scope, partial: true });
+    let s = u.start;
+    while (s < u.end) {
+      const nl = text.indexOf("\n", s);
+      const lineEnd = nl === -1 || nl + 1 > u.end ? u.end : nl + 1;
+      if (fits(s, lineEnd)) { out.push(piece(s, lineEnd)); s = lineEnd; continue; }
+      // A line longer than the budget: cut it; fitEnd always advances by at least one code point.
+      for (let p = s; p < lineEnd;) {
+        const m = index.fitEnd(p, lineEnd, budget);
+        out.push(piece(p, m));
+        p = m;
+      }
+      s = lineEnd;
+    }
+  }
+  return out;
+}
+
+/**
+ * Split-then-merge, the merge half: greedy packing of adjacent units up to the budget (the fewest
+ * chunks for this unit order). When the unit that overflows starts mid-line, the cut moves back
+ * to the last unit boundary at a line start, if the chunk has one. Every unit must fit alone.
+ */
+export function pack(units: readonly Unit[], text: string, index: TextIndex, budget: number): Plan[] {
+  const fits = fitter(index, budget);
+  const plans: Plan[] = [];
+  let i = 0;
+  while (i < units.length) {
+    const start = units[i]!.start;
+    let j = i;
+    while (j + 1 < units.length && fits(start, units[j + 1]!.end)) j++;
+    if (j + 1 < units.length && !atLineStart(text, units[j + 1]!.start)) {
+      for (let k = j; k > i; k--) {
+        if (atLineStart(text, units[k]!.start)) { j = k - 1; break; }
+      }
+    }
+    plans.push({ start, end: units[j]!.end, first: i, last: j });
+    i = j + 1;
+  }
+  return plans;
+}

@@ -1,0 +1,26 @@
+import type { LanguageSpec } from "../languages/spec.ts";
+import type { Selection } from "../model/selection.ts";
+
+/** Above this share of the text inside ERROR nodes, a tree is not worth following. */
+export const ERROR_SHARE_LIMIT = 0.5;
+
+/**
+ * The strategy for a file before parsing: `semantic` when its language has a grammar, else
+ * `delimiter` when the language has delimiter rules, else `text`.
+ */
+export function selectForLanguage(lang: LanguageSpec | undefined): Selection {
+  if (!lang) return { strategy: "text", reason: "no language rules for this file" };
+  if (lang.grammar) return { strategy: "semantic", reason: `${lang.name} grammar` };
+  return { strategy: "delimiter", reason: `no ${lang.name} grammar: ${lang.delimiter} rules` };
+}
+
+/** The fallback when the parser cannot be used for a file that has a grammar. */
+export function parserUnavailable(lang: LanguageSpec, detail: string): Selection {
+  return { strategy: "delimiter", reason: `${lang.name} parser unavailable (${detail}): ${lang.delimiter} rules` };
+}
+
+/** Keeps a parsed tree, or falls back to delimiter rules when it is mostly ERROR nodes. */
+export function judgeTree(lang: LanguageSpec, errorShare: number): Selection | undefined {
+  if (errorShare <= ERROR_SHARE_LIMIT) return undefined;
+  return { strategy: "delimiter", reason: `${Math.round(errorShare * 100)}% of the ${lang.name} tree is syntax errors: ${lang.delimiter} rules` };
+}

@@ -1,0 +1,143 @@
+import type { TokenizerId } from "../model/governor.ts";
+import type { TextIndex, Tokenizer } from "./tokenizer.ts";
+import { nextCodePoint, searchFit } from "./tokenizer.ts";
+
+// The encodings' pre-tokenizer patterns, as gpt-tokenizer 4.0 (and tiktoken) define them. BPE runs
+// inside each piece, so a text's count is the sum of its pieces' counts: that is what makes
+// memoizing per piece and prefix sums over a file's pieces exact.
+const CONTRACTION = String.raw`'(?:[sS]|[dD]|[mM]|[tT]|[lL][lL]|[vV][eE]|[rR][eE])`;
+const PATTERNS = {
+  o200k: String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?:${CONTRACTION})?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?:${CONTRACTION})?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+  cl100k: String.raw`${CONTRACTION}|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s+$|\s*[\r\n]|\s+(?!\S)|\s`,
+} as const;
+
+/** Pieces longer than this are counted but not memoized (minified or generated text). */
+const MEMO_MAX_PIECE = 64;
+/** Bound on the memo so a long run cannot grow it without limit; counts stay exact either way. */
+const MEMO_MAX_ENTRIES = 400_000;
+/** A window longer than budget * this many UTF-16 units is never tried when cutting inside a line. */
+const MAX_UNITS_PER_TOKEN = 32;
+
+type CountFn = (text: string, options: { disallowedSpecial: Set<string> }) => number;
+
+function loadCounter(id: "o200k" | "cl100k"): CountFn {
+  // Loaded on first use: each rank table costs memory and start-up time. Static specifiers so the
+  // compiled binary embeds them.
+  const mod = id === "o200k" ? require("gpt-tokenizer/encoding/o200k_base") : require("gpt-tokenizer/encoding/cl100k_base");
+  return (mod as { countTokens: CountFn }).countTokens;
+}
+
+function isSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && /\s/.test(String.fromCharCode(c)));
+}
+
+/** o200k / cl100k counted exactly with gpt-tokenizer, memoized per pre-tokenizer piece. */
+export function bpeTokenizer(id: TokenizerId): Tokenizer {
+  if (id !== "o200k" && id !== "cl100k") throw new Error(`not a BPE tokenizer: ${id}`);
+  const split = new RegExp(PATTERNS[id], "gu");
+  const options = { disallowedSpecial: new Set<string>() }; // special-token text counts as plain text
+  let countRaw: CountFn | undefined;
+  const memo = new Map<string, number>();
+
+  const pieceCount = (piece: string): number => {
+    let n = memo.get(piece);
+    if (n === undefined) {
+      countRaw ??= loadCounter(id);
+      n = countRaw(piece, options);
+      if (piece.length <= MEMO_MAX_PIECE) {
+        if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+        memo.set(piece, n);
+      }
+    }
+    return n;
+  };
+
+  const count = (text: string): number => {
+    let n = 0;
+    split.lastIndex = 0;
+    for (let m = split.exec(text); m !== null; m = split.exec(text)) n += pieceCount(m[0]);
+    return n;
+  };
+
+  const index = (text: string): TextIndex => {
+    // ends[i]: UTF-16 end of piece i; cum[i]: tokens in pieces 0..i.
+    let ends = new Int32Array(Math.max(16, text.length >> 2));
+    let cum = new Int32Array(ends.length);
+    let k = 0;
+    let total = 0;
+    split.lastIndex = 0;
+    for (let m = split.exec(text); m !== null; m = split.exec(text)) {
+      if (k === ends.length) {
+        const e2 = new Int32Array(k * 2); e2.set(ends); ends = e2;
+        const c2 = new Int32Array(k * 2); c2.set(cum); cum = c2;
+      }
+      total += pieceCount(m[0]);
+      ends[k] = split.lastIndex;
+      cum[k] = total;
+      k++;
+    }
+    /** Index of the piece ending exactly at p, -1 for p = 0, -2 when p is inside a piece. */
+    const pieceEndingAt = (p: number): number => {
+      if (p === 0) return -1;
+      let a = 0;
+      let b = k - 1;
+      while (a <= b) {
+        const mid = (a + b) >>> 1;
+        const v = ends[mid]!;
+        if (v === p) return mid;
+        if (v < p) a = mid + 1; else b = mid - 1;
+      }
+      return -2;
+    };
+    /** First piece index whose end is > p. */
+    const firstEndAfter = (p: number): number => {
+      let a = 0;
+      let b = k;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (ends[mid]! > p) b = mid; else a = mid + 1;
+      }
+      return a;
+    };
+    const rangeCount = (s: number, e: number): number => {
+      if (e <= s) return 0;
+      const i = pieceEndingAt(s);
+      if (i !== -2) {
+        const j = pieceEndingAt(e);
+        // Both ends on piece boundaries: prefix sums are exact, except where the text ends inside
+        // a run of whitespace, where the patterns' end-of-text lookahead may split it differently.
+        if (j >= 0 && (e === text.length || !isSpaceCode(text.charCodeAt(e - 1)) || text.charCodeAt(e - 1) === 10)) {
+          return cum[j]! - (i >= 0 ? cum[i]! : 0);
+        }
+      }
+      return count(text.slice(s, e));
+    };
+    return {
+      count: rangeCount,
+      fitEnd(s, e, budget) {
+        const cap = Math.min(e, s + budget * MAX_UNITS_PER_TOKEN);
+        // First at piece boundaries: the cut then falls where the tokenizer itself would cut.
+        const j0 = firstEndAfter(s);
+        let lo = j0 - 1;
+        let hi = firstEndAfter(cap) - 1; // last piece ending <= cap
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >>> 1;
+          if (rangeCount(s, ends[mid]!) <= budget) lo = mid; else hi = mid - 1;
+        }
+        if (lo >= j0) {
+          const m = ends[lo]!;
+          if (rangeCount(s, m) <= budget) {
+            if (m < e && e <= cap && rangeCount(s, e) <= budget) return e;
+            return m;
+          }
+        }
+        // No whole piece fits (a huge piece, or s inside one): cut at a code point.
+        const limit = Math.min(cap, j0 < k ? ends[j0]! : e, e);
+        const m = searchFit(text, s, limit, (x) => rangeCount(s, x) <= budget);
+        return m > s ? m : nextCodePoint(text, s);
+      },
+    };
+  };
+
+  return { id, count, index };
+}

@@ -1,0 +1,84 @@
+import type { TextIndex, Tokenizer } from "./tokenizer.ts";
+import { nextCodePoint, searchFit } from "./tokenizer.ts";
+
+/** UTF-8 byte length of a string. */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+
+/** Prefix sums over UTF-16 positions: sizes[p] = size of text[0, p). */
+function prefixIndex(text: string, prefix: Int32Array | undefined): TextIndex {
+  const at = (p: number) => (prefix ? prefix[p]! : p);
+  const count = (s: number, e: number) => at(e) - at(s);
+  return {
+    count,
+    fitEnd(s, e, budget) {
+      const m = searchFit(text, s, e, (x) => count(s, x) <= budget);
+      return m > s ? m : nextCodePoint(text, s);
+    },
+  };
+}
+
+/** `bytes`: UTF-8 bytes, as on disk. */
+export function bytesTokenizer(): Tokenizer {
+  return {
+    id: "bytes",
+    count: utf8Length,
+    index(text) {
+      let ascii = true;
+      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) { ascii = false; break; }
+      if (ascii) return prefixIndex(text, undefined);
+      const prefix = new Int32Array(text.length + 1);
+      let n = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        // A surrogate pair is 4 bytes: count them on the high half, 0 on the low half.
+        n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : c >= 0xdc00 && c <= 0xdfff ? 0 : 3;
+        prefix[i + 1] = n;
+      }
+      return prefixIndex(text, prefix);
+    },
+  };
+}
+
+/** Whitespace as JavaScript's \s sees it (the cAST paper counts non-whitespace characters). */
+const WS = /\s/;
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
+  return WS.test(String.fromCharCode(c));
+}
+
+/** `chars`: non-whitespace code points. */
+export function charsTokenizer(): Tokenizer {
+  const count = (text: string) => {
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xdc00 && c <= 0xdfff) continue; // low half of a pair: counted with its high half
+      if (!isSpace(c)) n++;
+    }
+    return n;
+  };
+  return {
+    id: "chars",
+    count,
+    index(text) {
+      const prefix = new Int32Array(text.length + 1);
+      let n = 0;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (!(c >= 0xdc00 && c <= 0xdfff) && !isSpace(c)) n++;
+        prefix[i + 1] = n;
+      }
+      return prefixIndex(text, prefix);
+    },
+  };
+}
