@@ -4,10 +4,16 @@ import { type Unit, atLineStart } from "./unit.ts";
 /** One planned chunk: a range of the text and the units [first, last] it holds. */
 export type Plan = { start: number; end: number; first: number; last: number };
 
-/** A size test that skips counting when the UTF-16 length alone proves the fit. */
+/** Tokens by which an estimate may fall short of the exact count and still reject safely. */
+const ESTIMATE_SLACK = 8;
+
+/**
+ * A size test: yes when the UTF-16 length alone proves the fit (UTF-8 bytes <= 3 per UTF-16
+ * unit, and every tokenizer counts at most one per byte), no when the file-wide estimate is
+ * clearly over, and only otherwise an exact count; so big nodes are never tokenized again.
+ */
 export function fitter(index: TextIndex, budget: number): (s: number, e: number) => boolean {
-  // UTF-8 bytes <= 3 per UTF-16 unit, and every tokenizer counts at most one per byte.
-  return (s, e) => (e - s) * 3 <= budget || index.count(s, e) <= budget;
+  return (s, e) => (e - s) * 3 <= budget || (index.estimate(s, e) <= budget + ESTIMATE_SLACK && index.count(s, e) <= budget);
 }
 
 /**
@@ -44,11 +50,16 @@ export function splitOversize(units: readonly Unit[], text: string, index: TextI
  */
 export function pack(units: readonly Unit[], text: string, index: TextIndex, budget: number): Plan[] {
   const fits = fitter(index, budget);
+  // Extending by estimate and then backing off with exact counts keeps packing linear even when
+  // unit ends are not tokenizer boundaries (where each exact count re-tokenizes the chunk).
+  const roughlyFits = (s: number, e: number) => (e - s) * 3 <= budget || index.estimate(s, e) <= budget;
   const plans: Plan[] = [];
   let i = 0;
   while (i < units.length) {
     const start = units[i]!.start;
     let j = i;
+    while (j + 1 < units.length && roughlyFits(start, units[j + 1]!.end)) j++;
+    while (j > i && !fits(start, units[j]!.end)) j--;
     while (j + 1 < units.length && fits(start, units[j + 1]!.end)) j++;
     if (j + 1 < units.length && !atLineStart(text, units[j + 1]!.start)) {
       for (let k = j; k > i; k--) {

@@ -4,6 +4,8 @@ import { type Unit, tile } from "./unit.ts";
 
 /** Node kinds that belong to the definition after them (doc comments, decorators, attributes). */
 const LEADING = /comment|decorator|attribute|annotation|pragma/;
+/** Nodes cut by lines and characters instead of opened: their children are escapes and pieces. */
+const OPAQUE = /string|comment|heredoc|regex/;
 /** Fields that lead from a definition towards its name, tried in order after `name`. */
 const NAME_PATHS = ["declarator", "definition", "declaration"] as const;
 /** Kinds that are a name themselves. */
@@ -46,8 +48,7 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
     return p === text.length ? p : last;
   };
 
-  const open = (node: SgNode, scope: readonly string[], partial: boolean, ownName: string | undefined): void => {
-    const children = node.children();
+  const open = (children: SgNode[], scope: readonly string[], partial: boolean, ownName: string | undefined): void => {
     for (const child of children) {
       const r = child.range();
       const s = r.start.index + offset;
@@ -58,13 +59,14 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
       if (fits(extStart(s), extEnd(e))) {
         const unit: Unit = { start: s, end: e, kind, scope, partial };
         if (isDef) {
-          const name = nameOf(child, text, offset);
+          const name = nameOf(child, kind, text, offset);
           if (name) unit.symbol = name.text;
         }
         units.push(unit);
         continue;
       }
-      if (child.children().length === 0) {
+      const grandchildren = OPAQUE.test(kind) ? [] : child.children();
+      if (grandchildren.length === 0) {
         // A leaf too big (a huge string or comment): the packer cuts it by lines, then characters.
         units.push({ start: s, end: e, kind, scope, partial: true });
         continue;
@@ -72,7 +74,7 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
       let inner = scope;
       let innerName = ownName;
       if (isDef) {
-        const name = nameOf(child, text, offset);
+        const name = nameOf(child, kind, text, offset);
         // A wrapper (export, decorators) and the definition it wraps give one scope entry.
         if (name && name.text !== ownName) {
           const head = text.slice(Math.max(s, text.lastIndexOf("\n", name.start) + 1), name.end);
@@ -80,42 +82,61 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
           innerName = name.text;
         }
       }
-      open(child, inner, true, innerName);
+      open(grandchildren, inner, true, innerName);
     }
   };
 
-  const r = root.range();
-  const rs = r.start.index + offset;
-  const re = r.end.index + offset;
-  if (fits(0, text.length) || re <= rs) {
-    units.push({ start: 0, end: text.length, kind: String(root.kind()), scope: [], partial: false });
-  } else {
-    open(root, [], false, undefined);
-  }
+  // The root is always opened (one native call) so even a small file reports its top-level
+  // kinds and symbols; the packer puts the pieces back together.
+  open(root.children(), [], false, undefined);
   glue(units, text, fits);
   return tile(units, text);
 }
 
-/** The name node of a definition: its `name` field, else followed through declarators/specs. */
-function nameOf(node: SgNode, text: string, offset: number, depth = 0): { text: string; start: number; end: number } | undefined {
-  const direct = node.field("name" as never) as SgNode | null;
-  let target: SgNode | null = direct;
-  if (!target && depth < 4) {
-    if (NAME_KIND.test(String(node.kind())) && depth > 0) target = node;
-    else {
-      for (const f of NAME_PATHS) {
-        const next = node.field(f as never) as SgNode | null;
-        if (next) return nameOf(next, text, offset, depth + 1);
-      }
-      const first = node.namedChildren()[0];
-      if (first && SPEC_KIND.test(String(first.kind()))) return nameOf(first, text, offset, depth + 1);
+/** Per definition kind, the field path that led to its name last time (most kinds have one). */
+const namePaths = new Map<string, readonly string[]>();
+
+/**
+ * The name of a definition: its `name` field, else found through declarator / definition /
+ * declaration fields or a first spec child. The path found is remembered per kind, so each later
+ * definition of that kind costs one native call per step instead of a search.
+ */
+function nameOf(node: SgNode, kind: string, text: string, offset: number): { text: string; start: number; end: number } | undefined {
+  const known = namePaths.get(kind);
+  let target: SgNode | null | undefined;
+  if (known) {
+    target = node;
+    for (const f of known) {
+      target = f === "" ? target.namedChildren()[0] : (target.field(f as never) as SgNode | null);
+      if (!target) break;
     }
+    // A path that ends in a declarator must end in a name (`int *f()` nests one level deeper).
+    if (target && known[known.length - 1] !== "name" && !NAME_KIND.test(String(target.kind()))) target = undefined;
   }
-  if (!target) return undefined;
+  if (!target) {
+    const path: string[] = [];
+    target = searchName(node, path, 0);
+    if (!target) return undefined;
+    namePaths.set(kind, path);
+  }
   const r = target.range();
   const start = r.start.index + offset;
   const end = r.end.index + offset;
   return { text: text.slice(start, end), start, end };
+}
+
+function searchName(node: SgNode, path: string[], depth: number): SgNode | undefined {
+  const direct = node.field("name" as never) as SgNode | null;
+  if (direct) { path.push("name"); return direct; }
+  if (depth > 0 && NAME_KIND.test(String(node.kind()))) return node;
+  if (depth >= 4) return undefined;
+  for (const f of NAME_PATHS) {
+    const next = node.field(f as never) as SgNode | null;
+    if (next) { path.push(f); return searchName(next, path, depth + 1); }
+  }
+  const first = node.namedChildren()[0];
+  if (first && SPEC_KIND.test(String(first.kind()))) { path.push(""); return searchName(first, path, depth + 1); }
+  return undefined;
 }
 
 /**

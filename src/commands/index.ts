@@ -2,10 +2,12 @@ import type { CommandDef } from "citty";
 import chunk from "./chunk.ts";
 import files from "./files.ts";
 import languages from "./languages.ts";
+import models from "./models.ts";
 
 /** Every subcommand of `weft`, by name. */
 export const subCommands: Record<string, CommandDef<any>> = { // any: citty's CommandDef is generic per command
   chunk,
   files,
   languages,
+  models,
 };

@@ -1,5 +1,7 @@
 import type { TokenizerId } from "../model/governor.ts";
 import type { TextIndex, Tokenizer } from "./tokenizer.ts";
+import { isAscii, o200kPieceEnd } from "./o200kAscii.ts";
+import { PieceMemo } from "./pieceMemo.ts";
 import { nextCodePoint, searchFit } from "./tokenizer.ts";
 
 // The encodings' pre-tokenizer patterns, as gpt-tokenizer 4.0 (and tiktoken) define them. BPE runs
@@ -14,7 +16,7 @@ const PATTERNS = {
 /** Pieces longer than this are counted but not memoized (minified or generated text). */
 const MEMO_MAX_PIECE = 64;
 /** Bound on the memo so a long run cannot grow it without limit; counts stay exact either way. */
-const MEMO_MAX_ENTRIES = 400_000;
+const MEMO_MAX_ENTRIES = 1 << 20;
 /** A window longer than budget * this many UTF-16 units is never tried when cutting inside a line. */
 const MAX_UNITS_PER_TOKEN = 32;
 
@@ -37,26 +39,32 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
   const split = new RegExp(PATTERNS[id], "gu");
   const options = { disallowedSpecial: new Set<string>() }; // special-token text counts as plain text
   let countRaw: CountFn | undefined;
-  const memo = new Map<string, number>();
+  const memo = new PieceMemo((piece) => {
+    countRaw ??= loadCounter(id);
+    return countRaw(piece, options);
+  }, MEMO_MAX_ENTRIES, MEMO_MAX_PIECE);
+  // o200k has a hand-written scanner for ASCII text; everything else uses the regex.
+  const asciiScan = id === "o200k";
 
-  const pieceCount = (piece: string): number => {
-    let n = memo.get(piece);
-    if (n === undefined) {
-      countRaw ??= loadCounter(id);
-      n = countRaw(piece, options);
-      if (piece.length <= MEMO_MAX_PIECE) {
-        if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
-        memo.set(piece, n);
+  /** Calls onPiece(start, end) for each pre-tokenizer piece of text, in order. */
+  const forEachPiece = (text: string, onPiece: (s: number, e: number) => void): void => {
+    const n = text.length;
+    if (asciiScan && isAscii(text)) {
+      for (let i = 0; i < n;) {
+        const e = o200kPieceEnd(text, i, n);
+        onPiece(i, e);
+        i = e;
       }
+      return;
     }
-    return n;
+    split.lastIndex = 0;
+    for (let m = split.exec(text); m !== null; m = split.exec(text)) onPiece(m.index, split.lastIndex);
   };
 
   const count = (text: string): number => {
-    let n = 0;
-    split.lastIndex = 0;
-    for (let m = split.exec(text); m !== null; m = split.exec(text)) n += pieceCount(m[0]);
-    return n;
+    let total = 0;
+    forEachPiece(text, (s, e) => { total += memo.count(text, s, e); });
+    return total;
   };
 
   const index = (text: string): TextIndex => {
@@ -65,17 +73,16 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
     let cum = new Int32Array(ends.length);
     let k = 0;
     let total = 0;
-    split.lastIndex = 0;
-    for (let m = split.exec(text); m !== null; m = split.exec(text)) {
+    forEachPiece(text, (s, e) => {
       if (k === ends.length) {
         const e2 = new Int32Array(k * 2); e2.set(ends); ends = e2;
         const c2 = new Int32Array(k * 2); c2.set(cum); cum = c2;
       }
-      total += pieceCount(m[0]);
-      ends[k] = split.lastIndex;
+      total += memo.count(text, s, e);
+      ends[k] = e;
       cum[k] = total;
       k++;
-    }
+    });
     /** Index of the piece ending exactly at p, -1 for p = 0, -2 when p is inside a piece. */
     const pieceEndingAt = (p: number): number => {
       if (p === 0) return -1;
@@ -114,6 +121,12 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
     };
     return {
       count: rangeCount,
+      estimate(s, e) {
+        // Whole pieces inside [s, e): the text's own split differs at most near its two ends.
+        const i = firstEndAfter(s);
+        const j = firstEndAfter(e) - 1;
+        return j > i ? cum[j]! - cum[i]! : 0;
+      },
       fitEnd(s, e, budget) {
         const cap = Math.min(e, s + budget * MAX_UNITS_PER_TOKEN);
         // First at piece boundaries: the cut then falls where the tokenizer itself would cut.

@@ -20,6 +20,7 @@ function prefixIndex(text: string, prefix: Int32Array | undefined): TextIndex {
   const count = (s: number, e: number) => at(e) - at(s);
   return {
     count,
+    estimate: count,
     fitEnd(s, e, budget) {
       const m = searchFit(text, s, e, (x) => count(s, x) <= budget);
       return m > s ? m : nextCodePoint(text, s);

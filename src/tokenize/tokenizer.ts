@@ -10,6 +10,11 @@ export type TextIndex = {
   /** Exact size of text[s, e). */
   count(s: number, e: number): number;
   /**
+   * Cheap approximation of count(s, e) from the file-wide index (exact when both ends are
+   * tokenizer boundaries). Only for rejecting: a wrong rejection splits more, never overflows.
+   */
+  estimate(s: number, e: number): number;
+  /**
    * The largest end m in (s, e] with count(s, m) <= budget that does not cut a surrogate pair,
    * preferring the tokenizer's own boundaries; at least one code point, so loops always advance.
    */

@@ -1,0 +1,77 @@
+// Benchmark (not a test): chunking the corpus's Python files inline on one core at the default
+// settings, against merely parsing them with @ast-grep/napi, in the same run. Reports medians of
+// several repetitions and the ratio (target: chunk <= 1.5x parse).
+//   bun run bench:engine [--reps N] [--dir /tmp/weft-corpus/src/python] [--glob '**/*.py']
+import { parse } from "@ast-grep/napi";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { chunkFile } from "../../src/execute/chunkFile.ts";
+import { loadParsers } from "../../src/languages/registry.ts";
+import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
+
+const { values } = parseArgs({
+  options: {
+    reps: { type: "string", default: "5" },
+    dir: { type: "string", default: "/tmp/weft-corpus/src/python" },
+    glob: { type: "string", default: "**/*.py" },
+    language: { type: "string", default: "python" },
+  },
+});
+const reps = Number(values.reps);
+const dir = values.dir!;
+const language = values.language!;
+const paths = [...new Bun.Glob(values.glob!).scanSync({ cwd: dir, onlyFiles: true })].sort();
+if (paths.length === 0) {
+  console.error(`no files matching ${values.glob} under ${dir} (build the corpus: /work/shared/corpus/build-corpus.sh)`);
+  process.exit(2);
+}
+const files = paths.map((p, index) => ({ index, path: p, bytes: new Uint8Array(readFileSync(`${dir}/${p}`)) }));
+const texts = files.map((f) => new TextDecoder().decode(f.bytes));
+const totalBytes = files.reduce((n, f) => n + f.bytes.length, 0);
+loadParsers([language]);
+
+const YIELD_EVERY = 16; // parse trees are freed only when the event loop turns (both sides alike)
+
+async function parseOnly(): Promise<number> {
+  let nodes = 0;
+  for (let i = 0; i < texts.length; i++) {
+    nodes += String(parse(language, texts[i]!).root().kind()).length;
+    if (i % YIELD_EVERY === 0) await Bun.sleep(0);
+  }
+  return nodes;
+}
+
+async function chunkAll(): Promise<number> {
+  let chunks = 0;
+  for (const f of files) {
+    const r = chunkFile({ index: f.index, path: f.path, absPath: "", language, languageSource: "extension", size: f.bytes.length }, f.bytes, DEFAULT_GOVERNOR);
+    if (r.status === "chunked") chunks += r.chunks.length;
+    else throw new Error(`${f.path}: ${r.status}`);
+    if (f.index % YIELD_EVERY === 0) await Bun.sleep(0);
+  }
+  return chunks;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+// Warm-up: loads the parser and the tokenizer tables and fills the per-piece memo, as a long run would.
+await parseOnly();
+await chunkAll();
+const parseMs: number[] = [];
+const chunkMs: number[] = [];
+let chunks = 0;
+for (let r = 0; r < reps; r++) {
+  // Alternate so that machine noise hits both sides alike.
+  let t = performance.now();
+  await parseOnly();
+  parseMs.push(performance.now() - t);
+  t = performance.now();
+  chunks = await chunkAll();
+  chunkMs.push(performance.now() - t);
+}
+const p = median(parseMs);
+const c = median(chunkMs);
+const mb = totalBytes / 1e6;
+console.log(`files ${files.length}, ${mb.toFixed(1)} MB, ${chunks} chunks, ${reps} reps (medians)`);
+console.log(`parse only  ${p.toFixed(0)} ms  ${(mb / (p / 1000)).toFixed(1)} MB/s`);
+console.log(`chunk       ${c.toFixed(0)} ms  ${(mb / (c / 1000)).toFixed(1)} MB/s`);
+console.log(`ratio chunk/parse ${(c / p).toFixed(2)} (target <= 1.50)`);
