@@ -33,8 +33,6 @@ export function buildChunks(input: BuildInput): Chunk[] {
   // Forward cursors: positions only grow, so bytes and lines cost one pass over the text.
   let bytePos = 0;
   let byteAt = 0;
-  let linePos = 0;
-  let line = 1;
   const byteOffset = (p: number): number => {
     if (ascii) return p;
     for (; bytePos < p; bytePos++) {
@@ -46,10 +44,13 @@ export function buildChunks(input: BuildInput): Chunk[] {
     }
     return byteAt;
   };
+  let line = 1;
+  let nextNewline = text.indexOf("\n");
   const lineOf = (p: number): number => {
-    for (let nl = text.indexOf("\n", linePos); nl !== -1 && nl < p; nl = text.indexOf("\n", linePos)) {
+    // nextNewline is the first newline not yet counted (-1: none left), so each is found once.
+    while (nextNewline !== -1 && nextNewline < p) {
       line++;
-      linePos = nl + 1;
+      nextNewline = text.indexOf("\n", nextNewline + 1);
     }
     return line;
   };

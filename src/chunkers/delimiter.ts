@@ -32,7 +32,9 @@ export function delimiterUnits(text: string, family: DelimiterFamily, comments: 
   const emit = (a: number, b: number, kind: string, scope: readonly string[], partial: boolean) => {
     const start = lines[a]!.start;
     const end = lines[b - 1]!.end;
-    const m = DEFINITION.exec(text.slice(start, Math.min(end, start + 400)).split("\n", 1)[0] ?? "");
+    let first = a;
+    while (first + 1 < b && lines[first]!.comment) first++;
+    const m = DEFINITION.exec(text.slice(lines[first]!.start, Math.min(lines[first]!.end, lines[first]!.start + 400)));
     const unit: Unit = { start, end, kind, scope, partial };
     if (m?.[1] && kind === "block") unit.symbol = m[1];
     units.push(unit);
@@ -42,12 +44,12 @@ export function delimiterUnits(text: string, family: DelimiterFamily, comments: 
     let min = Infinity;
     for (let i = a; i < b; i++) {
       const l = lines[i]!;
-      if (!l.blank && !l.attach && l.level < min) min = l.level;
+      if (!l.blank && !l.attach && !l.comment && l.level < min) min = l.level;
     }
     const starts: number[] = [];
     for (let i = a; i < b; i++) {
       const l = lines[i]!;
-      if (l.blank || l.attach || l.level !== min) continue;
+      if (l.blank || l.attach || l.comment || l.level !== min) continue;
       let s = i;
       // Comment lines right above (no blank line between) belong to this block.
       while (s > a && lines[s - 1]!.comment && !lines[s - 1]!.blank && lines[s - 1]!.level === min && (starts.length === 0 || s - 1 > starts[starts.length - 1]!)) s--;
@@ -65,9 +67,11 @@ export function delimiterUnits(text: string, family: DelimiterFamily, comments: 
       let h = s;
       while (h + 1 < e && (lines[h]!.comment || lines[h]!.blank)) h++;
       const head = text.slice(lines[h]!.start, lines[h]!.end);
-      const m = DEFINITION.exec(head);
-      emit(s, h + 1, "header", scope, true);
-      blocks(h + 1, e, m ? [...scope, head.trim().replace(/\s+/g, " ").slice(0, 120)] : scope, true);
+      const m = DEFINITION.exec(head) ?? (family === "paragraph" && HEADING.test(head) ? [head] : null);
+      // The head belongs to the block: it gets the inner scope, so the packer keeps it with the body.
+      const inner = m ? [...scope, head.trim().replace(/\s+/g, " ").slice(0, 120)] : scope;
+      emit(s, h + 1, "header", inner, true);
+      blocks(h + 1, e, inner, true);
     }
   };
   blocks(0, lines.length, [], false);

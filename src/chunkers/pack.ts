@@ -27,6 +27,9 @@ export function splitOversize(units: readonly Unit[], text: string, index: TextI
     if (fits(u.start, u.end)) { out.push(u); continue; }
     const piece = (start: number, end: number): Unit => ({ start, end, kind: u.kind, scope: u.scope, partial: true });
     let s = u.start;
+    // Units earlier on the same line join the cut (`x = ` before a huge string), so the first
+    // piece is not left as a tiny chunk of its own.
+    while (out.length > 0 && !atLineStart(text, s)) s = out.pop()!.start;
     while (s < u.end) {
       const nl = text.indexOf("\n", s);
       const lineEnd = nl === -1 || nl + 1 > u.end ? u.end : nl + 1;
@@ -61,6 +64,14 @@ export function pack(units: readonly Unit[], text: string, index: TextIndex, bud
     while (j + 1 < units.length && roughlyFits(start, units[j + 1]!.end)) j++;
     while (j > i && !fits(start, units[j]!.end)) j--;
     while (j + 1 < units.length && fits(start, units[j + 1]!.end)) j++;
+    const next = units[j + 1];
+    if (next && next.scope.length > 0) {
+      // Keep the head of a split definition (`class Parser:`) with its body: when the chunk ends
+      // with units of the scope the next unit lives in, cut before them instead.
+      let k = j;
+      while (k > i && startsWith(units[k]!.scope, next.scope)) k--;
+      if (k < j && !startsWith(units[k]!.scope, next.scope) && atLineStart(text, units[k + 1]!.start)) j = k;
+    }
     if (j + 1 < units.length && !atLineStart(text, units[j + 1]!.start)) {
       for (let k = j; k > i; k--) {
         if (atLineStart(text, units[k]!.start)) { j = k - 1; break; }
@@ -70,4 +81,11 @@ export function pack(units: readonly Unit[], text: string, index: TextIndex, bud
     i = j + 1;
   }
   return plans;
+}
+
+function startsWith(scope: readonly string[], prefix: readonly string[]): boolean {
+  if (scope === prefix) return true;
+  if (scope.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (scope[i] !== prefix[i]) return false;
+  return true;
 }

@@ -54,7 +54,9 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
       const s = r.start.index + offset;
       const e = r.end.index + offset;
       if (e <= s) continue; // zero-width (MISSING) nodes hold no text
-      const kind = String(child.kind());
+      const rawKind = String(child.kind());
+      // Anonymous nodes (keywords, punctuation) are named by their own text: no kind to report.
+      const kind = e - s === rawKind.length && text.startsWith(rawKind, s) ? "" : rawKind;
       const isDef = defs.has(kind);
       if (fits(extStart(s), extEnd(e))) {
         const unit: Unit = { start: s, end: e, kind, scope, partial };
@@ -65,7 +67,7 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
         units.push(unit);
         continue;
       }
-      const grandchildren = OPAQUE.test(kind) ? [] : child.children();
+      const grandchildren = OPAQUE.test(kind) || dense(text, s, e) ? [] : child.children();
       if (grandchildren.length === 0) {
         // A leaf too big (a huge string or comment): the packer cuts it by lines, then characters.
         units.push({ start: s, end: e, kind, scope, partial: true });
@@ -163,4 +165,21 @@ function glue(units: Unit[], text: string, fits: Fits): void {
     next.start = u.start;
     units.splice(i, 1);
   }
+}
+
+/** Nodes at least this long are checked for density before being opened. */
+const DENSE_MIN = 1 << 16;
+/** Average line length above which a big node is minified code or data. */
+const DENSE_LINE = 512;
+
+/**
+ * True for a big node on few, very long lines (minified code, data literals): opening it would
+ * cost a native call per element, so it is cut by lines and characters instead.
+ */
+function dense(text: string, s: number, e: number): boolean {
+  if (e - s < DENSE_MIN) return false;
+  const needed = Math.floor((e - s) / DENSE_LINE);
+  let lines = 0;
+  for (let p = text.indexOf("\n", s); p !== -1 && p < e; p = text.indexOf("\n", p + 1)) if (++lines >= needed) return false;
+  return true;
 }

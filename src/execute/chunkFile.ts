@@ -13,7 +13,7 @@ import { errorMessage } from "../model/errors.ts";
 import type { DiscoveredFile } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import type { FileResult } from "../model/result.ts";
-import type { Selection } from "../model/selection.ts";
+import type { Selection, Strategy } from "../model/selection.ts";
 import { judgeTree, parserUnavailable, selectForLanguage } from "../select/selector.ts";
 import { tokenizerFor } from "../tokenize/tokenizer.ts";
 
@@ -50,9 +50,13 @@ export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Gov
   }
 }
 
-function chunkText(file: DiscoveredFile, text: string, byteLength: number, governor: Governor): FileResult {
+/**
+ * Chunks decoded text (the body of chunkFile; throws on internal errors). `force` overrides the
+ * selector, for tests that run every strategy over the same files.
+ */
+export function chunkText(file: DiscoveredFile, text: string, byteLength: number, governor: Governor, force?: Strategy): FileResult {
   const lang = languageById(file.language);
-  let selection = selectForLanguage(lang);
+  let selection = force ? { strategy: force, reason: "forced" } : selectForLanguage(lang);
   if (text.length === 0) {
     return { status: "chunked", index: file.index, path: file.path, strategy: selection.strategy, reason: "empty file", chunks: [] };
   }
@@ -68,7 +72,9 @@ function chunkText(file: DiscoveredFile, text: string, byteLength: number, gover
     if ("fallback" in tried) selection = tried.fallback;
     else ({ units, errors } = tried);
   }
-  if (!units && selection.strategy === "delimiter" && lang) units = delimiterUnits(text, lang.delimiter, commentPrefixes(lang), fits);
+  if (!units && selection.strategy === "delimiter") {
+    units = lang ? delimiterUnits(text, lang.delimiter, commentPrefixes(lang), fits) : delimiterUnits(text, "paragraph", [], fits);
+  }
   units ??= textUnits(text);
 
   const pieces = splitOversize(units, text, index, budget);
