@@ -1,0 +1,161 @@
+// Property tests on the real corpus (/work/shared/corpus/build-corpus.sh). Opt-in: set WEFT_CORPUS
+// (to 1, or to the corpus root); skipped with a visible message otherwise.
+import { parse, type SgNode } from "@ast-grep/napi";
+import { describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { detectByName } from "../../src/discover/detect.ts";
+import { chunkFile, chunkText } from "../../src/execute/chunkFile.ts";
+import { loadParsers, napiName } from "../../src/languages/registry.ts";
+import { grammarLanguages } from "../../src/languages/table.ts";
+import type { Chunk } from "../../src/model/chunk.ts";
+import type { Governor, TokenizerId } from "../../src/model/governor.ts";
+import type { FileResult } from "../../src/model/result.ts";
+import type { Strategy } from "../../src/model/selection.ts";
+import { tokenizerFor } from "../../src/tokenize/tokenizer.ts";
+import { fileOf, gov, problems } from "./check.ts";
+
+const env = process.env.WEFT_CORPUS;
+const ROOT = env && env !== "1" && env !== "true" ? env : "/tmp/weft-corpus";
+const SRC = `${ROOT}/src`;
+const enabled = env !== undefined && existsSync(SRC);
+if (!enabled) console.warn(`corpus tests SKIPPED: set WEFT_CORPUS=1 (corpus at ${SRC}, built by /work/shared/corpus/build-corpus.sh)`);
+
+type Input = { path: string; language: string; bytes: Uint8Array };
+const load = (glob: string): Input[] =>
+  [...new Bun.Glob(glob).scanSync({ cwd: SRC, onlyFiles: true })].sort().map((path) => ({
+    path,
+    language: detectByName(path)?.language ?? "text",
+    bytes: new Uint8Array(readFileSync(`${SRC}/${path}`)),
+  }));
+const all = enabled ? load("**/*") : [];
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const decodable = all.filter((f) => { try { utf8.decode(f.bytes); return true; } catch { return false; } });
+// Parse trees are freed only when the event loop turns: yield every few files.
+const breathe = (i: number) => (i % 16 === 15 ? Bun.sleep(0) : undefined);
+
+function chunked(r: FileResult): Chunk[] {
+  if (r.status !== "chunked") throw new Error(`${r.status === "failed" ? r.failure.path : r.path}: ${JSON.stringify(r)}`);
+  return r.chunks;
+}
+
+describe.skipIf(!enabled)("corpus", () => {
+  test("every file, every strategy: lossless tiling, exact byte and line ranges, exact counts", async () => {
+    loadParsers(grammarLanguages().map((l) => l.id));
+    const governor = gov();
+    const bad: string[] = [];
+    let i = 0;
+    for (const strategy of [undefined, "delimiter", "text"] as (Strategy | undefined)[]) {
+      for (const f of all) {
+        const file = fileOf(f.path, f.language, f.bytes.length);
+        let r: FileResult;
+        try {
+          r = strategy ? chunkText(file, utf8.decode(f.bytes), f.bytes.length, governor, strategy) : chunkFile(file, f.bytes, governor);
+        } catch {
+          r = chunkFile(file, f.bytes, governor); // not decodable: must be a skip with a reason
+          if (r.status !== "skipped" || r.reason !== "invalid-utf8") bad.push(`${f.path}: undecodable file not skipped`);
+          continue;
+        }
+        if (r.status === "skipped") { if (r.reason !== "invalid-utf8") bad.push(`${f.path}: skipped ${r.reason}`); continue; }
+        for (const p of problems(f.bytes, chunked(r), governor, strategy === undefined)) bad.push(`${strategy ?? "selected"} ${f.path}: ${p}`);
+        await breathe(i++);
+      }
+    }
+    expect(decodable.length).toBeGreaterThan(3000);
+    expect(bad.slice(0, 20)).toEqual([]);
+  }, 600_000);
+
+  test("no chunk over budget under any tokenizer, budgets 64/256/512/2048 (sampled files)", async () => {
+    const sample = decodable.filter((_, k) => k % 20 === 0);
+    const over: string[] = [];
+    let i = 0;
+    for (const tokenizer of ["o200k", "cl100k", "chars", "bytes"] as TokenizerId[]) {
+      const tk = tokenizerFor(tokenizer);
+      for (const maxTokens of [64, 256, 512, 2048]) {
+        const governor: Governor = { maxTokens, tokenizer, context: maxTokens === 256, overlapLines: 0 };
+        for (const f of sample) {
+          const cs = chunked(chunkFile(fileOf(f.path, f.language, f.bytes.length), f.bytes, governor));
+          for (const c of cs) {
+            const n = tk.count((c.context ?? "") + c.content);
+            if (n > maxTokens || n !== c.tokens) over.push(`${tokenizer}/${maxTokens} ${f.path}#${c.index}: ${n} (field ${c.tokens})`);
+          }
+          if (cs.map((c) => c.content).join("") !== utf8.decode(f.bytes)) over.push(`${tokenizer}/${maxTokens} ${f.path}: not lossless`);
+          await breathe(i++);
+        }
+      }
+    }
+    expect(sample.length).toBeGreaterThan(150);
+    expect(over.slice(0, 20)).toEqual([]);
+  }, 600_000);
+
+  // Functions, methods and classes, per language; a wrapper (decorators, export) is part of them.
+  const DEFINITIONS: Record<string, { kinds: string[]; wrappers: string[] }> = {
+    python: { kinds: ["function_definition", "class_definition"], wrappers: ["decorated_definition"] },
+    typescript: { kinds: ["function_declaration", "generator_function_declaration", "class_declaration", "abstract_class_declaration", "method_definition"], wrappers: ["export_statement"] },
+    go: { kinds: ["function_declaration", "method_declaration", "type_declaration"], wrappers: [] },
+  };
+
+  /** UTF-16 extents of the definitions of a file, leading comments included. */
+  function definitionExtents(language: string, text: string): [number, number][] {
+    const spec = DEFINITIONS[language]!;
+    const root = parse(napiName(language), text).root();
+    const out: [number, number][] = [];
+    for (const node of root.findAll({ rule: { any: spec.kinds.map((kind) => ({ kind })) } })) {
+      let def: SgNode = node;
+      const parent = node.parent();
+      if (parent && spec.wrappers.includes(String(parent.kind()))) def = parent;
+      let start = def.range().start.index;
+      const end = def.range().end.index;
+      // Leading comments: comment siblings right above, no blank line between.
+      for (let prev = def.prev(); prev && String(prev.kind()).includes("comment"); prev = prev.prev()) {
+        const r = prev.range();
+        if (text.slice(r.end.index, start).split("\n").length > 2) break;
+        start = r.start.index;
+      }
+      out.push([start, end]);
+    }
+    return out;
+  }
+
+  test("definition integrity >= 99.9% and chunk count <= 1.4x ideal on Python, TypeScript, Go at 512 tokens", async () => {
+    const tk = tokenizerFor("o200k");
+    const governor = gov(512);
+    const report: string[] = [];
+    let i = 0;
+    for (const language of ["python", "typescript", "go"]) {
+      let eligible = 0;
+      let whole = 0;
+      let chunks = 0;
+      let ideal = 0;
+      const broken: string[] = [];
+      for (const f of decodable.filter((x) => x.language === language)) {
+        const text = utf8.decode(f.bytes);
+        const cs = chunked(chunkFile(fileOf(f.path, f.language, f.bytes.length), f.bytes, governor));
+        chunks += cs.length;
+        ideal += Math.ceil(tk.count(text) / 512);
+        const bounds: number[] = [0];
+        for (const c of cs) bounds.push(bounds[bounds.length - 1]! + c.content.length);
+        for (const [s, e] of definitionExtents(language, text)) {
+          if (tk.count(text.slice(s, e)) > 512) continue;
+          eligible++;
+          // The chunk holding s must also hold e.
+          let k = 0;
+          while (bounds[k + 1]! <= s) k++;
+          if (bounds[k + 1]! >= e) whole++;
+          else if (broken.length < 5) broken.push(`${f.path}:${text.slice(0, s).split("\n").length}`);
+        }
+        await breathe(i++);
+      }
+      const integrity = whole / eligible;
+      const ratio = chunks / ideal;
+      report.push(`${language}: integrity ${(integrity * 100).toFixed(3)}% (${whole}/${eligible}), chunks ${chunks} / ideal ${ideal} = ${ratio.toFixed(3)}x; first broken: ${broken.join(", ")}`);
+      expect({ language, integrityOk: integrity >= 0.999, ratioOk: ratio <= 1.4 }).toEqual({ language, integrityOk: true, ratioOk: true });
+    }
+    console.log(report.join("\n"));
+  }, 600_000);
+
+  test("determinism: the same files give the same bytes", () => {
+    const sample = decodable.filter((_, k) => k % 50 === 0);
+    const once = () => sample.map((f) => JSON.stringify(chunkFile(fileOf(f.path, f.language, f.bytes.length), f.bytes, gov(256, "o200k", { context: true, overlapLines: 2 }))));
+    expect(once()).toEqual(once());
+  }, 600_000);
+});
