@@ -90,7 +90,7 @@ export default defineCommand({
     const failed = rows.filter((r) => r.status === "failed");
     if (failed.length > 0) {
       const reasons = [...new Set(failed.map((r) => r.error))];
-      process.stderr.write(`weft: ${failed.length} of ${rows.length} parsers failed: ${reasons[0]}${reasons.length > 1 ? ` (and ${reasons.length - 1} other reasons)` : ""}\n`);
+      process.stderr.write(`weft: ${failed.length} of ${rows.filter((r) => r.status !== "no-grammar").length} parsers failed: ${reasons[0]}${reasons.length > 1 ? ` (and ${reasons.length - 1} other reasons)` : ""}\n`);
       process.exitCode = EXIT.someFailed;
     }
   },

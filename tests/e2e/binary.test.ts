@@ -3,7 +3,7 @@ import { chmodSync, chownSync, cpSync, readdirSync, readFileSync, statSync, trun
 import { join, resolve } from "node:path";
 import * as v from "valibot";
 import { sha256 } from "../../src/languages/cache.ts";
-import { grammarLanguages } from "../../src/languages/table.ts";
+import { grammarLanguages, LANGUAGES } from "../../src/languages/table.ts";
 import { hostTarget } from "../../src/languages/targets.ts";
 import { ChunkSchema } from "../../src/model/chunk.ts";
 import { cleanup, rows, runWeft, sandbox, sandboxEnv, type Sandbox } from "./harness.ts";
@@ -46,7 +46,7 @@ describe("weft languages", () => {
     const res = await runWeft(sb, ["languages"]);
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split("\n");
-    expect(lines.length).toBe(1 + grammarLanguages().length);
+    expect(lines.length).toBe(1 + LANGUAGES.length); // grammars and delimiter-only languages
     expect(lines.find((l) => l.startsWith("python "))).toMatch(/^python\s+ok\s+@ast-grep\/lang-python\s+\.py/);
   });
 
