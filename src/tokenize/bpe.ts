@@ -20,7 +20,7 @@ const MEMO_MAX_ENTRIES = 1 << 20;
 /** A window longer than budget * this many UTF-16 units is never tried when cutting inside a line. */
 const MAX_UNITS_PER_TOKEN = 32;
 
-type CountFn = (text: string, options: { disallowedSpecial: Set<string> }) => number;
+type CountFn = (text: string, options?: { disallowedSpecial: Set<string> }) => number;
 
 function loadCounter(id: "o200k" | "cl100k"): CountFn {
   // Loaded on first use: each rank table costs memory and start-up time. Static specifiers so the
@@ -41,7 +41,14 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
   let countRaw: CountFn | undefined;
   const memo = new PieceMemo((piece) => {
     countRaw ??= loadCounter(id);
-    return countRaw(piece, options);
+    // A single piece cannot hold a whole special token (the pattern splits `<|` from letters),
+    // so the default options (cheaper: no per-call special-token setup) are exact; if that ever
+    // throws, count the piece as plain text.
+    try {
+      return countRaw(piece);
+    } catch {
+      return countRaw(piece, options);
+    }
   }, MEMO_MAX_ENTRIES, MEMO_MAX_PIECE);
   // o200k has a hand-written scanner for ASCII text; everything else uses the regex.
   const asciiScan = id === "o200k";

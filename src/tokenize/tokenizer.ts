@@ -42,6 +42,11 @@ export function tokenizerFor(id: TokenizerId): Tokenizer {
   return t;
 }
 
+/** Forgets every tokenizer (and so its piece memo), as in a fresh process. For benchmarks. */
+export function resetTokenizers(): void {
+  cache.clear();
+}
+
 /** True when position p of `text` sits between the two halves of a surrogate pair. */
 export function insidePair(text: string, p: number): boolean {
   const c = text.charCodeAt(p - 1);
