@@ -11,16 +11,36 @@ export type RunStats = {
   skipped: number;
   failed: number;
   chunks: number;
+  /** Input bytes of the files whose results were delivered (their sizes at discovery). */
   bytes: number;
 };
 
+/** Per-run options. An aborted signal stops the run: workers are stopped and `run` rejects with code "interrupted". */
+export type RunOptions = { signal?: AbortSignal };
+
 /**
  * Moves files to `chunkFile` and results back, nothing else. Both implementations (inline.ts,
- * pool.ts) deliver every file's result to `onResult` exactly once, in file-index order.
+ * pool.ts) deliver every file's result to `onResult` exactly once, in the order of `files`
+ * (sorted by index), and wait for a returned promise before delivering the next one.
  */
 export type Executor = {
   readonly kind: "inline" | "workers";
   readonly workers: number;
-  run(files: readonly DiscoveredFile[], governor: Governor, onResult: (result: FileResult) => void | Promise<void>): Promise<RunStats>;
+  run(files: readonly DiscoveredFile[], governor: Governor, onResult: (result: FileResult) => void | Promise<void>, options?: RunOptions): Promise<RunStats>;
   close(): Promise<void>;
 };
+
+/** Stats with every count at zero. */
+export function emptyStats(executor: RunStats["executor"], workers: number, submitted: number): RunStats {
+  return { executor, workers, submitted, chunked: 0, skipped: 0, failed: 0, chunks: 0, bytes: 0 };
+}
+
+/** Adds one delivered result to the stats. */
+export function tally(stats: RunStats, file: DiscoveredFile, result: FileResult): void {
+  stats.bytes += file.size;
+  if (result.status === "chunked") {
+    stats.chunked++;
+    stats.chunks += result.chunks.length;
+  } else if (result.status === "skipped") stats.skipped++;
+  else stats.failed++;
+}

@@ -9,10 +9,26 @@ const id = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const ProbeEntrySchema = v.object({ id: v.string(), ok: v.boolean(), root: v.optional(v.string()), error: v.optional(v.string()) });
 export type ProbeEntry = v.InferOutput<typeof ProbeEntrySchema>;
 
+/**
+ * Ways a worker can be told to misbehave on one file, for tests and `weft diagnose` only: the CLI
+ * never puts a fault in a request (only code that builds a pool with `faults` can), so no flag,
+ * environment variable or input file can trigger one.
+ * throw: the file's chunking throws (caught, per-file failure) · crash: an uncaught exception ends
+ * the worker (error + close 1) · exit: process.exit(3) · reject: an unhandled rejection ends the worker
+ * (close 0) · hang: a synchronous endless loop · unclonable: the result holds a function
+ * (DataCloneError on postMessage) · invalid: the worker posts a message that fails validation.
+ */
+export const FaultKindSchema = v.picklist(["throw", "crash", "exit", "reject", "hang", "unclonable", "invalid"]);
+export type FaultKind = v.InferOutput<typeof FaultKindSchema>;
+
+/** A fault to inject when the worker reaches the file with this index. */
+export const FaultSchema = v.object({ index: id, kind: FaultKindSchema });
+export type Fault = v.InferOutput<typeof FaultSchema>;
+
 /** Messages from the main thread to a worker. Validated on both sides. */
 export const WorkerRequestSchema = v.variant("type", [
-  /** Chunk these files (the worker reads them itself) under this governor. */
-  v.object({ type: v.literal("chunk"), batchId: id, governor: GovernorSchema, files: v.array(DiscoveredFileSchema) }),
+  /** Chunk these files in order (the worker reads them itself) under this governor. */
+  v.object({ type: v.literal("chunk"), batchId: id, governor: GovernorSchema, files: v.array(DiscoveredFileSchema), faults: v.optional(v.array(FaultSchema)) }),
   /** Parse a tiny sample in each language and report the root kind (parser load check). */
   v.object({ type: v.literal("probe"), batchId: id, languages: v.array(v.string()) }),
 ]);
@@ -20,9 +36,22 @@ export type WorkerRequest = v.InferOutput<typeof WorkerRequestSchema>;
 
 /** Messages from a worker to the main thread. Validated on both sides. */
 export const WorkerResponseSchema = v.variant("type", [
-  v.object({ type: v.literal("results"), batchId: id, results: v.array(FileResultSchema) }),
+  /** Posted once when the worker's module has loaded: a death before it is a start-up failure. */
+  v.object({ type: v.literal("ready") }),
+  /** One file's result, posted as soon as it is done (files of a batch come in batch order). */
+  v.object({ type: v.literal("result"), batchId: id, result: FileResultSchema }),
+  /** Every file of the batch has had its result posted. */
+  v.object({ type: v.literal("batch-done"), batchId: id, count: id }),
   v.object({ type: v.literal("probe-result"), batchId: id, languages: v.array(ProbeEntrySchema) }),
-  /** The worker caught an error it could not attribute to one file. */
-  v.object({ type: v.literal("error"), batchId: id, code: v.string(), message: v.string() }),
+  /** The worker caught an error; `index` names the file it concerns when there is one. */
+  v.object({ type: v.literal("error"), batchId: id, index: v.optional(id), code: v.string(), message: v.string() }),
 ]);
 export type WorkerResponse = v.InferOutput<typeof WorkerResponseSchema>;
+
+/** One-line description of why a message failed validation: the field path and the expectation. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  const issue = issues[0];
+  if (!issue) return "unknown validation error";
+  const path = issue.path?.map((p) => String(p.key)).join(".") ?? "";
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

@@ -1,34 +1,115 @@
 // Worker entry. Must stay under src/ (next to or below cli.ts) so the compiled binary finds it.
+// It never registers parsers: the main thread did that before starting workers (process-global).
 import * as v from "valibot";
 import { probeLanguages } from "../languages/probe.ts";
 import { errorMessage } from "../model/errors.ts";
+import type { DiscoveredFile } from "../model/file.ts";
+import type { FileResult } from "../model/result.ts";
+import { describeIssues, WorkerRequestSchema, WorkerResponseSchema, type FaultKind, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 import { readAndChunk } from "./readFile.ts";
-import { WorkerRequestSchema, WorkerResponseSchema, type WorkerResponse } from "./protocol.ts";
+import { yieldEvery } from "./yieldPoint.ts";
 
 declare const self: Worker;
+type ChunkRequest = Extract<WorkerRequest, { type: "chunk" }>;
 
-/** Validates before posting so a malformed response is caught here, with a clear message. */
+/** Posts without validation; a value that cannot be cloned becomes an error message, not a death. */
+function send(msg: unknown): void {
+  try {
+    self.postMessage(msg);
+  } catch (err) {
+    const m = msg as { batchId?: unknown; result?: { index?: unknown } };
+    const batchId = typeof m.batchId === "number" ? m.batchId : 0;
+    const index = typeof m.result?.index === "number" ? m.result.index : undefined;
+    self.postMessage({ type: "error", batchId, index, code: "unclonable", message: `the worker's result could not be posted (${err instanceof Error ? err.name : "error"}: ${errorMessage(err)})` });
+  }
+}
+
+/** Validates before posting so a malformed response is reported here, with the field at fault. */
 function post(msg: WorkerResponse): void {
   const checked = v.safeParse(WorkerResponseSchema, msg);
-  if (!checked.success) {
-    const issue = checked.issues[0];
-    self.postMessage({ type: "error", batchId: msg.batchId, code: "protocol", message: `worker produced an invalid ${msg.type} message: ${issue?.message ?? "?"}` });
-    return;
+  if (checked.success) return send(checked.output);
+  const index = msg.type === "result" ? msg.result.index : undefined;
+  send({ type: "error", batchId: "batchId" in msg ? msg.batchId : 0, index, code: "invalid-result", message: `worker produced an invalid ${msg.type} message: ${describeIssues(checked.issues)}` });
+}
+
+const never = new Promise<never>(() => {});
+
+/**
+ * Test-only misbehaviour (see FaultKindSchema). Returns true when the file has been dealt with
+ * (its message was posted by the fault itself); the fatal kinds never return.
+ */
+async function injectFault(kind: FaultKind, req: ChunkRequest, file: DiscoveredFile): Promise<boolean> {
+  const batchId = req.batchId;
+  const what = `injected fault "${kind}" on ${file.path}`;
+  switch (kind) {
+    case "throw":
+      return false; // thrown inside the per-file try below
+    case "crash":
+      setTimeout(() => { throw new Error(what); }, 0);
+      return never;
+    case "exit":
+      process.exit(3);
+    case "reject":
+      void Promise.reject(new Error(what));
+      return never;
+    case "hang":
+      for (;;) { /* endless synchronous loop: only terminate() ends it */ }
+    case "unclonable":
+      send({ type: "result", batchId, result: { ...readAndChunk(file, req.governor), notCloneable: () => what } });
+      return true;
+    case "invalid":
+      send({ type: "result", batchId, result: { status: "chunked", index: file.index } });
+      return true;
   }
-  self.postMessage(checked.output);
+}
+
+async function chunkBatch(req: ChunkRequest): Promise<void> {
+  const faults = new Map(req.faults?.map((f) => [f.index, f.kind]));
+  const turn = yieldEvery();
+  for (const file of req.files) {
+    const fault = faults.get(file.index);
+    if (fault && (await injectFault(fault, req, file))) continue;
+    let result: FileResult;
+    try {
+      if (fault === "throw") throw new Error(`injected fault "throw" on ${file.path}`);
+      result = readAndChunk(file, req.governor);
+    } catch (err) {
+      result = { status: "failed", index: file.index, failure: { path: file.path, stage: "chunk", code: "chunk-threw", message: errorMessage(err) } };
+    }
+    post({ type: "result", batchId: req.batchId, result });
+    await turn(file.size);
+  }
+  post({ type: "batch-done", batchId: req.batchId, count: req.files.length });
+}
+
+// Requests are handled one at a time, in arrival order: the main thread infers which file is
+// running from the order of results, which is what makes per-file timeouts and blame exact.
+const queue: WorkerRequest[] = [];
+let draining = false;
+
+async function drain(): Promise<void> {
+  draining = true;
+  while (queue.length > 0) {
+    const req = queue.shift()!;
+    try {
+      if (req.type === "probe") post({ type: "probe-result", batchId: req.batchId, languages: probeLanguages(req.languages) });
+      else await chunkBatch(req);
+    } catch (err) {
+      post({ type: "error", batchId: req.batchId, code: "worker-error", message: errorMessage(err) });
+    }
+  }
+  draining = false;
 }
 
 self.onmessage = (event: MessageEvent) => {
   const parsed = v.safeParse(WorkerRequestSchema, event.data);
   if (!parsed.success) {
-    post({ type: "error", batchId: 0, code: "protocol", message: `worker received an invalid request: ${parsed.issues[0]?.message ?? "?"}` });
+    const batchId = (event.data as { batchId?: unknown } | null)?.batchId;
+    post({ type: "error", batchId: typeof batchId === "number" && batchId >= 0 ? batchId : 0, code: "protocol", message: `worker received an invalid request: ${describeIssues(parsed.issues)}` });
     return;
   }
-  const req = parsed.output;
-  try {
-    if (req.type === "probe") post({ type: "probe-result", batchId: req.batchId, languages: probeLanguages(req.languages) });
-    else post({ type: "results", batchId: req.batchId, results: req.files.map((f) => readAndChunk(f, req.governor)) });
-  } catch (err) {
-    post({ type: "error", batchId: req.batchId, code: "worker-error", message: errorMessage(err) });
-  }
+  queue.push(parsed.output);
+  if (!draining) void drain();
 };
+
+post({ type: "ready" });

@@ -1,0 +1,345 @@
+import * as v from "valibot";
+import { loadParsers } from "../languages/registry.ts";
+import { WeftError } from "../model/errors.ts";
+import type { DiscoveredFile } from "../model/file.ts";
+import type { Governor } from "../model/governor.ts";
+import type { FileResult } from "../model/result.ts";
+import { emptyStats, tally, type Executor, type RunOptions, type RunStats } from "./executor.ts";
+import { describeIssues, WorkerRequestSchema, type Fault, type FaultKind, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
+import { startWorker, watchWorker, type WorkerLoss } from "./spawnWorker.ts";
+
+/** A test-only fault: misbehave on the file with this path during its first `attempts` tries (default: every try). */
+export type FaultSpec = { path: string; kind: FaultKind; attempts?: number };
+
+export type PoolOptions = {
+  /** Number of workers (default: navigator.hardwareConcurrency). */
+  workers?: number;
+  /** A file with no result after this long has its worker stopped and is reported (0 = never). Default 30 s. */
+  timeoutMs?: number;
+  /** Input bytes per batch (default: the job spread over ~8 batches per worker, within 64 KiB..1 MiB). */
+  batchBytes?: number;
+  /** How far dispatch may run ahead of the next file to emit, in input bytes and in files. */
+  aheadBytes?: number;
+  aheadFiles?: number;
+  /** Test and diagnostics hook only; the CLI never sets it (see FaultKindSchema). */
+  faults?: readonly FaultSpec[];
+};
+
+/** Consecutive worker start-up failures after which the run gives up instead of respawning forever. */
+const MAX_START_FAILURES = 3;
+/** Batches queued per worker: one running, one waiting, so a worker never idles between batches. */
+const BATCHES_PER_WORKER = 2;
+const MAX_BATCH_FILES = 512;
+
+type Batch = { id: number; positions: number[]; next: number };
+type Slot = { worker: Worker; stop: () => void; ready: boolean; batches: Batch[]; timer: Timer | undefined };
+
+/** State of one run; positions index `files` (emission order). */
+type Run = {
+  files: readonly DiscoveredFile[];
+  governor: Governor;
+  onResult: (result: FileResult) => void | Promise<void>;
+  resolve: (stats: RunStats) => void;
+  reject: (err: unknown) => void;
+  stats: RunStats;
+  /** cum[p] = total size of files before position p, for the byte window. */
+  cum: Float64Array;
+  batchBytes: number;
+  /** Next position never dispatched. */
+  cursor: number;
+  /** Positions to dispatch again (sorted), and those that must go alone because a worker died on them. */
+  retry: number[];
+  isolate: Set<number>;
+  /** Worker deaths charged to a position. */
+  deaths: Map<number, number>;
+  faults: Map<number, FaultSpec>;
+  /** Results waiting for their turn to be emitted. */
+  done: Map<number, FileResult>;
+  emitPos: number;
+  emitting: boolean;
+  finished: boolean;
+  startFailures: number;
+};
+
+/**
+ * The worker-pool executor. Files go out in byte-sized batches; each worker chunks its batches in
+ * order and posts one message per file, so the pool always knows which file a worker is on: that
+ * file is the one charged when the worker dies (retried once, alone, then failed) or times out
+ * (reported, worker replaced). Results are emitted in file order through a reorder buffer, and
+ * dispatch never runs more than `aheadBytes`/`aheadFiles` past the next file to emit, so a slow
+ * early file bounds memory instead of letting results pile up.
+ */
+export function createPool(options: PoolOptions = {}): Executor {
+  const size = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const aheadBytes = options.aheadBytes ?? 32 * 2 ** 20;
+  const aheadFiles = options.aheadFiles ?? 4096;
+  const slots = new Set<Slot>();
+  let nextBatchId = 1;
+  let closed = false;
+  let run: Run | undefined;
+
+  function spawn(): void {
+    const worker = startWorker();
+    const slot: Slot = { worker, stop: () => {}, ready: false, batches: [], timer: undefined };
+    slot.stop = watchWorker(worker, {
+      onMessage: (msg) => onMessage(slot, msg),
+      onLoss: (loss) => onLoss(slot, loss),
+    });
+    slots.add(slot);
+    // A worker that never says it is ready counts as a start-up failure, like one that dies.
+    if (timeoutMs > 0) slot.timer = setTimeout(() => !slot.ready && drop(slot, { code: "worker-died", message: `worker did not start within ${timeoutMs / 1000} s` }), timeoutMs);
+  }
+
+  /** Stops a slot we no longer trust and deals with what it had in flight. */
+  function drop(slot: Slot, loss: WorkerLoss): void {
+    slot.stop();
+    onLoss(slot, loss);
+  }
+
+  function onLoss(slot: Slot, loss: WorkerLoss): void {
+    if (!slots.delete(slot)) return;
+    clearTimeout(slot.timer);
+    const r = run;
+    if (!r || r.finished) return;
+    if (!slot.ready && ++r.startFailures >= MAX_START_FAILURES) {
+      return fail(r, new WeftError("worker-start", `workers cannot start (${loss.message}); try --executor inline`));
+    }
+    const [culprit, ...rest] = unfinished(slot);
+    if (culprit !== undefined) {
+      const deaths = (r.deaths.get(culprit) ?? 0) + 1;
+      r.deaths.set(culprit, deaths);
+      if (deaths >= 2) deliver(r, culprit, failure(r, culprit, loss.code, `${loss.message}; it failed the same way when retried alone on a new worker`));
+      else {
+        r.isolate.add(culprit);
+        requeue(r, [culprit]);
+      }
+    }
+    requeue(r, rest);
+    pump(r);
+  }
+
+  function onTimeout(slot: Slot): void {
+    const r = run;
+    if (!r || r.finished || !slots.has(slot)) return;
+    const [culprit, ...rest] = unfinished(slot);
+    slot.stop();
+    slots.delete(slot);
+    if (culprit !== undefined) deliver(r, culprit, failure(r, culprit, "timeout", `no result after ${timeoutMs / 1000} s (--timeout); its worker was stopped and replaced`));
+    requeue(r, rest);
+    pump(r);
+  }
+
+  function onMessage(slot: Slot, msg: WorkerResponse): void {
+    if (msg.type === "ready") {
+      slot.ready = true;
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
+      if (run && !run.finished) {
+        run.startFailures = 0;
+        pump(run);
+      }
+      return;
+    }
+    const r = run;
+    if (!r || r.finished) return drop(slot, { code: "protocol", message: `unexpected ${msg.type} message from an idle worker` });
+    const batch = slot.batches[0];
+    if (!batch || msg.batchId !== batch.id) return drop(slot, { code: "protocol", message: `${msg.type} message for batch ${msg.batchId}, expected ${batch?.id ?? "none"}` });
+    const pos = batch.positions[batch.next];
+    if (msg.type === "result" || (msg.type === "error" && msg.index !== undefined)) {
+      const index = msg.type === "result" ? msg.result.index : msg.index;
+      if (pos === undefined || r.files[pos]!.index !== index) return drop(slot, { code: "protocol", message: `result for file #${index} out of order (expected #${pos === undefined ? "none" : r.files[pos]!.index})` });
+      batch.next++;
+      slot.timer?.refresh();
+      deliver(r, pos, msg.type === "result" ? msg.result : failure(r, pos, msg.code, msg.message));
+    } else if (msg.type === "batch-done") {
+      if (pos !== undefined || msg.count !== batch.positions.length) return drop(slot, { code: "protocol", message: `batch ended after ${batch.next} of ${batch.positions.length} results` });
+      slot.batches.shift();
+      if (slot.batches.length === 0) {
+        clearTimeout(slot.timer);
+        slot.timer = undefined;
+      }
+      pump(r);
+    } else {
+      // An error the worker could not pin on one file, or a reply we never asked for.
+      drop(slot, { code: "protocol", message: msg.type === "error" ? `worker error (${msg.code}): ${msg.message}` : `unexpected ${msg.type} message` });
+    }
+  }
+
+  /** Positions a slot had been given but not answered, in order; the first is the one it was on. */
+  function unfinished(slot: Slot): number[] {
+    const out = slot.batches.flatMap((b) => b.positions.slice(b.next));
+    slot.batches = [];
+    return out;
+  }
+
+  function requeue(r: Run, positions: readonly number[]): void {
+    if (positions.length === 0) return;
+    r.retry.push(...positions);
+    r.retry.sort((a, b) => a - b);
+  }
+
+  function failure(r: Run, pos: number, code: string, message: string): FileResult {
+    const file = r.files[pos]!;
+    return { status: "failed", index: file.index, failure: { path: file.path, stage: "execute", code, message } };
+  }
+
+  /** The next batch: retries first (a position charged with a death goes alone), then new files inside the window. */
+  function nextBatch(r: Run): number[] {
+    const batch: number[] = [];
+    let bytes = 0;
+    const fits = (p: number) => batch.length === 0 || (bytes + r.files[p]!.size <= r.batchBytes && batch.length < MAX_BATCH_FILES);
+    while (r.retry.length > 0) {
+      const p = r.retry[0]!;
+      if (r.isolate.has(p)) {
+        if (batch.length === 0) r.retry.shift(), batch.push(p);
+        return batch;
+      }
+      if (!fits(p)) return batch;
+      r.retry.shift();
+      batch.push(p);
+      bytes += r.files[p]!.size;
+    }
+    if (batch.length > 0) return batch;
+    while (r.cursor < r.files.length) {
+      const p = r.cursor;
+      const ahead = p > r.emitPos && (p - r.emitPos >= aheadFiles || r.cum[p + 1]! - r.cum[r.emitPos]! > aheadBytes);
+      if (ahead || !fits(p)) break;
+      batch.push(p);
+      bytes += r.files[p]!.size;
+      r.cursor++;
+    }
+    return batch;
+  }
+
+  function send(r: Run, slot: Slot, positions: number[]): void {
+    const batch: Batch = { id: nextBatchId++, positions, next: 0 };
+    const faults: Fault[] = [];
+    for (const p of positions) {
+      const spec = r.faults.get(p);
+      if (spec && (r.deaths.get(p) ?? 0) < (spec.attempts ?? Infinity)) faults.push({ index: r.files[p]!.index, kind: spec.kind });
+    }
+    const req: WorkerRequest = { type: "chunk", batchId: batch.id, governor: r.governor, files: positions.map((p) => r.files[p]!), ...(faults.length > 0 && { faults }) };
+    const checked = v.safeParse(WorkerRequestSchema, req);
+    if (!checked.success) throw new WeftError("protocol", `invalid request for a worker (${describeIssues(checked.issues)})`);
+    slot.batches.push(batch);
+    if (timeoutMs > 0 && !slot.timer) slot.timer = setTimeout(() => onTimeout(slot), timeoutMs);
+    slot.worker.postMessage(req);
+  }
+
+  /** Keeps `size` workers alive and each ready one fed; detects a run that can no longer progress. */
+  function pump(r: Run): void {
+    if (r.finished) return;
+    while (slots.size < size) spawn();
+    try {
+      for (const slot of slots) {
+        if (!slot.ready) continue;
+        while (slot.batches.length < BATCHES_PER_WORKER) {
+          const positions = nextBatch(r);
+          if (positions.length === 0) break;
+          send(r, slot, positions);
+        }
+      }
+    } catch (err) {
+      return fail(r, err);
+    }
+    const busy = [...slots].some((s) => s.batches.length > 0 || !s.ready);
+    if (!busy && !r.emitting && r.emitPos < r.files.length && !r.done.has(r.emitPos)) {
+      fail(r, new WeftError("lost", `executor stalled: no result for ${r.files[r.emitPos]!.path}`, r.files[r.emitPos]!.path));
+    }
+  }
+
+  function deliver(r: Run, pos: number, result: FileResult): void {
+    r.done.set(pos, result);
+    if (!r.emitting && pos === r.emitPos) void emit(r);
+  }
+
+  /** Emits, in order, every result whose turn has come; waits for the consumer when it returns a promise. */
+  async function emit(r: Run): Promise<void> {
+    r.emitting = true;
+    try {
+      while (!r.finished && r.done.has(r.emitPos)) {
+        const result = r.done.get(r.emitPos)!;
+        r.done.delete(r.emitPos);
+        tally(r.stats, r.files[r.emitPos]!, result);
+        r.emitPos++;
+        const pending = r.onResult(result);
+        if (pending) await pending;
+      }
+    } catch (err) {
+      return fail(r, err);
+    } finally {
+      r.emitting = false;
+    }
+    if (r.finished) return;
+    if (r.emitPos === r.files.length) return finish(r);
+    pump(r);
+  }
+
+  function finish(r: Run): void {
+    r.finished = true;
+    run = undefined;
+    for (const slot of slots) slot.worker.unref();
+    r.resolve(r.stats);
+  }
+
+  function fail(r: Run, err: unknown): void {
+    if (r.finished) return;
+    r.finished = true;
+    run = undefined;
+    stopAll();
+    r.reject(err);
+  }
+
+  function stopAll(): void {
+    for (const slot of slots) {
+      clearTimeout(slot.timer);
+      slot.stop();
+    }
+    slots.clear();
+  }
+
+  return {
+    kind: "workers",
+    workers: size,
+    run(files, governor, onResult, runOptions: RunOptions = {}) {
+      if (closed) return Promise.reject(new WeftError("internal", "the worker pool is closed"));
+      if (run) return Promise.reject(new WeftError("internal", "the worker pool is already running"));
+      const stats = emptyStats("workers", size, files.length);
+      if (files.length === 0) return Promise.resolve(stats);
+      // Registration is process-global and allowed once: it must happen here, before any worker exists.
+      loadParsers([...new Set(files.map((f) => f.language))]);
+      return new Promise<RunStats>((resolve, reject) => {
+        const cum = new Float64Array(files.length + 1);
+        files.forEach((f, i) => (cum[i + 1] = cum[i]! + f.size));
+        const total = cum[files.length]!;
+        const byPath = new Map(options.faults?.map((f) => [f.path, f]));
+        const faults = new Map<number, FaultSpec>();
+        if (byPath.size > 0) files.forEach((f, i) => byPath.has(f.path) && faults.set(i, byPath.get(f.path)!));
+        const r: Run = {
+          files, governor, onResult, resolve, reject, stats, cum,
+          batchBytes: options.batchBytes ?? Math.min(2 ** 20, Math.max(2 ** 16, total / (size * 8))),
+          cursor: 0, retry: [], isolate: new Set(), deaths: new Map(), faults, done: new Map(),
+          emitPos: 0, emitting: false, finished: false, startFailures: 0,
+        };
+        run = r;
+        const signal = runOptions.signal;
+        if (signal) {
+          const onAbort = () => fail(r, new WeftError("interrupted", "run interrupted"));
+          if (signal.aborted) return onAbort();
+          signal.addEventListener("abort", onAbort, { once: true });
+          const done = () => signal.removeEventListener("abort", onAbort);
+          r.resolve = (s) => (done(), resolve(s));
+          r.reject = (e) => (done(), reject(e));
+        }
+        for (const slot of slots) slot.worker.ref();
+        pump(r);
+      });
+    },
+    async close() {
+      closed = true;
+      if (run) fail(run, new WeftError("interrupted", "the worker pool was closed during a run"));
+      stopAll();
+    },
+  };
+}
