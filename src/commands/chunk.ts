@@ -1,30 +1,67 @@
 import { defineCommand } from "citty";
-import { discoveryArgs, discoveryOptionsFromArgs } from "../discover/args.ts";
-import { discover } from "../discover/discover.ts";
-import { writeSkipRecords } from "../discover/skipLog.ts";
+import * as v from "valibot";
 import { governorArgs, governorFromArgs } from "../chunkers/governorArgs.ts";
-import { readAndChunk } from "../execute/readFile.ts";
+import { discoveryArgs, discoveryOptionsFromArgs } from "../discover/args.ts";
+import { ExecutorChoiceSchema } from "../execute/choose.ts";
+import { errorMessage, WeftError } from "../model/errors.ts";
+import { FormatSchema } from "../output/formats.ts";
 import { EXIT } from "./exitCodes.ts";
+import { runChunk, type ChunkOptions } from "./runChunk.ts";
+
+const args = {
+  ...discoveryArgs,
+  ...governorArgs,
+  format: { type: "string", valueHint: "jsonl|json|text", default: "jsonl", description: "Output: JSON Lines (one chunk per line), one JSON document grouped by file, or a text preview" },
+  executor: { type: "string", valueHint: "auto|inline|workers", default: "auto", description: "Where chunking runs; auto runs small jobs (< 1 MiB) inline and the rest on workers" },
+  workers: { type: "string", valueHint: "N", description: "Worker count (default: number of cores)" },
+  timeout: { type: "string", valueHint: "SECONDS", default: "30", description: "Stop a file that takes longer than this, report it and go on (workers only; 0 = no limit)" },
+  quiet: { type: "boolean", description: "No summary, skip lines or progress on stderr (failures are still reported)" },
+  "summary-json": { type: "string", valueHint: "FILE", description: "Write the run's summary (counts, failures, skips) as JSON to FILE" },
+  skipped: { type: "string", valueHint: "FILE", description: "Write skipped files and reasons to FILE as JSON Lines" },
+} as const;
+
+/** Parses a number flag; anything else is a usage error naming the flag. */
+function numberArg(name: string, raw: string, min: number, integer: boolean): number {
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    throw new WeftError("usage", `--${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got "${raw}"`);
+  }
+  return n;
+}
+
+function pick<T extends string>(name: string, schema: v.PicklistSchema<T[], undefined>, raw: string): T {
+  const parsed = v.safeParse(schema, raw);
+  if (!parsed.success) throw new WeftError("usage", `--${name} must be one of ${schema.options.join(", ")}, got "${raw}"`);
+  return parsed.output;
+}
+
+type ParsedArgs = Parameters<typeof governorFromArgs>[0] & Parameters<typeof discoveryOptionsFromArgs>[0] & Record<string, unknown>;
+
+/** Turns parsed flags into validated ChunkOptions (a WeftError with code "usage" on bad values). */
+export async function chunkOptionsFromArgs(a: ParsedArgs, rawArgs: readonly string[]): Promise<ChunkOptions> {
+  return {
+    discovery: await discoveryOptionsFromArgs(a, rawArgs),
+    governor: governorFromArgs(a),
+    format: pick("format", FormatSchema, String(a.format)),
+    executor: pick("executor", ExecutorChoiceSchema, String(a.executor)),
+    workers: a.workers === undefined ? undefined : numberArg("workers", String(a.workers), 1, true),
+    timeoutMs: numberArg("timeout", String(a.timeout), 0, false) * 1000,
+    quiet: a.quiet === true,
+    summaryJson: typeof a["summary-json"] === "string" ? a["summary-json"] : undefined,
+    skippedFile: typeof a.skipped === "string" ? a.skipped : undefined,
+  };
+}
 
 export default defineCommand({
   meta: { name: "chunk", description: "Chunk files and directories; one JSON object per chunk on stdout" },
-  args: {
-    ...discoveryArgs,
-    ...governorArgs,
-    skipped: { type: "string", valueHint: "file", description: "Write skipped files and reasons to this file as JSON Lines" },
-  },
-  async run({ args, rawArgs }) {
-    const governor = governorFromArgs(args);
-    const { files, skipped } = discover(await discoveryOptionsFromArgs(args, rawArgs));
-    for (const s of skipped) process.stderr.write(`weft: skipped ${s.path}: ${s.detail}\n`);
-    if (args.skipped) writeSkipRecords(args.skipped, skipped);
-    let failed = 0;
-    for (const file of files) {
-      const result = readAndChunk(file, governor);
-      if (result.status === "chunked") for (const c of result.chunks) process.stdout.write(`${JSON.stringify(c)}\n`);
-      else if (result.status === "skipped") process.stderr.write(`weft: skipped ${result.path}: ${result.detail}\n`);
-      else { failed++; process.stderr.write(`weft: ${result.failure.path}: ${result.failure.message}\n`); }
+  args,
+  async run({ args: parsed, rawArgs }) {
+    try {
+      process.exitCode = await runChunk(await chunkOptionsFromArgs(parsed as ParsedArgs, rawArgs));
+    } catch (err) {
+      if (!(err instanceof WeftError && err.code === "usage")) throw err;
+      process.stderr.write(`weft: ${errorMessage(err)}\n`);
+      process.exitCode = EXIT.usage;
     }
-    process.exitCode = failed > 0 ? EXIT.someFailed : EXIT.ok;
   },
 });

@@ -13,6 +13,8 @@ export type RunStats = {
   chunks: number;
   /** Input bytes of the files whose results were delivered (their sizes at discovery). */
   bytes: number;
+  /** Workers only: the most results held at once waiting for an earlier file (bounded by the dispatch window). */
+  peakBuffered?: number;
 };
 
 /** Per-run options. An aborted signal stops the run: workers are stopped and `run` rejects with code "interrupted". */

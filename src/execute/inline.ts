@@ -1,8 +1,7 @@
 import { loadParsers } from "../languages/registry.ts";
-import { errorMessage, WeftError } from "../model/errors.ts";
-import type { FileResult } from "../model/result.ts";
+import { WeftError } from "../model/errors.ts";
 import { emptyStats, tally, type Executor } from "./executor.ts";
-import { readAndChunk } from "./readFile.ts";
+import { processFile } from "./processFile.ts";
 import { yieldEvery } from "./yieldPoint.ts";
 
 /**
@@ -20,12 +19,7 @@ export function createInlineExecutor(): Executor {
       const turn = yieldEvery();
       for (const file of files) {
         if (options.signal?.aborted) throw new WeftError("interrupted", "run interrupted");
-        let result: FileResult;
-        try {
-          result = readAndChunk(file, governor);
-        } catch (err) {
-          result = { status: "failed", index: file.index, failure: { path: file.path, stage: "chunk", code: "chunk-threw", message: errorMessage(err) } };
-        }
+        const result = processFile(file, governor);
         tally(stats, file, result);
         await onResult(result);
         await turn(file.size);

@@ -23,6 +23,8 @@ export type PoolOptions = {
   aheadFiles?: number;
   /** Test and diagnostics hook only; the CLI never sets it (see FaultKindSchema). */
   faults?: readonly FaultSpec[];
+  /** Worker entry to start instead of worker.ts: only tests of start-up failure set it. */
+  workerUrl?: URL;
 };
 
 /** Consecutive worker start-up failures after which the run gives up instead of respawning forever. */
@@ -80,7 +82,7 @@ export function createPool(options: PoolOptions = {}): Executor {
   let run: Run | undefined;
 
   function spawn(): void {
-    const worker = startWorker();
+    const worker = startWorker(options.workerUrl);
     const slot: Slot = { worker, stop: () => {}, ready: false, batches: [], timer: undefined };
     slot.stop = watchWorker(worker, {
       onMessage: (msg) => onMessage(slot, msg),
@@ -251,6 +253,7 @@ export function createPool(options: PoolOptions = {}): Executor {
 
   function deliver(r: Run, pos: number, result: FileResult): void {
     r.done.set(pos, result);
+    if (r.done.size > r.stats.peakBuffered!) r.stats.peakBuffered = r.done.size;
     if (!r.emitting && pos === r.emitPos) void emit(r);
   }
 
@@ -305,7 +308,7 @@ export function createPool(options: PoolOptions = {}): Executor {
     run(files, governor, onResult, runOptions: RunOptions = {}) {
       if (closed) return Promise.reject(new WeftError("internal", "the worker pool is closed"));
       if (run) return Promise.reject(new WeftError("internal", "the worker pool is already running"));
-      const stats = emptyStats("workers", size, files.length);
+      const stats: RunStats = { ...emptyStats("workers", size, files.length), peakBuffered: 0 };
       if (files.length === 0) return Promise.resolve(stats);
       // Registration is process-global and allowed once: it must happen here, before any worker exists.
       loadParsers([...new Set(files.map((f) => f.language))]);

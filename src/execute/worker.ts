@@ -4,8 +4,8 @@ import * as v from "valibot";
 import { probeLanguages } from "../languages/probe.ts";
 import { errorMessage } from "../model/errors.ts";
 import type { DiscoveredFile } from "../model/file.ts";
-import type { FileResult } from "../model/result.ts";
 import { describeIssues, WorkerRequestSchema, WorkerResponseSchema, type FaultKind, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
+import { processFile } from "./processFile.ts";
 import { readAndChunk } from "./readFile.ts";
 import { yieldEvery } from "./yieldPoint.ts";
 
@@ -24,12 +24,15 @@ function send(msg: unknown): void {
   }
 }
 
-/** Validates before posting so a malformed response is reported here, with the field at fault. */
+/**
+ * Validates before posting so a malformed response is reported here, with the field at fault.
+ * Results are validated by processFile already, so their envelope alone is checked again.
+ */
 function post(msg: WorkerResponse): void {
+  if (msg.type === "result") return send(msg);
   const checked = v.safeParse(WorkerResponseSchema, msg);
   if (checked.success) return send(checked.output);
-  const index = msg.type === "result" ? msg.result.index : undefined;
-  send({ type: "error", batchId: "batchId" in msg ? msg.batchId : 0, index, code: "invalid-result", message: `worker produced an invalid ${msg.type} message: ${describeIssues(checked.issues)}` });
+  send({ type: "error", batchId: "batchId" in msg ? msg.batchId : 0, code: "protocol", message: `worker produced an invalid ${msg.type} message: ${describeIssues(checked.issues)}` });
 }
 
 const never = new Promise<never>(() => {});
@@ -69,13 +72,7 @@ async function chunkBatch(req: ChunkRequest): Promise<void> {
   for (const file of req.files) {
     const fault = faults.get(file.index);
     if (fault && (await injectFault(fault, req, file))) continue;
-    let result: FileResult;
-    try {
-      if (fault === "throw") throw new Error(`injected fault "throw" on ${file.path}`);
-      result = readAndChunk(file, req.governor);
-    } catch (err) {
-      result = { status: "failed", index: file.index, failure: { path: file.path, stage: "chunk", code: "chunk-threw", message: errorMessage(err) } };
-    }
+    const result = processFile(file, req.governor, fault === "throw" ? () => { throw new Error(`injected fault "throw" on ${file.path}`); } : undefined);
     post({ type: "result", batchId: req.batchId, result });
     await turn(file.size);
   }

@@ -1,0 +1,155 @@
+import { writeFileSync } from "node:fs";
+import { discover } from "../discover/walk.ts";
+import { chooseExecutor, type ExecutorChoice } from "../execute/choose.ts";
+import type { Executor } from "../execute/executor.ts";
+import type { FaultSpec } from "../execute/pool.ts";
+import { errorMessage, WeftError } from "../model/errors.ts";
+import type { SkipRecord } from "../model/file.ts";
+import type { Governor } from "../model/governor.ts";
+import type { FailureRecord, FileResult } from "../model/result.ts";
+import { createEmitter, type Format } from "../output/formats.ts";
+import { createProgress } from "../output/progress.ts";
+import { createSink } from "../output/sink.ts";
+import { formatSummary, type Summary } from "../output/summary.ts";
+import { EXIT } from "./exitCodes.ts";
+
+/** Everything `weft chunk` needs, already validated. */
+export type ChunkOptions = {
+  paths: readonly string[];
+  format: Format;
+  executor: ExecutorChoice;
+  /** Worker count (default: available cores). */
+  workers?: number;
+  /** Per-file timeout in the worker pool, ms (0 = none). */
+  timeoutMs: number;
+  quiet: boolean;
+  summaryJson?: string;
+  governor: Governor;
+  /** Test-only fault hook, never set by the CLI. */
+  faults?: readonly FaultSpec[];
+  /** Where output goes (default 1, stdout). */
+  outFd?: number;
+};
+
+const SIGNAL_EXIT = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm } as const;
+type StopReason = { kind: "signal"; signal: keyof typeof SIGNAL_EXIT } | { kind: "output-closed" };
+
+/**
+ * Runs `weft chunk`: discover -> execute -> emit, then the summary and the accounting check.
+ * Returns the exit code (ARCHITECTURE.md); prints one line per failed file on stderr.
+ */
+export async function runChunk(opts: ChunkOptions): Promise<number> {
+  const started = performance.now();
+  if (opts.summaryJson) {
+    try {
+      writeFileSync(opts.summaryJson, "");
+    } catch (err) {
+      throw new WeftError("usage", `cannot write --summary-json file: ${errorMessage(err)}`, opts.summaryJson);
+    }
+  }
+  const files = discover(opts.paths);
+  const discoverySkips: SkipRecord[] = [];
+  const { executor, reason } = chooseExecutor(opts.executor, files, { workers: opts.workers, timeoutMs: opts.timeoutMs, faults: opts.faults });
+
+  const controller = new AbortController();
+  let stop: StopReason | undefined;
+  const halt = (why: StopReason) => {
+    if (stop) return;
+    stop = why;
+    controller.abort();
+  };
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT) => {
+    // A second Ctrl-C while we flush means "now".
+    if (stop?.kind === "signal") process.exit(SIGNAL_EXIT[signal]);
+    halt({ kind: "signal", signal });
+  };
+  const onInt = () => onSignal("SIGINT");
+  const onTerm = () => onSignal("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+
+  const sink = createSink(opts.outFd ?? 1, { onClosed: () => halt({ kind: "output-closed" }) });
+  // Output also goes out a few times a second, so a reader sees progress while a slow file runs.
+  const flusher = setInterval(() => sink.flush(), 250);
+  const emitter = createEmitter(opts.format, sink);
+  const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
+  const progress = createProgress(files.length, totalBytes, !opts.quiet && process.stderr.isTTY === true);
+  const seen = new Set<number>();
+  const duplicates: string[] = [];
+  const failures: FailureRecord[] = [];
+  const skips: SkipRecord[] = [...discoverySkips];
+  let chunked = 0;
+  let chunks = 0;
+  let doneBytes = 0;
+  const sizes = new Map(files.map((f) => [f.index, f.size]));
+
+  const onResult = (result: FileResult) => {
+    const path = result.status === "failed" ? result.failure.path : result.path;
+    if (seen.has(result.index) || !sizes.has(result.index)) duplicates.push(path);
+    seen.add(result.index);
+    doneBytes += sizes.get(result.index) ?? 0;
+    if (result.status === "chunked") {
+      chunked++;
+      chunks += result.chunks.length;
+    } else if (result.status === "skipped") skips.push({ path: result.path, reason: result.reason, detail: result.detail });
+    else {
+      failures.push(result.failure);
+      if (!stop) progress.note(`weft: ${result.failure.path}: ${result.failure.message} [${result.failure.code}]\n`);
+    }
+    emitter.result(result);
+    progress.update(seen.size, doneBytes);
+  };
+
+  let runError: unknown;
+  try {
+    await executor.run(files, opts.governor, onResult, { signal: controller.signal });
+  } catch (err) {
+    if (!(err instanceof WeftError && err.code === "interrupted" && stop)) runError = err;
+  } finally {
+    clearInterval(flusher);
+    progress.end();
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+    await closeQuietly(executor);
+  }
+  emitter.end();
+  sink.flush();
+
+  const unaccounted = runError || stop ? [] : files.filter((f) => !seen.has(f.index)).map((f) => f.path);
+  const seconds = (performance.now() - started) / 1000;
+  const outcome: Summary["outcome"] = runError ? "error" : stop?.kind === "signal" ? "interrupted" : stop ? "output-closed" : "complete";
+  const exitCode =
+    stop?.kind === "signal" ? SIGNAL_EXIT[stop.signal]
+    : stop ? EXIT.ok
+    : runError || unaccounted.length > 0 || duplicates.length > 0 ? EXIT.internal
+    : failures.length > 0 ? EXIT.someFailed
+    : EXIT.ok;
+  const summary: Summary = {
+    outcome, exitCode, executor: executor.kind, executorReason: reason, workers: executor.workers,
+    submitted: files.length + discoverySkips.length, chunked, skipped: skips.length, failed: failures.length, chunks,
+    bytes: doneBytes, seconds, mbPerSecond: doneBytes / 1e6 / Math.max(seconds, 1e-6), failures, skips, unaccounted,
+  };
+
+  if (opts.summaryJson) writeFileSync(opts.summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
+  if (stop?.kind === "output-closed") return exitCode; // the reader left: stop quietly
+  if (runError) process.stderr.write(`weft: ${errorMessage(runError)}\n`);
+  if (unaccounted.length > 0) {
+    process.stderr.write(`weft: internal error: ${unaccounted.length} of ${summary.submitted} files have no result (submitted != chunked + skipped + failed): ${listSome(unaccounted)}\n`);
+  }
+  if (duplicates.length > 0) process.stderr.write(`weft: internal error: results delivered twice or for unknown files: ${listSome(duplicates)}\n`);
+  if (stop?.kind === "signal") process.stderr.write(`weft: interrupted by ${stop.signal} after ${seen.size} of ${files.length} files; output so far was flushed\n`);
+  if (!opts.quiet) process.stderr.write(formatSummary(summary));
+  return exitCode;
+}
+
+function listSome(paths: readonly string[]): string {
+  return paths.length <= 10 ? paths.join(", ") : `${paths.slice(0, 10).join(", ")} and ${paths.length - 10} more`;
+}
+
+async function closeQuietly(executor: Executor): Promise<void> {
+  try {
+    await executor.close();
+  } catch {
+    // Closing only terminates workers; a failure here cannot lose output.
+  }
+}
