@@ -2,11 +2,12 @@ import { writeFileSync } from "node:fs";
 import { discover } from "../discover/walk.ts";
 import { chooseExecutor, type ExecutorChoice } from "../execute/choose.ts";
 import type { Executor } from "../execute/executor.ts";
+import { createLedger } from "../execute/ledger.ts";
 import type { FaultSpec } from "../execute/pool.ts";
 import { errorMessage, WeftError } from "../model/errors.ts";
 import type { SkipRecord } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
-import type { FailureRecord, FileResult } from "../model/result.ts";
+import type { FileResult } from "../model/result.ts";
 import { createEmitter, type Format } from "../output/formats.ts";
 import { createProgress } from "../output/progress.ts";
 import { createSink } from "../output/sink.ts";
@@ -32,7 +33,7 @@ export type ChunkOptions = {
 };
 
 const SIGNAL_EXIT = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm } as const;
-type StopReason = { kind: "signal"; signal: keyof typeof SIGNAL_EXIT } | { kind: "output-closed" };
+type StopReason = { kind: "signal"; signal: keyof typeof SIGNAL_EXIT } | { kind: "output-closed" } | { kind: "output-error"; error: WeftError };
 
 /**
  * Runs `weft chunk`: discover -> execute -> emit, then the summary and the accounting check.
@@ -68,36 +69,19 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
 
-  const sink = createSink(opts.outFd ?? 1, { onClosed: () => halt({ kind: "output-closed" }) });
+  const sink = createSink(opts.outFd ?? 1, { onClosed: (error) => halt(error ? { kind: "output-error", error } : { kind: "output-closed" }) });
   // Output also goes out a few times a second, so a reader sees progress while a slow file runs.
   const flusher = setInterval(() => sink.flush(), 250);
   const emitter = createEmitter(opts.format, sink);
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const progress = createProgress(files.length, totalBytes, !opts.quiet && process.stderr.isTTY === true);
-  const seen = new Set<number>();
-  const duplicates: string[] = [];
-  const failures: FailureRecord[] = [];
-  const skips: SkipRecord[] = [...discoverySkips];
-  let chunked = 0;
-  let chunks = 0;
-  let doneBytes = 0;
-  const sizes = new Map(files.map((f) => [f.index, f.size]));
+  const ledger = createLedger(files);
 
   const onResult = (result: FileResult) => {
-    const path = result.status === "failed" ? result.failure.path : result.path;
-    if (seen.has(result.index) || !sizes.has(result.index)) duplicates.push(path);
-    seen.add(result.index);
-    doneBytes += sizes.get(result.index) ?? 0;
-    if (result.status === "chunked") {
-      chunked++;
-      chunks += result.chunks.length;
-    } else if (result.status === "skipped") skips.push({ path: result.path, reason: result.reason, detail: result.detail });
-    else {
-      failures.push(result.failure);
-      if (!stop) progress.note(`weft: ${result.failure.path}: ${result.failure.message} [${result.failure.code}]\n`);
-    }
+    ledger.record(result);
+    if (result.status === "failed" && !stop) progress.note(`weft: ${result.failure.path}: ${result.failure.message} [${result.failure.code}]\n`);
     emitter.result(result);
-    progress.update(seen.size, doneBytes);
+    progress.update(ledger.delivered, ledger.bytes);
   };
 
   let runError: unknown;
@@ -114,30 +98,35 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   }
   emitter.end();
   sink.flush();
+  const ended = stop as StopReason | undefined; // assigned in callbacks, which TypeScript cannot see
+  if (ended?.kind === "output-error") runError ??= ended.error;
 
-  const unaccounted = runError || stop ? [] : files.filter((f) => !seen.has(f.index)).map((f) => f.path);
+  const unaccounted = runError || ended ? [] : ledger.unaccounted();
+  const { duplicates } = ledger;
+  const skips = [...discoverySkips, ...ledger.skips];
   const seconds = (performance.now() - started) / 1000;
-  const outcome: Summary["outcome"] = runError ? "error" : stop?.kind === "signal" ? "interrupted" : stop ? "output-closed" : "complete";
+  const outcome: Summary["outcome"] = runError ? "error" : ended?.kind === "signal" ? "interrupted" : ended ? "output-closed" : "complete";
   const exitCode =
-    stop?.kind === "signal" ? SIGNAL_EXIT[stop.signal]
-    : stop ? EXIT.ok
-    : runError || unaccounted.length > 0 || duplicates.length > 0 ? EXIT.internal
-    : failures.length > 0 ? EXIT.someFailed
+    runError || unaccounted.length > 0 || duplicates.length > 0 ? EXIT.internal
+    : ended?.kind === "signal" ? SIGNAL_EXIT[ended.signal]
+    : ended ? EXIT.ok // the reader went away (EPIPE): not an error
+    : ledger.failures.length > 0 ? EXIT.someFailed
     : EXIT.ok;
   const summary: Summary = {
     outcome, exitCode, executor: executor.kind, executorReason: reason, workers: executor.workers,
-    submitted: files.length + discoverySkips.length, chunked, skipped: skips.length, failed: failures.length, chunks,
-    bytes: doneBytes, seconds, mbPerSecond: doneBytes / 1e6 / Math.max(seconds, 1e-6), failures, skips, unaccounted,
+    submitted: files.length + discoverySkips.length, chunked: ledger.chunked, skipped: skips.length, failed: ledger.failures.length,
+    chunks: ledger.chunks, bytes: ledger.bytes, seconds, mbPerSecond: ledger.bytes / 1e6 / Math.max(seconds, 1e-6),
+    failures: [...ledger.failures], skips, unaccounted,
   };
 
   if (opts.summaryJson) writeFileSync(opts.summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
-  if (stop?.kind === "output-closed") return exitCode; // the reader left: stop quietly
+  if (ended?.kind === "output-closed") return exitCode; // the reader left: stop quietly
   if (runError) process.stderr.write(`weft: ${errorMessage(runError)}\n`);
   if (unaccounted.length > 0) {
     process.stderr.write(`weft: internal error: ${unaccounted.length} of ${summary.submitted} files have no result (submitted != chunked + skipped + failed): ${listSome(unaccounted)}\n`);
   }
   if (duplicates.length > 0) process.stderr.write(`weft: internal error: results delivered twice or for unknown files: ${listSome(duplicates)}\n`);
-  if (stop?.kind === "signal") process.stderr.write(`weft: interrupted by ${stop.signal} after ${seen.size} of ${files.length} files; output so far was flushed\n`);
+  if (ended?.kind === "signal") process.stderr.write(`weft: interrupted by ${ended.signal} after ${ledger.delivered} of ${files.length} files; output so far was flushed\n`);
   if (!opts.quiet) process.stderr.write(formatSummary(summary));
   return exitCode;
 }

@@ -11,11 +11,11 @@ export type Sink = {
 
 /**
  * Buffers text and writes it with fs.writeSync in blocks of about `bufferBytes` (one write per line
- * is several times slower; PERFORMANCE.md). EPIPE (`weft chunk | head -1`) closes the sink and calls
- * `onClosed` once, without an error; EAGAIN on a non-blocking descriptor is retried; any other write
- * error is thrown as a WeftError with code "output".
+ * is several times slower; PERFORMANCE.md). It never throws: EPIPE (`weft chunk | head -1`) closes
+ * the sink and calls `onClosed()` once; any other write error closes it and calls `onClosed(error)`
+ * with a WeftError of code "output". EAGAIN on a non-blocking descriptor is retried.
  */
-export function createSink(fd: number, options: { bufferBytes?: number; onClosed?: () => void } = {}): Sink {
+export function createSink(fd: number, options: { bufferBytes?: number; onClosed?: (error?: WeftError) => void } = {}): Sink {
   const limit = options.bufferBytes ?? 1 << 20;
   let parts: string[] = [];
   let pending = 0;
@@ -32,12 +32,9 @@ export function createSink(fd: number, options: { bufferBytes?: number; onClosed
           Bun.sleepSync(1);
           continue;
         }
-        if (code === "EPIPE") {
-          closed = true;
-          options.onClosed?.();
-          return;
-        }
-        throw new WeftError("output", `cannot write output: ${(err as Error).message}`);
+        closed = true;
+        options.onClosed?.(code === "EPIPE" ? undefined : new WeftError("output", `cannot write output: ${(err as Error).message}`));
+        return;
       }
     }
   };

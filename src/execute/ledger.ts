@@ -1,0 +1,47 @@
+import type { DiscoveredFile, SkipRecord } from "../model/file.ts";
+import type { FailureRecord, FileResult } from "../model/result.ts";
+
+/**
+ * The run's books, kept by the consumer of results independently of the executor: what came back
+ * for each submitted file. `unaccounted` and `duplicates` must both be empty at the end of a complete
+ * run (submitted = chunked + skipped + failed); anything else is a loss and exits 3.
+ */
+export type Ledger = {
+  record(result: FileResult): void;
+  readonly chunked: number;
+  readonly chunks: number;
+  readonly bytes: number;
+  readonly delivered: number;
+  readonly failures: readonly FailureRecord[];
+  readonly skips: readonly SkipRecord[];
+  /** Results for a file already delivered, or for a file never submitted. */
+  readonly duplicates: readonly string[];
+  /** Paths of submitted files with no result, in order. */
+  unaccounted(): string[];
+};
+
+/** A ledger for these files. */
+export function createLedger(files: readonly DiscoveredFile[]): Ledger {
+  const sizes = new Map(files.map((f) => [f.index, f.size]));
+  const seen = new Set<number>();
+  const ledger = {
+    chunked: 0, chunks: 0, bytes: 0, delivered: 0,
+    failures: [] as FailureRecord[], skips: [] as SkipRecord[], duplicates: [] as string[],
+    record(result: FileResult) {
+      if (seen.has(result.index) || !sizes.has(result.index)) {
+        ledger.duplicates.push(result.status === "failed" ? result.failure.path : result.path);
+        return;
+      }
+      seen.add(result.index);
+      ledger.delivered++;
+      ledger.bytes += sizes.get(result.index)!;
+      if (result.status === "chunked") {
+        ledger.chunked++;
+        ledger.chunks += result.chunks.length;
+      } else if (result.status === "skipped") ledger.skips.push({ path: result.path, reason: result.reason, detail: result.detail });
+      else ledger.failures.push(result.failure);
+    },
+    unaccounted: () => files.filter((f) => !seen.has(f.index)).map((f) => f.path),
+  };
+  return ledger;
+}
