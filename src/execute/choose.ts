@@ -17,7 +17,7 @@ export function chooseExecutor(choice: ExecutorChoice, files: readonly Discovere
   if (choice === "workers") return { executor: createPool(pool), reason: "--executor workers" };
   const bytes = files.reduce((sum, f) => sum + f.size, 0);
   if (bytes < AUTO_INLINE_BYTES || files.length < 2) {
-    return { executor: createInlineExecutor(), reason: `auto: ${(bytes / 1e6).toFixed(2)} MB is below ${AUTO_INLINE_BYTES / 1e6 | 0} MB` };
+    return { executor: createInlineExecutor(), reason: `auto: ${(bytes / 1e6).toFixed(2)} MB is below 1 MiB` };
   }
   return { executor: createPool(pool), reason: "auto" };
 }

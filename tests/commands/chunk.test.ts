@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as v from "valibot";
+import { discover } from "../../src/discover/walk.ts";
+import { ChunkSchema } from "../../src/model/chunk.ts";
+import { SummarySchema } from "../../src/output/summary.ts";
+import { fixtureTree } from "../execute/fixtures.ts";
+
+const repo = join(import.meta.dir, "../..");
+const cli = join(repo, "src/cli.ts");
+let dir: string;
+let tmp: string;
+
+async function weft(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn(["bun", cli, ...args], { cwd: repo, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
+
+beforeAll(() => {
+  dir = fixtureTree();
+  tmp = mkdtempSync(join(tmpdir(), "weft-cmd-"));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("weft chunk", () => {
+  test("JSONL on stdout, summary on stderr and in --summary-json, exit 0", async () => {
+    const summaryPath = join(tmp, "summary.json");
+    const { code, stdout, stderr } = await weft(["chunk", dir, "--executor", "workers", "--summary-json", summaryPath]);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n");
+    for (const line of lines) expect(v.is(ChunkSchema, JSON.parse(line))).toBe(true);
+    const summary = v.parse(SummarySchema, JSON.parse(readFileSync(summaryPath, "utf8")));
+    expect(summary).toMatchObject({ outcome: "complete", exitCode: 0, executor: "workers", workers: 2, chunks: lines.length, unaccounted: [] });
+    expect(summary.chunked + summary.skipped + summary.failed).toBe(summary.submitted);
+    expect(summary.skips).toContainEqual(expect.objectContaining({ path: join(dir, "misc/latin1.txt"), reason: "invalid-utf8" }));
+    expect(stderr).toMatch(/^weft: \d+ files: \d+ chunked, 1 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/);
+    expect(stderr).not.toContain("\r"); // no progress bar when stderr is not a terminal
+  });
+
+  test("workers (1 or 2) and inline print identical bytes", async () => {
+    const runs = await Promise.all([["inline"], ["workers", "--workers", "1"], ["workers", "--workers", "2"]].map(([e, ...rest]) => weft(["chunk", dir, "--quiet", "--executor", e!, ...rest])));
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+    expect(runs[2]!.stdout).toBe(runs[0]!.stdout);
+    expect(runs.map((r) => r.stderr)).toEqual(["", "", ""]);
+  });
+
+  test("auto runs a small job inline and says so", async () => {
+    const { stderr } = await weft(["chunk", join(dir, "misc")]);
+    expect(stderr).toMatch(/executor inline \(auto: 0\.\d+ MB is below 1 MiB\)/);
+  });
+
+  test("--format json groups the same chunks by file", async () => {
+    const [jsonl, json] = await Promise.all([weft(["chunk", dir, "--quiet"]), weft(["chunk", dir, "--quiet", "--format", "json"])]);
+    const doc = JSON.parse(json.stdout) as Record<string, unknown[]>;
+    const flat = jsonl.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(Object.values(doc).flat()).toEqual(flat);
+    expect(Object.keys(doc)).toEqual([...new Set(flat.map((c) => c.path))]);
+  });
+
+  test("--format text previews every chunk", async () => {
+    const { code, stdout } = await weft(["chunk", join(dir, "misc/app.py"), "--format", "text", "--quiet"]);
+    expect(code).toBe(0);
+    expect(stdout).toStartWith(`── ${join(dir, "misc/app.py")}  1/`);
+    expect(stdout).toContain("class Greeter:");
+  });
+
+  for (const [flags, message] of [
+    [["--workers", "0"], /--workers must be an integer >= 1, got "0"/],
+    [["--workers", "two"], /--workers must be an integer/],
+    [["--timeout", "-1"], /--timeout must be a number >= 0/],
+    [["--format", "xml"], /--format must be one of jsonl, json, text, got "xml"/],
+    [["--executor", "gpu"], /--executor must be one of auto, inline, workers/],
+    [["--summary-json", "/nonexistent-dir/s.json"], /cannot write --summary-json file/],
+  ] as const) {
+    test(`usage error ${flags.join(" ")} -> exit 2, one line`, async () => {
+      const { code, stdout, stderr } = await weft(["chunk", dir, ...flags]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    });
+  }
+
+  test("--help documents the exit codes", async () => {
+    const { code, stdout } = await weft(["chunk", "--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("EXIT CODES");
+    for (const c of ["0 ", "1 ", "2 ", "3 ", "130", "143"]) expect(stdout).toContain(`\n  ${c}`);
+  });
+});
+
+describe("stopping early", () => {
+  test("a reader that goes away (| head -1): exit 0, nothing on stderr", async () => {
+    const big = mkdtempSync(join(tmpdir(), "weft-big-"));
+    const line = `def f(x):\n    return "${"z".repeat(200)}"\n\n`;
+    for (let i = 0; i < 40; i++) writeFileSync(join(big, `m${String(i).padStart(2, "0")}.py`), line.repeat(400));
+    const summaryPath = join(tmp, "epipe.json");
+    const script = `bun ${cli} chunk ${big} --executor workers --summary-json ${summaryPath} | head -1; echo "rc=\${PIPESTATUS[0]}" >&2`;
+    const proc = Bun.spawn(["bash", "-c", script], { stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    rmSync(big, { recursive: true, force: true });
+    expect(stderr).toBe("rc=0\n");
+    expect(v.is(ChunkSchema, JSON.parse(stdout))).toBe(true);
+    expect(JSON.parse(readFileSync(summaryPath, "utf8"))).toMatchObject({ outcome: "output-closed", exitCode: 0 });
+  });
+
+  for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    test(`${signal} while a file hangs: workers stopped, output flushed, exit ${exitCode}`, async () => {
+      const files = discover([dir]);
+      const hung = files[3]!;
+      const summaryPath = join(tmp, `${signal}.json`);
+      const proc = Bun.spawn(["bun", join(import.meta.dir, "fixtures/runWithFault.ts"), dir, hung.path, "hang", summaryPath], { stdout: "pipe", stderr: "pipe" });
+      // Wait until the files before the hung one are out (the periodic flush sends them), then signal.
+      const reader = proc.stdout.getReader();
+      let stdout = "";
+      while (stdout.split("\n").length <= 3) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        stdout += new TextDecoder().decode(value);
+      }
+      proc.kill(signal);
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        stdout += new TextDecoder().decode(value);
+      }
+      const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+      expect(code).toBe(exitCode);
+      expect(stderr).toContain(`weft: interrupted by ${signal} after 3 of ${files.length} files`);
+      expect(stdout.endsWith("\n")).toBe(true);
+      const paths = new Set(stdout.trimEnd().split("\n").map((l) => JSON.parse(l).path));
+      expect([...paths]).toEqual(files.slice(0, 3).map((f) => f.path));
+      expect(JSON.parse(readFileSync(summaryPath, "utf8"))).toMatchObject({ outcome: "interrupted", exitCode });
+    });
+  }
+
+  test("a file that fails: reported on stderr with its path, the rest written, exit 1", async () => {
+    const files = discover([dir]);
+    const victim = files[2]!;
+    const proc = Bun.spawn(["bun", join(import.meta.dir, "fixtures/runWithFault.ts"), dir, victim.path, "crash"], { stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`weft: ${victim.path}: worker crashed: injected fault "crash" on ${victim.path}; it failed the same way when retried alone on a new worker [worker-died]`);
+    const paths = new Set(stdout.trimEnd().split("\n").map((l) => JSON.parse(l).path));
+    expect(paths.has(victim.path)).toBe(false);
+    expect(paths.has(files[3]!.path)).toBe(true);
+    expect(stderr).toMatch(/, 1 failed;/);
+  });
+});
