@@ -1,0 +1,38 @@
+import { expect, test } from "bun:test";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSink } from "../../src/output/sink.ts";
+import { WeftError } from "../../src/model/errors.ts";
+
+test("buffers until the limit or flush, and writes everything in order", () => {
+  const path = join(mkdtempSync(join(tmpdir(), "weft-sink-")), "out");
+  const fd = openSync(path, "w");
+  const sink = createSink(fd, { bufferBytes: 100 });
+  sink.write("a".repeat(60));
+  expect(readFileSync(path, "utf8")).toBe(""); // still buffered
+  sink.write("é🎉\n".repeat(30)); // crosses the limit: written
+  expect(readFileSync(path, "utf8").length).toBe(60 + 4 * 30);
+  sink.write("tail\n");
+  sink.flush();
+  closeSync(fd);
+  expect(readFileSync(path, "utf8")).toBe(`${"a".repeat(60)}${"é🎉\n".repeat(30)}tail\n`);
+});
+
+test("a write error other than EPIPE closes the sink and reports an output error, without throwing", () => {
+  const path = join(mkdtempSync(join(tmpdir(), "weft-sink-")), "ro");
+  closeSync(openSync(path, "w"));
+  const fd = openSync(path, "r"); // not writable: EBADF
+  const errors: (WeftError | undefined)[] = [];
+  const sink = createSink(fd, { onClosed: (e) => errors.push(e) });
+  sink.write("x\n");
+  sink.flush();
+  sink.write("y\n");
+  sink.flush();
+  closeSync(fd);
+  expect(sink.isClosed()).toBe(true);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(WeftError);
+  expect(errors[0]!.code).toBe("output");
+  expect(errors[0]!.message).toMatch(/^cannot write output: /);
+});
