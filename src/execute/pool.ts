@@ -81,7 +81,7 @@ export function createPool(options: PoolOptions = {}): Executor {
   let closed = false;
   let run: Run | undefined;
 
-  function spawn(): void {
+  function spawn(r: Run): void {
     const worker = startWorker(options.workerUrl);
     const slot: Slot = { worker, stop: () => {}, ready: false, batches: [], timer: undefined };
     slot.stop = watchWorker(worker, {
@@ -89,6 +89,7 @@ export function createPool(options: PoolOptions = {}): Executor {
       onLoss: (loss) => onLoss(slot, loss),
     });
     slots.add(slot);
+    postRequest(worker, { type: "init", governor: r.governor });
     // A worker that never says it is ready counts as a start-up failure, like one that dies.
     if (timeoutMs > 0) slot.timer = setTimeout(() => !slot.ready && drop(slot, { code: "worker-died", message: `worker did not start within ${timeoutMs / 1000} s` }), timeoutMs);
   }
@@ -97,6 +98,13 @@ export function createPool(options: PoolOptions = {}): Executor {
   function drop(slot: Slot, loss: WorkerLoss): void {
     slot.stop();
     onLoss(slot, loss);
+  }
+
+  /** Validates a request before posting it: a malformed one is our bug, reported with the field at fault. */
+  function postRequest(worker: Worker, req: WorkerRequest): void {
+    const checked = v.safeParse(WorkerRequestSchema, req);
+    if (!checked.success) throw new WeftError("protocol", `invalid request for a worker (${describeIssues(checked.issues)})`);
+    worker.postMessage(req);
   }
 
   function onLoss(slot: Slot, loss: WorkerLoss): void {
@@ -222,18 +230,16 @@ export function createPool(options: PoolOptions = {}): Executor {
       if (spec && (r.deaths.get(p) ?? 0) < (spec.attempts ?? Infinity)) faults.push({ index: r.files[p]!.index, kind: spec.kind });
     }
     const req: WorkerRequest = { type: "chunk", batchId: batch.id, governor: r.governor, files: positions.map((p) => r.files[p]!), ...(faults.length > 0 && { faults }) };
-    const checked = v.safeParse(WorkerRequestSchema, req);
-    if (!checked.success) throw new WeftError("protocol", `invalid request for a worker (${describeIssues(checked.issues)})`);
+    postRequest(slot.worker, req);
     slot.batches.push(batch);
     if (timeoutMs > 0 && !slot.timer) slot.timer = setTimeout(() => onTimeout(slot), timeoutMs);
-    slot.worker.postMessage(req);
   }
 
   /** Keeps `size` workers alive and each ready one fed; detects a run that can no longer progress. */
   function pump(r: Run): void {
     if (r.finished) return;
-    while (slots.size < size) spawn();
     try {
+      while (slots.size < size) spawn(r);
       for (const slot of slots) {
         if (!slot.ready) continue;
         while (slot.batches.length < BATCHES_PER_WORKER) {

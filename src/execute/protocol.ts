@@ -27,6 +27,8 @@ export type Fault = v.InferOutput<typeof FaultSchema>;
 
 /** Messages from the main thread to a worker. Validated on both sides. */
 export const WorkerRequestSchema = v.variant("type", [
+  /** First message to a pool worker: warm up (tokenizer tables, parsers) for this governor, then answer `ready`. */
+  v.object({ type: v.literal("init"), governor: GovernorSchema }),
   /** Chunk these files in order (the worker reads them itself) under this governor. */
   v.object({ type: v.literal("chunk"), batchId: id, governor: GovernorSchema, files: v.array(DiscoveredFileSchema), faults: v.optional(v.array(FaultSchema)) }),
   /** Parse a tiny sample in each language and report the root kind (parser load check). */
@@ -36,7 +38,7 @@ export type WorkerRequest = v.InferOutput<typeof WorkerRequestSchema>;
 
 /** Messages from a worker to the main thread. Validated on both sides. */
 export const WorkerResponseSchema = v.variant("type", [
-  /** Posted once when the worker's module has loaded: a death before it is a start-up failure. */
+  /** Answer to `init` once warmed up: a death or silence before it is a start-up failure, not a file's. */
   v.object({ type: v.literal("ready") }),
   /** One file's result, posted as soon as it is done (files of a batch come in batch order). */
   v.object({ type: v.literal("result"), batchId: id, result: FileResultSchema }),

@@ -4,6 +4,8 @@ import * as v from "valibot";
 import { probeLanguages } from "../languages/probe.ts";
 import { errorMessage } from "../model/errors.ts";
 import type { DiscoveredFile } from "../model/file.ts";
+import type { Governor } from "../model/governor.ts";
+import { chunkFile } from "./chunkFile.ts";
 import { describeIssues, WorkerRequestSchema, WorkerResponseSchema, type FaultKind, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 import { processFile } from "./processFile.ts";
 import { readAndChunk } from "./readFile.ts";
@@ -79,6 +81,15 @@ async function chunkBatch(req: ChunkRequest): Promise<void> {
   post({ type: "batch-done", batchId: req.batchId, count: req.files.length });
 }
 
+/**
+ * Chunks a small in-memory sample so one-time costs (loading tokenizer tables, registering parsers)
+ * are paid before the worker reports ready, and are never charged to the first real file's timeout.
+ */
+function warmUp(governor: Governor): void {
+  const text = new TextEncoder().encode("export function warmUp(n: number): number {\n  return n + 1;\n}\n");
+  chunkFile({ index: 0, path: "<warm-up>.ts", absPath: "", language: "typescript", languageSource: "extension", size: text.length }, text, governor);
+}
+
 // Requests are handled one at a time, in arrival order: the main thread infers which file is
 // running from the order of results, which is what makes per-file timeouts and blame exact.
 const queue: WorkerRequest[] = [];
@@ -89,10 +100,13 @@ async function drain(): Promise<void> {
   while (queue.length > 0) {
     const req = queue.shift()!;
     try {
-      if (req.type === "probe") post({ type: "probe-result", batchId: req.batchId, languages: probeLanguages(req.languages) });
+      if (req.type === "init") {
+        warmUp(req.governor);
+        post({ type: "ready" });
+      } else if (req.type === "probe") post({ type: "probe-result", batchId: req.batchId, languages: probeLanguages(req.languages) });
       else await chunkBatch(req);
     } catch (err) {
-      post({ type: "error", batchId: req.batchId, code: "worker-error", message: errorMessage(err) });
+      post({ type: "error", batchId: "batchId" in req ? req.batchId : 0, code: "worker-error", message: errorMessage(err) });
     }
   }
   draining = false;
@@ -108,5 +122,3 @@ self.onmessage = (event: MessageEvent) => {
   queue.push(parsed.output);
   if (!draining) void drain();
 };
-
-post({ type: "ready" });
