@@ -23,6 +23,8 @@ export type PoolOptions = {
   aheadFiles?: number;
   /** Test and diagnostics hook only; the CLI never sets it (see FaultKindSchema). */
   faults?: readonly FaultSpec[];
+  /** A worker that has not warmed up and answered `init` within this long is a start-up failure. Default 60 s. */
+  startTimeoutMs?: number;
   /** Worker entry to start instead of worker.ts: only tests of start-up failure set it. */
   workerUrl?: URL;
 };
@@ -74,6 +76,7 @@ type Run = {
 export function createPool(options: PoolOptions = {}): Executor {
   const size = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const aheadBytes = options.aheadBytes ?? 32 * 2 ** 20;
   const aheadFiles = options.aheadFiles ?? 4096;
   const slots = new Set<Slot>();
@@ -91,7 +94,7 @@ export function createPool(options: PoolOptions = {}): Executor {
     slots.add(slot);
     postRequest(worker, { type: "init", governor: r.governor });
     // A worker that never says it is ready counts as a start-up failure, like one that dies.
-    if (timeoutMs > 0) slot.timer = setTimeout(() => !slot.ready && drop(slot, { code: "worker-died", message: `worker did not start within ${timeoutMs / 1000} s` }), timeoutMs);
+    slot.timer = setTimeout(() => !slot.ready && drop(slot, { code: "worker-died", message: `worker did not start within ${startTimeoutMs / 1000} s` }), startTimeoutMs);
   }
 
   /** Stops a slot we no longer trust and deals with what it had in flight. */
