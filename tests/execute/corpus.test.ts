@@ -6,6 +6,7 @@ import type { Executor } from "../../src/execute/executor.ts";
 import { createInlineExecutor } from "../../src/execute/inline.ts";
 import { createPool } from "../../src/execute/pool.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
+import { registerAllGrammars } from "./fixtures.ts";
 
 // Opt-in: the whole corpus from shared/corpus/build-corpus.sh (CI sets WEFT_CORPUS).
 const corpus = process.env.WEFT_CORPUS;
@@ -31,6 +32,7 @@ async function digest(executor: Executor, files: ReturnType<typeof discover>) {
 
 describe.skipIf(!enabled)("whole corpus", () => {
   test("inline and 1, 2, 3 workers deliver byte-identical results, every file once, in order", async () => {
+    registerAllGrammars();
     const files = discover([root]);
     expect(files.length).toBeGreaterThan(1000);
     const base = await digest(createInlineExecutor(), files);

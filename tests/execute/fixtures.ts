@@ -1,6 +1,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadParsers } from "../../src/languages/registry.ts";
+import { grammarLanguages } from "../../src/languages/table.ts";
 
 const repo = join(import.meta.dir, "../..");
 
@@ -27,4 +29,13 @@ export function fixtureTree(): string {
   writeFileSync(join(dir, "misc/latin1.txt"), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0xff, 0xfe]));
   writeFileSync(join(dir, "misc/big.py"), Array.from({ length: 4000 }, (_, i) => `def f${i}(x):\n    return x * ${i} + len("${"y".repeat(i % 20)}")\n`).join("\n"));
   return dir;
+}
+
+/**
+ * Registers every grammar in this test process. ast-grep allows one registration per process and
+ * `bun test` runs all test files in one process: an executor registering only its run's languages
+ * first would make a later test that needs every grammar fail.
+ */
+export function registerAllGrammars(): void {
+  loadParsers(grammarLanguages().map((l) => l.id));
 }

@@ -10,7 +10,7 @@ import { WeftError } from "../../src/model/errors.ts";
 import type { DiscoveredFile } from "../../src/model/file.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
 import type { FileResult } from "../../src/model/result.ts";
-import { fixtureTree } from "./fixtures.ts";
+import { fixtureTree, registerAllGrammars } from "./fixtures.ts";
 
 let dir: string;
 let files: DiscoveredFile[];
@@ -34,6 +34,7 @@ function pool(options: PoolOptions = {}): Executor {
 const pathOf = (r: FileResult) => (r.status === "failed" ? r.failure.path : r.path);
 
 beforeAll(async () => {
+  registerAllGrammars();
   dir = fixtureTree();
   files = discover([dir]);
   inline = (await collect(createInlineExecutor())).out;
