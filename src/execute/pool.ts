@@ -18,7 +18,7 @@ export type PoolOptions = {
   timeoutMs?: number;
   /** Input bytes per batch (default: the job spread over ~8 batches per worker, within 64 KiB..1 MiB). */
   batchBytes?: number;
-  /** How far dispatch may run ahead of the next file to emit, in input bytes and in files. */
+  /** How far dispatch may run past the next file to emit, in input bytes and in files (defaults 16 MiB, 4096). */
   aheadBytes?: number;
   aheadFiles?: number;
   /** Test and diagnostics hook only; the CLI never sets it (see FaultKindSchema). */
@@ -36,7 +36,8 @@ const BATCHES_PER_WORKER = 2;
 const MAX_BATCH_FILES = 512;
 
 type Batch = { id: number; positions: number[]; next: number };
-type Slot = { worker: Worker; stop: () => void; ready: boolean; batches: Batch[]; timer: Timer | undefined };
+/** A worker and what it was given; `fresh` until it gets its first batch. */
+type Slot = { worker: Worker; stop: () => void; ready: boolean; fresh: boolean; batches: Batch[]; timer: Timer | undefined };
 
 /** State of one run; positions index `files` (emission order). */
 type Run = {
@@ -77,7 +78,7 @@ export function createPool(options: PoolOptions = {}): Executor {
   const size = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
-  const aheadBytes = options.aheadBytes ?? 32 * 2 ** 20;
+  const aheadBytes = options.aheadBytes ?? 16 * 2 ** 20;
   const aheadFiles = options.aheadFiles ?? 4096;
   const slots = new Set<Slot>();
   let nextBatchId = 1;
@@ -86,7 +87,7 @@ export function createPool(options: PoolOptions = {}): Executor {
 
   function spawn(r: Run): void {
     const worker = startWorker(options.workerUrl);
-    const slot: Slot = { worker, stop: () => {}, ready: false, batches: [], timer: undefined };
+    const slot: Slot = { worker, stop: () => {}, ready: false, fresh: true, batches: [], timer: undefined };
     slot.stop = watchWorker(worker, {
       onMessage: (msg) => onMessage(slot, msg),
       onLoss: (loss) => onLoss(slot, loss),
@@ -122,7 +123,7 @@ export function createPool(options: PoolOptions = {}): Executor {
     if (culprit !== undefined) {
       const deaths = (r.deaths.get(culprit) ?? 0) + 1;
       r.deaths.set(culprit, deaths);
-      if (deaths >= 2) deliver(r, culprit, failure(r, culprit, loss.code, `${loss.message}; it failed the same way when retried alone on a new worker`));
+      if (deaths >= 2) deliver(r, culprit, failure(r, culprit, loss.code, `${loss.message}; retried alone on a new worker, it failed again`));
       else {
         r.isolate.add(culprit);
         requeue(r, [culprit]);
@@ -197,26 +198,33 @@ export function createPool(options: PoolOptions = {}): Executor {
     return { status: "failed", index: file.index, failure: { path: file.path, stage: "execute", code, message } };
   }
 
-  /** The next batch: retries first (a position charged with a death goes alone), then new files inside the window. */
-  function nextBatch(r: Run): number[] {
+  /**
+   * The next batch for a slot: a file a worker died on goes alone to a worker that has chunked
+   * nothing yet (any worker when no fresh one exists); then other retries; then new files inside the
+   * window.
+   */
+  function nextBatch(r: Run, slot: Slot): number[] {
+    const isolated = r.retry.findIndex((p) => r.isolate.has(p));
+    if (isolated !== -1 && (slot.fresh || ![...slots].some((s) => s.fresh))) return r.retry.splice(isolated, 1);
     const batch: number[] = [];
     let bytes = 0;
     const fits = (p: number) => batch.length === 0 || (bytes + r.files[p]!.size <= r.batchBytes && batch.length < MAX_BATCH_FILES);
-    while (r.retry.length > 0) {
-      const p = r.retry[0]!;
+    for (let i = 0; i < r.retry.length; ) {
+      const p = r.retry[i]!;
       if (r.isolate.has(p)) {
-        if (batch.length === 0) r.retry.shift(), batch.push(p);
-        return batch;
+        i++;
+        continue;
       }
       if (!fits(p)) return batch;
-      r.retry.shift();
+      r.retry.splice(i, 1);
       batch.push(p);
       bytes += r.files[p]!.size;
     }
     if (batch.length > 0) return batch;
     while (r.cursor < r.files.length) {
       const p = r.cursor;
-      const ahead = p > r.emitPos && (p - r.emitPos >= aheadFiles || r.cum[p + 1]! - r.cum[r.emitPos]! > aheadBytes);
+      // The file at emitPos is emitted the moment it is done; only the files after it can pile up.
+      const ahead = p > r.emitPos && (p - r.emitPos > aheadFiles || r.cum[p + 1]! - r.cum[r.emitPos + 1]! > aheadBytes);
       if (ahead || !fits(p)) break;
       batch.push(p);
       bytes += r.files[p]!.size;
@@ -234,6 +242,7 @@ export function createPool(options: PoolOptions = {}): Executor {
     }
     const req: WorkerRequest = { type: "chunk", batchId: batch.id, governor: r.governor, files: positions.map((p) => r.files[p]!), ...(faults.length > 0 && { faults }) };
     postRequest(slot.worker, req);
+    slot.fresh = false;
     slot.batches.push(batch);
     if (timeoutMs > 0 && !slot.timer) slot.timer = setTimeout(() => onTimeout(slot), timeoutMs);
   }
@@ -246,7 +255,7 @@ export function createPool(options: PoolOptions = {}): Executor {
       for (const slot of slots) {
         if (!slot.ready) continue;
         while (slot.batches.length < BATCHES_PER_WORKER) {
-          const positions = nextBatch(r);
+          const positions = nextBatch(r, slot);
           if (positions.length === 0) break;
           send(r, slot, positions);
         }
@@ -262,7 +271,8 @@ export function createPool(options: PoolOptions = {}): Executor {
 
   function deliver(r: Run, pos: number, result: FileResult): void {
     r.done.set(pos, result);
-    if (r.done.size > r.stats.peakBuffered!) r.stats.peakBuffered = r.done.size;
+    const waiting = r.done.size - (r.done.has(r.emitPos) ? 1 : 0); // the head goes straight out
+    if (waiting > r.stats.peakBuffered!) r.stats.peakBuffered = waiting;
     if (!r.emitting && pos === r.emitPos) void emit(r);
   }
 

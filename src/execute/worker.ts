@@ -68,9 +68,11 @@ async function injectFault(kind: FaultKind, req: ChunkRequest, file: DiscoveredF
   }
 }
 
+// One for the worker's life, so the GC cadence follows bytes chunked, not batch boundaries.
+const turn = yieldEvery();
+
 async function chunkBatch(req: ChunkRequest): Promise<void> {
   const faults = new Map(req.faults?.map((f) => [f.index, f.kind]));
-  const turn = yieldEvery();
   for (const file of req.files) {
     const fault = faults.get(file.index);
     if (fault && (await injectFault(fault, req, file))) continue;

@@ -148,7 +148,7 @@ describe("stopping early", () => {
     const proc = Bun.spawn(["bun", join(import.meta.dir, "fixtures/runWithFault.ts"), dir, victim.path, "crash"], { stdout: "pipe", stderr: "pipe" });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`weft: ${victim.path}: worker crashed: injected fault "crash" on ${victim.path}; it failed the same way when retried alone on a new worker [worker-died]`);
+    expect(stderr).toContain(`weft: ${victim.path}: worker crashed: injected fault "crash" on ${victim.path}; retried alone on a new worker, it failed again [worker-died]`);
     const paths = new Set(stdout.trimEnd().split("\n").map((l) => JSON.parse(l).path));
     expect(paths.has(victim.path)).toBe(false);
     expect(paths.has(files[3]!.path)).toBe(true);
