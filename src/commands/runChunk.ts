@@ -1,11 +1,12 @@
 import { writeFileSync } from "node:fs";
-import { discover } from "../discover/walk.ts";
+import { discover } from "../discover/discover.ts";
+import { writeSkipRecords } from "../discover/skipLog.ts";
 import { chooseExecutor, type ExecutorChoice } from "../execute/choose.ts";
 import type { Executor } from "../execute/executor.ts";
 import { createLedger } from "../execute/ledger.ts";
 import type { FaultSpec } from "../execute/pool.ts";
 import { errorMessage, WeftError } from "../model/errors.ts";
-import type { SkipRecord } from "../model/file.ts";
+import type { DiscoveryOptions } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import type { FileResult } from "../model/result.ts";
 import { createEmitter, type Format } from "../output/formats.ts";
@@ -16,7 +17,7 @@ import { EXIT } from "./exitCodes.ts";
 
 /** Everything `weft chunk` needs, already validated. */
 export type ChunkOptions = {
-  paths: readonly string[];
+  discovery: DiscoveryOptions;
   format: Format;
   executor: ExecutorChoice;
   /** Worker count (default: available cores). */
@@ -25,6 +26,8 @@ export type ChunkOptions = {
   timeoutMs: number;
   quiet: boolean;
   summaryJson?: string;
+  /** Write every skip (discovery's and the chunker's) to this file as JSON Lines. */
+  skippedFile?: string;
   governor: Governor;
   /** Test-only fault hook, never set by the CLI. */
   faults?: readonly FaultSpec[];
@@ -48,8 +51,8 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
       throw new WeftError("usage", `cannot write --summary-json file: ${errorMessage(err)}`, opts.summaryJson);
     }
   }
-  const files = discover(opts.paths);
-  const discoverySkips: SkipRecord[] = [];
+  const { files, skipped: discoverySkips } = discover(opts.discovery);
+  if (!opts.quiet) for (const s of discoverySkips) process.stderr.write(`weft: skipped ${s.path}: ${s.detail}\n`);
   const { executor, reason } = chooseExecutor(opts.executor, files, { workers: opts.workers, timeoutMs: opts.timeoutMs, faults: opts.faults });
 
   const controller = new AbortController();
@@ -80,6 +83,7 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   const onResult = (result: FileResult) => {
     ledger.record(result);
     if (result.status === "failed" && !stop) progress.note(`weft: ${result.failure.path}: ${result.failure.message} [${result.failure.code}]\n`);
+    else if (result.status === "skipped" && !stop && !opts.quiet) progress.note(`weft: skipped ${result.path}: ${result.detail}\n`);
     emitter.result(result);
     progress.update(ledger.delivered, ledger.bytes);
   };
@@ -120,6 +124,7 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   };
 
   if (opts.summaryJson) writeFileSync(opts.summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
+  if (opts.skippedFile) writeSkipRecords(opts.skippedFile, skips);
   if (ended?.kind === "output-closed") return exitCode; // the reader left: stop quietly
   if (runError) process.stderr.write(`weft: ${errorMessage(runError)}\n`);
   if (unaccounted.length > 0) {

@@ -7,14 +7,14 @@
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { discover } from "../../src/discover/walk.ts";
+import { discoverFiles } from "../execute/fixtures.ts";
 
 const corpus = process.env.WEFT_CORPUS ?? "/tmp/weft-corpus";
 const dir = join(corpus, "src");
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const n = navigator.hardwareConcurrency;
 const repo = join(import.meta.dir, "../..");
-const bytes = discover([dir]).reduce((s, f) => s + f.size, 0);
+const bytes = discoverFiles([dir]).reduce((s, f) => s + f.size, 0);
 
 type Config = { name: string; cmd: string[] };
 const configs: Config[] = [

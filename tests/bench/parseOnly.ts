@@ -1,11 +1,11 @@
 // Parse-only baseline: `bun tests/bench/parseOnly.ts DIR WORKERS` parses every discovered file with
 // @ast-grep/napi on WORKERS workers (batches of ~1 MB handed out on demand) and prints the bytes parsed.
-import { discover } from "../../src/discover/walk.ts";
+import { discoverFiles } from "../execute/fixtures.ts";
 import { loadParsers, napiName } from "../../src/languages/registry.ts";
 import { languageById } from "../../src/languages/table.ts";
 
 const [dir, n] = process.argv.slice(2);
-const files = discover([dir!]);
+const files = discoverFiles([dir!]);
 const languages = [...new Set(files.map((f) => f.language))];
 const status = loadParsers(languages);
 const work = files.map((f) => ({ absPath: f.absPath, napi: languageById(f.language)?.grammar && status.get(f.language)?.ok ? napiName(f.language) : null }));

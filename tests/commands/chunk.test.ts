@@ -3,10 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
-import { discover } from "../../src/discover/walk.ts";
 import { ChunkSchema } from "../../src/model/chunk.ts";
 import { SummarySchema } from "../../src/output/summary.ts";
-import { fixtureTree } from "../execute/fixtures.ts";
+import { discoverFiles, fixtureTree } from "../execute/fixtures.ts";
 
 const repo = join(import.meta.dir, "../..");
 const cli = join(repo, "src/cli.ts");
@@ -39,7 +38,7 @@ describe("weft chunk", () => {
     expect(summary).toMatchObject({ outcome: "complete", exitCode: 0, executor: "workers", workers: 2, chunks: lines.length, unaccounted: [] });
     expect(summary.chunked + summary.skipped + summary.failed).toBe(summary.submitted);
     expect(summary.skips).toContainEqual(expect.objectContaining({ path: join(dir, "misc/latin1.txt"), reason: "invalid-utf8" }));
-    expect(stderr).toMatch(/^weft: \d+ files: \d+ chunked, 1 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/);
+    expect(stderr).toMatch(/^weft: skipped .*latin1.txt: file is not valid UTF-8\nweft: \d+ files: \d+ chunked, 1 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/);
     expect(stderr).not.toContain("\r"); // no progress bar when stderr is not a terminal
   });
 
@@ -67,7 +66,7 @@ describe("weft chunk", () => {
   test("--format text previews every chunk", async () => {
     const { code, stdout } = await weft(["chunk", join(dir, "misc/app.py"), "--format", "text", "--quiet"]);
     expect(code).toBe(0);
-    expect(stdout).toStartWith(`── ${join(dir, "misc/app.py")}  1/`);
+    expect(stdout).toStartWith(`── ${join(dir, "misc/app.py")}  chunk 1/`);
     expect(stdout).toContain("class Greeter:");
   });
 
@@ -114,7 +113,7 @@ describe("stopping early", () => {
 
   for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     test(`${signal} while a file hangs: workers stopped, output flushed, exit ${exitCode}`, async () => {
-      const files = discover([dir]);
+      const files = discoverFiles([dir]);
       const hung = files[3]!;
       const summaryPath = join(tmp, `${signal}.json`);
       const proc = Bun.spawn(["bun", join(import.meta.dir, "fixtures/runWithFault.ts"), dir, hung.path, "hang", summaryPath], { stdout: "pipe", stderr: "pipe" });
@@ -143,7 +142,7 @@ describe("stopping early", () => {
   }
 
   test("a file that fails: reported on stderr with its path, the rest written, exit 1", async () => {
-    const files = discover([dir]);
+    const files = discoverFiles([dir]);
     const victim = files[2]!;
     const proc = Bun.spawn(["bun", join(import.meta.dir, "fixtures/runWithFault.ts"), dir, victim.path, "crash"], { stdout: "pipe", stderr: "pipe" });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);

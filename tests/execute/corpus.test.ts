@@ -1,12 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { discover } from "../../src/discover/walk.ts";
 import type { Executor } from "../../src/execute/executor.ts";
 import { createInlineExecutor } from "../../src/execute/inline.ts";
 import { createPool } from "../../src/execute/pool.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
-import { registerAllGrammars } from "./fixtures.ts";
+import { discoverFiles, registerAllGrammars } from "./fixtures.ts";
 
 // Opt-in: the whole corpus from shared/corpus/build-corpus.sh (CI sets WEFT_CORPUS).
 const corpus = process.env.WEFT_CORPUS;
@@ -15,7 +14,7 @@ const enabled = Boolean(corpus) && existsSync(root);
 if (!enabled) console.warn(`[skip] tests/execute/corpus.test.ts: set WEFT_CORPUS to the corpus directory (e.g. /tmp/weft-corpus) to run it`);
 
 /** sha256 of the results serialized in delivery order, plus the delivered indices' count and the stats. */
-async function digest(executor: Executor, files: ReturnType<typeof discover>) {
+async function digest(executor: Executor, files: ReturnType<typeof discoverFiles>) {
   const hasher = new Bun.CryptoHasher("sha256");
   let expected = 0;
   let inOrder = true;
@@ -33,7 +32,7 @@ async function digest(executor: Executor, files: ReturnType<typeof discover>) {
 describe.skipIf(!enabled)("whole corpus", () => {
   test("inline and 1, 2, 3 workers deliver byte-identical results, every file once, in order", async () => {
     registerAllGrammars();
-    const files = discover([root]);
+    const files = discoverFiles([root]);
     expect(files.length).toBeGreaterThan(1000);
     const base = await digest(createInlineExecutor(), files);
     expect(base.inOrder).toBe(true);

@@ -1,7 +1,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_MAX_FILE_SIZE } from "../../src/discover/args.ts";
+import { discover } from "../../src/discover/discover.ts";
 import { loadParsers } from "../../src/languages/registry.ts";
+import type { DiscoveredFile, DiscoveryOptions } from "../../src/model/file.ts";
 import { grammarLanguages } from "../../src/languages/table.ts";
 
 const repo = join(import.meta.dir, "../..");
@@ -38,4 +41,17 @@ export function fixtureTree(): string {
  */
 export function registerAllGrammars(): void {
   loadParsers(grammarLanguages().map((l) => l.id));
+}
+
+/** Discovery options as `weft chunk PATHS` would build them with default flags. */
+export function discoveryFor(paths: readonly string[]): DiscoveryOptions {
+  return {
+    paths: [...paths], listed: [], cwd: process.cwd(), ignoreFiles: true, hidden: false, follow: false, include: [], exclude: [],
+    languages: [], map: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, skipMinified: true, checkContent: true,
+  };
+}
+
+/** The files `weft chunk PATHS` would chunk, with default flags. */
+export function discoverFiles(paths: readonly string[]): DiscoveredFile[] {
+  return discover(discoveryFor(paths)).files;
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { discover } from "../../src/discover/walk.ts";
 import type { Executor, RunStats } from "../../src/execute/executor.ts";
 import { createInlineExecutor } from "../../src/execute/inline.ts";
 import { createPool, type FaultSpec, type PoolOptions } from "../../src/execute/pool.ts";
@@ -10,7 +9,7 @@ import { WeftError } from "../../src/model/errors.ts";
 import type { DiscoveredFile } from "../../src/model/file.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
 import type { FileResult } from "../../src/model/result.ts";
-import { fixtureTree, registerAllGrammars } from "./fixtures.ts";
+import { discoverFiles, fixtureTree, registerAllGrammars } from "./fixtures.ts";
 
 let dir: string;
 let files: DiscoveredFile[];
@@ -36,7 +35,7 @@ const pathOf = (r: FileResult) => (r.status === "failed" ? r.failure.path : r.pa
 beforeAll(async () => {
   registerAllGrammars();
   dir = fixtureTree();
-  files = discover([dir]);
+  files = discoverFiles([dir]);
   inline = (await collect(createInlineExecutor())).out;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -195,7 +194,7 @@ describe("ordering, memory and interruption", () => {
   test("an unreadable file is a read failure naming it, not a lost file", async () => {
     const gone = join(dir, "misc/vanishing.py");
     writeFileSync(gone, "x = 1\n");
-    const list = discover([dir]);
+    const list = discoverFiles([dir]);
     rmSync(gone);
     const { results } = await collect(pool(), list);
     const r = results.find((x) => pathOf(x) === gone);

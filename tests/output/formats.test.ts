@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import type { Chunk } from "../../src/model/chunk.ts";
 import type { FileResult } from "../../src/model/result.ts";
 import { createEmitter, type Format } from "../../src/output/formats.ts";
+import { renderPreview } from "../../src/output/preview.ts";
 import type { Sink } from "../../src/output/sink.ts";
 import { formatSummary, SummarySchema, type Summary } from "../../src/output/summary.ts";
 import * as v from "valibot";
@@ -40,10 +41,10 @@ test("json: one document keyed by path whose chunks equal the jsonl stream", () 
   expect(JSON.parse(render("json", []))).toEqual({});
 });
 
-test("text: a header per chunk, then its content", () => {
+test("text: the engine's preview of each file's chunks, in order", () => {
   const text = render("text");
-  expect(text).toContain("── a.py  1/2  lines 1-1  semantic  3 tokens  class A\ndef f():\n── a.py  2/2");
-  expect(text.endsWith("x = '✓'\n")).toBe(true);
+  expect(text).toBe(renderPreview([...results.flatMap((r) => (r.status === "chunked" ? r.chunks : []))]));
+  expect(text.indexOf("── a.py  chunk 1/2")).toBeLessThan(text.indexOf("── a.py  chunk 2/2"));
 });
 
 test("summary: schema-valid, and the line says what ran", () => {
