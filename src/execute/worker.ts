@@ -1,5 +1,6 @@
 // Worker entry. Must stay under src/ (next to or below cli.ts) so the compiled binary finds it.
-// It never registers parsers: the main thread did that before starting workers (process-global).
+// Registration of parsers is process-global: the main thread registers the run's languages before
+// it starts any worker, so a worker finds them registered.
 import * as v from "valibot";
 import { probeLanguages } from "../languages/probe.ts";
 import { errorMessage } from "../model/errors.ts";
@@ -28,7 +29,7 @@ function send(msg: unknown): void {
 
 /**
  * Validates before posting so a malformed response is reported here, with the field at fault.
- * Results are validated by processFile already, so their envelope alone is checked again.
+ * A result was validated by processFile already and goes as is (the main thread validates it again).
  */
 function post(msg: WorkerResponse): void {
   if (msg.type === "result") return send(msg);
