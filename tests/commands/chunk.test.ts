@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,9 @@ import * as v from "valibot";
 import { ChunkSchema } from "../../src/model/chunk.ts";
 import { SummarySchema } from "../../src/output/summary.ts";
 import { discoverFiles, fixtureTree } from "../execute/fixtures.ts";
+
+// Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine.
+setDefaultTimeout(120_000);
 
 const repo = join(import.meta.dir, "../..");
 const cli = join(repo, "src/cli.ts");

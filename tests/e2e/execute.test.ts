@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixtureTree } from "../execute/fixtures.ts";
+
+// Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine.
+setDefaultTimeout(120_000);
 
 // Runs dist/weft (built by `bun run build`) from a directory with no source or node_modules in reach.
 const binary = join(import.meta.dir, "../../dist/weft");

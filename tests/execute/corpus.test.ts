@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Executor } from "../../src/execute/executor.ts";
@@ -6,6 +6,9 @@ import { createInlineExecutor } from "../../src/execute/inline.ts";
 import { createPool } from "../../src/execute/pool.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
 import { discoverFiles, registerAllGrammars } from "./fixtures.ts";
+
+// Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine.
+setDefaultTimeout(120_000);
 
 // Opt-in: the whole corpus from shared/corpus/build-corpus.sh (CI sets WEFT_CORPUS).
 const corpus = process.env.WEFT_CORPUS;

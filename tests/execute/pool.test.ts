@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Executor, RunStats } from "../../src/execute/executor.ts";
@@ -10,6 +10,9 @@ import type { DiscoveredFile } from "../../src/model/file.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
 import type { FileResult } from "../../src/model/result.ts";
 import { discoverFiles, fixtureTree, registerAllGrammars } from "./fixtures.ts";
+
+// Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine.
+setDefaultTimeout(120_000);
 
 let dir: string;
 let files: DiscoveredFile[];
