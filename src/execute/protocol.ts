@@ -33,6 +33,11 @@ export const WorkerRequestSchema = v.variant("type", [
   v.object({ type: v.literal("chunk"), batchId: id, governor: GovernorSchema, files: v.array(DiscoveredFileSchema), faults: v.optional(v.array(FaultSchema)) }),
   /** Parse a tiny sample in each language and report the root kind (parser load check). */
   v.object({ type: v.literal("probe"), batchId: id, languages: v.array(v.string()) }),
+  /**
+   * Post `value` straight back (diagnostics: a structured-clone round trip). When `schema` names an
+   * entry of the clone registry, the worker also validates what it received against that schema.
+   */
+  v.object({ type: v.literal("echo"), batchId: id, schema: v.optional(v.string()), value: v.unknown() }),
 ]);
 export type WorkerRequest = v.InferOutput<typeof WorkerRequestSchema>;
 
@@ -45,6 +50,8 @@ export const WorkerResponseSchema = v.variant("type", [
   /** Every file of the batch has had its result posted. */
   v.object({ type: v.literal("batch-done"), batchId: id, count: id }),
   v.object({ type: v.literal("probe-result"), batchId: id, languages: v.array(ProbeEntrySchema) }),
+  /** The echoed value as the worker received it; `issue` is set when it failed the named schema there. */
+  v.object({ type: v.literal("echo-result"), batchId: id, value: v.unknown(), issue: v.optional(v.string()) }),
   /** The worker caught an error; `index` names the file it concerns when there is one. */
   v.object({ type: v.literal("error"), batchId: id, index: v.optional(id), code: v.string(), message: v.string() }),
 ]);

@@ -9,6 +9,7 @@ import type { Governor } from "../model/governor.ts";
 import { chunkFile } from "./chunkFile.ts";
 import { describeIssues, WorkerRequestSchema, WorkerResponseSchema, type FaultKind, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 import { processFile } from "./processFile.ts";
+import { CLONE_REGISTRY } from "./cloneRegistry.ts";
 import { readAndChunk } from "./readFile.ts";
 import { yieldEvery } from "./yieldPoint.ts";
 
@@ -93,6 +94,14 @@ function warmUp(governor: Governor): void {
   chunkFile({ index: 0, path: "<warm-up>.ts", absPath: "", language: "typescript", languageSource: "extension", size: text.length }, text, governor);
 }
 
+/** Returns the value exactly as received (no parsed copy), noting whether it still fits its schema here. */
+function echo(batchId: number, schema: string | undefined, value: unknown): WorkerResponse {
+  const entry = schema === undefined ? undefined : CLONE_REGISTRY[schema];
+  if (schema !== undefined && !entry) return { type: "echo-result", batchId, value, issue: `unknown schema ${schema}` };
+  const checked = entry ? v.safeParse(entry.schema, value) : undefined;
+  return checked && !checked.success ? { type: "echo-result", batchId, value, issue: describeIssues(checked.issues) } : { type: "echo-result", batchId, value };
+}
+
 // Requests are handled one at a time, in arrival order: the main thread infers which file is
 // running from the order of results, which is what makes per-file timeouts and blame exact.
 const queue: WorkerRequest[] = [];
@@ -107,6 +116,7 @@ async function drain(): Promise<void> {
         warmUp(req.governor);
         post({ type: "ready" });
       } else if (req.type === "probe") post({ type: "probe-result", batchId: req.batchId, languages: probeLanguages(req.languages) });
+      else if (req.type === "echo") post(echo(req.batchId, req.schema, req.value));
       else await chunkBatch(req);
     } catch (err) {
       post({ type: "error", batchId: "batchId" in req ? req.batchId : 0, code: "worker-error", message: errorMessage(err) });

@@ -1,0 +1,188 @@
+import * as v from "valibot";
+import * as chunkModel from "../model/chunk.ts";
+import * as diagnosisModel from "../model/diagnosis.ts";
+import * as fileModel from "../model/file.ts";
+import * as governorModel from "../model/governor.ts";
+import * as resultModel from "../model/result.ts";
+import * as selectionModel from "../model/selection.ts";
+import type { Chunk } from "../model/chunk.ts";
+import type { Check, DiagnoseReport } from "../model/diagnosis.ts";
+import type { DiscoveredFile, SkipRecord } from "../model/file.ts";
+import type { Governor } from "../model/governor.ts";
+import type { FailureRecord, FileResult } from "../model/result.ts";
+import type { Selection } from "../model/selection.ts";
+import * as protocol from "./protocol.ts";
+import type { ProbeEntry, WorkerRequest, WorkerResponse } from "./protocol.ts";
+
+/**
+ * Every schema whose values cross a worker boundary or are written as output, with samples that
+ * exercise its edge cases. The worker validates echoed values against it, `weft diagnose` sends
+ * every sample through structuredClone and a real worker, and a test fails when an exported
+ * `*Schema` of these modules (or a variant of one) has no samples: a new message type cannot
+ * escape the clone probes.
+ */
+export const SCHEMA_MODULES: Record<string, Record<string, unknown>> = {
+  "model/chunk": chunkModel,
+  "model/diagnosis": diagnosisModel,
+  "model/file": fileModel,
+  "model/governor": governorModel,
+  "model/result": resultModel,
+  "model/selection": selectionModel,
+  "execute/protocol": protocol,
+};
+
+/** One named example value. */
+export type Sample<T = unknown> = { name: string; value: T };
+
+/** A schema and its samples; samples are built on demand so the worker never allocates them. */
+export type CloneEntry = { schema: v.GenericSchema; samples: () => Sample[] };
+
+function entry<S extends v.GenericSchema>(schema: S, samples: () => Sample<v.InferInput<S>>[]): CloneEntry {
+  return { schema, samples };
+}
+
+/** Every option of a picklist, each as a sample. */
+function everyOption<T extends string>(schema: v.PicklistSchema<readonly T[], undefined>): CloneEntry {
+  return entry(schema, () => schema.options.map((o) => ({ name: o, value: o })));
+}
+
+// Edge-case text: accents (composed and combining), emoji with ZWJ and skin tone, CJK, RTL, NUL,
+// a lone surrogate (legal in a JS string, invalid UTF-16) and the replacement character.
+const UNICODE = "naïve cafe\u0301 🧵🪡 👩🏽‍💻 日本語のコード 中文注释 한국어 שלום مرحبا \u0000nul \uFFFD";
+const LONE_SURROGATE = "broken \uD800 half";
+const BIG = Number.MAX_SAFE_INTEGER;
+const hugeText = () => "export const thread = \"🧵\"; // 中文\n".repeat(40_000); // ~1.6 MB
+
+const file = (over: Partial<DiscoveredFile> = {}): DiscoveredFile => ({
+  index: 0, path: "src/a.ts", absPath: "/repo/src/a.ts", language: "typescript", languageSource: "extension", size: 120, ...over,
+});
+
+const chunk = (over: Partial<Chunk> = {}): Chunk => ({
+  id: "0123456789abcdef", path: "src/a.ts", language: "typescript", strategy: "semantic", index: 0, count: 1,
+  byte_start: 0, byte_end: 18, line_start: 1, line_end: 1, tokens: 6, kinds: ["lexical_declaration"],
+  symbols: ["x"], scope: [], partial: false, has_error: false, content: "export const x = 1", ...over,
+});
+
+const chunked = (chunks: Chunk[], over: Partial<Extract<FileResult, { status: "chunked" }>> = {}): FileResult => ({
+  status: "chunked", index: 0, path: "src/a.ts", strategy: "semantic", reason: "grammar typescript", chunks, ...over,
+});
+
+const manyChunks = (n: number) => Array.from({ length: n }, (_, i) => chunk({ index: i, count: n, byte_start: i * 18, byte_end: i * 18 + 18, line_start: i + 1, line_end: i + 1, symbols: [`x${i}`] }));
+
+const report = (): DiagnoseReport => ({
+  weft: "0.1.0", ok: false, ms: 1234.5,
+  checks: [
+    { id: "clone.Chunk", section: "clone", status: "pass", ms: 3.25, detail: "6 samples ok" },
+    { id: "executor.failing-file", section: "executor", status: "fail", ms: 0, detail: `lossy at $.metadata.node: SgNode -> {} ${UNICODE}` },
+    { id: "env.cache", section: "env", status: "skip", ms: 0.001, detail: "" },
+  ],
+});
+
+export const CLONE_REGISTRY: Record<string, CloneEntry> = {
+  LanguageSource: everyOption(fileModel.LanguageSourceSchema),
+  SkipReason: everyOption(fileModel.SkipReasonSchema),
+  TokenizerId: everyOption(governorModel.TokenizerIdSchema),
+  Strategy: everyOption(selectionModel.StrategySchema),
+  Stage: everyOption(resultModel.StageSchema),
+  Section: everyOption(diagnosisModel.SectionSchema),
+  CheckStatus: everyOption(diagnosisModel.CheckStatusSchema),
+
+  DiscoveredFile: entry(fileModel.DiscoveredFileSchema, (): Sample<DiscoveredFile>[] => [
+    { name: "typical", value: file() },
+    { name: "empty path", value: file({ path: "", absPath: "", size: 0, language: "text", languageSource: "default" }) },
+    { name: "unicode path", value: file({ path: `docs/${UNICODE}.md`, absPath: `/home/ユーザー/${UNICODE}.md`, language: "markdown" }) },
+    { name: "lone surrogate path", value: file({ path: LONE_SURROGATE }) },
+    { name: "largest values", value: file({ index: BIG, size: BIG, path: "d/".repeat(2048) + "f.ts" }) },
+  ]),
+  SkipRecord: entry(fileModel.SkipRecordSchema, (): Sample<SkipRecord>[] => [
+    ...fileModel.SkipReasonSchema.options.map((reason) => ({ name: reason, value: { path: "bin/x", reason, detail: `skipped: ${reason}` } })),
+    { name: "empty", value: { path: "", reason: "binary", detail: "" } },
+    { name: "unicode", value: { path: `${UNICODE}.png`, reason: "binary", detail: UNICODE } },
+  ]),
+  Governor: entry(governorModel.GovernorSchema, (): Sample<Governor>[] => [
+    { name: "default", value: governorModel.DEFAULT_GOVERNOR },
+    ...governorModel.TokenizerIdSchema.options.map((tokenizer) => ({ name: tokenizer, value: { maxTokens: 1, tokenizer, context: true, overlapLines: 3 } })),
+    { name: "largest values", value: { maxTokens: BIG, tokenizer: "o200k", context: false, overlapLines: BIG } },
+  ]),
+  Selection: entry(selectionModel.SelectionSchema, (): Sample<Selection>[] => [
+    ...selectionModel.StrategySchema.options.map((strategy) => ({ name: strategy, value: { strategy, reason: `chose ${strategy}` } })),
+    { name: "empty reason", value: { strategy: "text", reason: "" } },
+    { name: "unicode reason", value: { strategy: "delimiter", reason: UNICODE } },
+  ]),
+  Chunk: entry(chunkModel.ChunkSchema, (): Sample<Chunk>[] => [
+    { name: "optional fields absent", value: chunk() },
+    { name: "optional fields present", value: chunk({ context: "# src/a.ts\n", overlap_before: "// before\n" }) },
+    { name: "optional fields undefined", value: chunk({ context: undefined, overlap_before: undefined }) },
+    { name: "empty content", value: chunk({ content: "", byte_end: 0, tokens: 0, kinds: [], symbols: [], strategy: "text" }) },
+    { name: "unicode", value: chunk({ content: UNICODE, symbols: ["日本", "🧵"], scope: ["class Straße", "fn 関数"], path: `${UNICODE}.rs`, partial: true, has_error: true }) },
+    { name: "lone surrogate", value: chunk({ content: LONE_SURROGATE }) },
+    { name: "largest values", value: chunk({ content: hugeText(), index: BIG - 1, count: BIG, byte_start: BIG, byte_end: BIG, line_start: BIG, line_end: BIG, tokens: BIG, kinds: Array.from({ length: 1000 }, (_, i) => `kind_${i}`) }) },
+  ]),
+  FailureRecord: entry(resultModel.FailureRecordSchema, (): Sample<FailureRecord>[] => [
+    ...resultModel.StageSchema.options.map((stage) => ({ name: stage, value: { path: "src/a.ts", stage, code: `${stage}-error`, message: `${stage} failed` } })),
+    { name: "empty", value: { path: "", stage: "read", code: "", message: "" } },
+    { name: "unicode", value: { path: `${UNICODE}.py`, stage: "chunk", code: "EILSEQ", message: UNICODE } },
+  ]),
+  FileResult: entry(resultModel.FileResultSchema, (): Sample<FileResult>[] => [
+    { name: "chunked", value: chunked([chunk()]) },
+    { name: "chunked, no chunks", value: chunked([]) },
+    { name: "chunked, many chunks", value: chunked(manyChunks(2000), { index: BIG }) },
+    { name: "skipped", value: { status: "skipped", index: 3, path: "logo.png", reason: "binary", detail: "binary file (NUL byte at 12)" } },
+    { name: "skipped unicode", value: { status: "skipped", index: 0, path: UNICODE, reason: "invalid-utf8", detail: UNICODE } },
+    { name: "failed", value: { status: "failed", index: 7, failure: { path: "bad.py", stage: "chunk", code: "parse-error", message: "parser gave up" } } },
+  ]),
+  ProbeEntry: entry(protocol.ProbeEntrySchema, (): Sample<ProbeEntry>[] => [
+    { name: "ok", value: { id: "python", ok: true, root: "module" } },
+    { name: "failed", value: { id: "rust", ok: false, error: `register failed: ${UNICODE}` } },
+    { name: "optional fields absent", value: { id: "", ok: false } },
+  ]),
+  WorkerRequest: entry(protocol.WorkerRequestSchema, (): Sample<WorkerRequest>[] => [
+    { name: "chunk", value: { type: "chunk", batchId: 1, governor: governorModel.DEFAULT_GOVERNOR, files: [file(), file({ index: 1, path: `${UNICODE}.go`, language: "go" })] } },
+    { name: "chunk, no files", value: { type: "chunk", batchId: 0, governor: governorModel.DEFAULT_GOVERNOR, files: [] } },
+    { name: "chunk, many files", value: { type: "chunk", batchId: BIG, governor: governorModel.DEFAULT_GOVERNOR, files: Array.from({ length: 5000 }, (_, i) => file({ index: i, path: `src/f${i}.ts` })) } },
+    { name: "probe", value: { type: "probe", batchId: 2, languages: ["python", "rust", "typescript"] } },
+    { name: "probe, none", value: { type: "probe", batchId: 2, languages: [] } },
+    { name: "echo", value: { type: "echo", batchId: 3, schema: "Chunk", value: chunk() } },
+    { name: "echo, no schema", value: { type: "echo", batchId: 4, value: { nested: [1, "two", null, { three: UNICODE }] } } },
+  ]),
+  WorkerResponse: entry(protocol.WorkerResponseSchema, (): Sample<WorkerResponse>[] => [
+    { name: "results", value: { type: "results", batchId: 1, results: [chunked([chunk()]), { status: "failed", index: 1, failure: { path: "x", stage: "read", code: "ENOENT", message: "no such file" } }] } },
+    { name: "results, none", value: { type: "results", batchId: 0, results: [] } },
+    { name: "results, huge", value: { type: "results", batchId: BIG, results: [chunked([chunk({ content: hugeText() })]), chunked(manyChunks(2000), { index: 1 })] } },
+    { name: "probe-result", value: { type: "probe-result", batchId: 2, languages: [{ id: "python", ok: true, root: "module" }, { id: "x", ok: false, error: "no grammar" }] } },
+    { name: "error", value: { type: "error", batchId: 3, code: "worker-error", message: UNICODE } },
+    { name: "echo-result", value: { type: "echo-result", batchId: 4, value: chunk() } },
+    { name: "echo-result with issue", value: { type: "echo-result", batchId: 5, value: { oops: true }, issue: "Invalid key: Expected \"id\"" } },
+  ]),
+  Check: entry(diagnosisModel.CheckSchema, (): Sample<Check>[] => report().checks.map((c) => ({ name: c.status, value: c }))),
+  DiagnoseReport: entry(diagnosisModel.DiagnoseReportSchema, (): Sample<DiagnoseReport>[] => [
+    { name: "typical", value: report() },
+    { name: "no checks", value: { weft: "", ok: true, ms: 0, checks: [] } },
+  ]),
+};
+
+/** Why a registry entry is incomplete: each string names a schema (or variant) without samples. */
+export function registryGaps(): string[] {
+  const gaps: string[] = [];
+  const registered = new Set(Object.values(CLONE_REGISTRY).map((e) => e.schema));
+  for (const [mod, ns] of Object.entries(SCHEMA_MODULES)) {
+    for (const [name, value] of Object.entries(ns)) {
+      if (name.endsWith("Schema") && !registered.has(value as v.GenericSchema)) gaps.push(`${mod}.${name} has no samples`);
+    }
+  }
+  for (const [name, e] of Object.entries(CLONE_REGISTRY)) {
+    const samples = e.samples();
+    if (samples.length === 0) gaps.push(`${name} has no samples`);
+    for (const tag of variantTags(e.schema)) {
+      if (!samples.some((s) => (s.value as Record<string, unknown>)[tag.key] === tag.literal)) gaps.push(`${name} variant ${tag.key}=${String(tag.literal)} has no sample`);
+    }
+  }
+  return gaps;
+}
+
+/** The discriminator values of a v.variant schema ([] for anything else). */
+function variantTags(schema: v.GenericSchema): { key: string; literal: unknown }[] {
+  if (schema.type !== "variant") return [];
+  const s = schema as unknown as v.VariantSchema<string, v.VariantOptions<string>, undefined>;
+  return s.options.map((o) => ({ key: s.key, literal: ((o as v.ObjectSchema<v.ObjectEntries, undefined>).entries[s.key] as v.LiteralSchema<v.Literal, undefined>).literal }));
+}
