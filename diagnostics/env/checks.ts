@@ -1,0 +1,82 @@
+import { parse } from "@ast-grep/napi";
+import { rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, release } from "node:os";
+import { join } from "node:path";
+import pkg from "../../package.json" with { type: "json" };
+import { cacheDir } from "../../src/languages/cache.ts";
+import { loadParsers, napiName } from "../../src/languages/registry.ts";
+import { grammarLanguages } from "../../src/languages/table.ts";
+import type { Check } from "../../src/model/diagnosis.ts";
+import { errorMessage } from "../../src/model/errors.ts";
+import { VERSION } from "../../src/version.ts";
+import { runCheck, verdict } from "../check.ts";
+
+/** Platforms weft ships binaries for. */
+const SUPPORTED = new Set(["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "win32-x64"]);
+
+/** True inside a `bun build --compile` binary (its modules live in Bun's embedded file system). */
+export function isCompiled(): boolean {
+  return Bun.main.startsWith("/$bunfs/") || Bun.main.includes("~BUN");
+}
+
+/** The glibc version when running on glibc Linux, else undefined (musl, macOS, Windows). */
+function glibc(): string | undefined {
+  // Node's diagnostic report is the portable way to ask the runtime which libc it linked.
+  const report = (process as unknown as { report?: { getReport?: () => { header?: { glibcVersionRuntime?: string } } } }).report;
+  return report?.getReport?.()?.header?.glibcVersionRuntime;
+}
+
+/** Makes sure `dir` accepts a new file and lets it be removed again. */
+function probeWritable(dir: string): void {
+  const probe = join(dir, `.weft-diagnose-${process.pid}-${Date.now()}`);
+  writeFileSync(probe, "ok", { mode: 0o600 });
+  rmSync(probe);
+}
+
+/**
+ * The env section: weft's version and build, the Bun runtime, OS/arch, CPUs, the parser cache
+ * directory (made and written to), and whether every grammar loads and parses in this process.
+ */
+export async function envChecks(): Promise<Check[]> {
+  const target = `${process.platform}-${process.arch}`;
+  const wantBun = pkg.engines.bun;
+  return [
+    await runCheck("env.weft", "env", () => ({
+      status: "pass",
+      detail: `weft ${VERSION}, ${isCompiled() ? `compiled binary for bun-${target}` : `from source (${Bun.main})`}`,
+    })),
+    await runCheck("env.bun", "env", () => verdict(
+      Bun.version === wantBun ? [] : [`weft is built and tested on Bun ${wantBun}; this is Bun ${Bun.version}`],
+      `Bun ${Bun.version} (${Bun.revision.slice(0, 9)})`,
+    )),
+    await runCheck("env.platform", "env", () => {
+      const libc = process.platform === "linux" ? (glibc() ? `glibc ${glibc()}` : "musl or unknown libc") : "";
+      const desc = `${target}, kernel ${release()}${libc ? `, ${libc}` : ""}`;
+      return verdict(SUPPORTED.has(target) ? [] : [`${desc}: not a platform weft ships binaries for (${[...SUPPORTED].join(", ")})`], desc);
+    }),
+    await runCheck("env.cpus", "env", () => {
+      const n = navigator.hardwareConcurrency;
+      return verdict(n >= 1 ? [] : [`navigator.hardwareConcurrency is ${n}`], `${n} usable (available parallelism ${availableParallelism()}, ${cpus().length} online)`);
+    }),
+    await runCheck("env.cache", "env", () => {
+      const dir = cacheDir();
+      probeWritable(dir);
+      return { status: "pass", detail: `${dir} (private, writable)` };
+    }),
+    await runCheck("env.parsers", "env", () => {
+      const ids = grammarLanguages().map((l) => l.id);
+      const status = loadParsers(ids);
+      const problems: string[] = [];
+      for (const id of ids) {
+        const st = status.get(id);
+        if (!st?.ok) { problems.push(`${id}: ${st?.error ?? "not loaded"}`); continue; }
+        try {
+          parse(napiName(id), "x\n").root().kind();
+        } catch (err) {
+          problems.push(`${id}: loads but does not parse: ${errorMessage(err)}`);
+        }
+      }
+      return verdict(problems, `${ids.length} of ${ids.length} grammars load and parse in the main thread`);
+    }),
+  ];
+}
