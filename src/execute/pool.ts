@@ -27,6 +27,11 @@ export type PoolOptions = {
   startTimeoutMs?: number;
   /** Worker entry to start instead of worker.ts: only tests of start-up failure set it. */
   workerUrl?: URL;
+  /**
+   * Test-only: ignore worker deaths and invalid messages, as a pool without death detection would.
+   * The diagnostics tests use it to prove the smoke tests catch such a pool; the CLI never sets it.
+   */
+  ignoreWorkerLoss?: boolean;
 };
 
 /** Consecutive worker start-up failures after which the run gives up instead of respawning forever. */
@@ -90,7 +95,7 @@ export function createPool(options: PoolOptions = {}): Executor {
     const slot: Slot = { worker, stop: () => {}, ready: false, fresh: true, batches: [], timer: undefined };
     slot.stop = watchWorker(worker, {
       onMessage: (msg) => onMessage(slot, msg),
-      onLoss: (loss) => onLoss(slot, loss),
+      onLoss: (loss) => (options.ignoreWorkerLoss ? undefined : onLoss(slot, loss)),
     });
     slots.add(slot);
     postRequest(worker, { type: "init", governor: r.governor });
