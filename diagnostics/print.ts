@@ -13,7 +13,7 @@ function ms(n: number): string {
 }
 
 /** Prints the report for people: one heading per section, a mark, id, timing and detail per check. */
-export function printReport(report: DiagnoseReport, out: NodeJS.WritableStream = process.stdout): void {
+export function printReport(report: DiagnoseReport, out: NodeJS.WriteStream = process.stdout): void {
   // Both streams to `out`: a failure line must stay in order with the rest of the report.
   const log = createConsola({ stdout: out, stderr: out, formatOptions: { date: false } });
   const width = Math.max(...report.checks.map((c) => c.id.length), 10);

@@ -1,62 +1,67 @@
-import * as v from "valibot";
-import { startWorker } from "../src/execute/spawnWorker.ts";
-import { WorkerResponseSchema, type WorkerRequest, type WorkerResponse } from "../src/execute/protocol.ts";
+import { startWorker, watchWorker } from "../src/execute/spawnWorker.ts";
+import type { WorkerRequest, WorkerResponse } from "../src/execute/protocol.ts";
 
 /** A request without its batch id; the session numbers requests itself. */
 type Unnumbered<T> = T extends unknown ? Omit<T, "batchId"> : never;
 
 /** One long-lived weft worker answering one request at a time (diagnostics reuse it for many round trips). */
 export type WorkerSession = {
-  /** Resolves with the validated response; rejects when posting fails, the worker dies, or it times out. */
-  request(req: Unnumbered<WorkerRequest>, timeoutMs: number): Promise<WorkerResponse>;
+  /** Resolves with the validated answer; rejects when posting fails, the worker dies, or it times out. */
+  request(req: Unnumbered<Exclude<WorkerRequest, { type: "chunk" }>>, timeoutMs: number): Promise<WorkerResponse>;
   close(): void;
 };
 
+type Pending = { id: number; resolve: (r: WorkerResponse) => void; reject: (e: Error) => void; timer: Timer };
+
 /**
- * Opens a session on the real worker entry (src/execute/worker.ts, also inside the compiled binary).
- * It listens to error, messageerror and close as well as message, so a dying worker rejects the
- * pending request instead of leaving it pending; the next request starts a fresh worker.
+ * Opens a session on the real worker entry (src/execute/worker.ts, also inside the compiled
+ * binary), watched like the pool watches its workers: a death, an invalid message or a timeout
+ * rejects the pending request instead of leaving it pending, and the next request starts a new worker.
  */
 export function openWorkerSession(): WorkerSession {
-  let worker: Worker | undefined;
+  let current: { stop: () => void; worker: Worker } | undefined;
   let nextId = 1;
-  let pending: { id: number; resolve: (r: WorkerResponse) => void; reject: (e: Error) => void; timer: Timer } | undefined;
+  let pending: Pending | undefined;
 
-  const settle = (fn: (p: NonNullable<typeof pending>) => void) => {
+  const settle = (fn: (p: Pending) => void) => {
     const p = pending;
     if (!p) return;
     pending = undefined;
     clearTimeout(p.timer);
     fn(p);
   };
-  const kill = (w: Worker | undefined, why: string) => {
-    if (w && w === worker) worker = undefined;
-    w?.terminate();
-    settle((p) => p.reject(new Error(why)));
-  };
-  const spawn = (): Worker => {
-    const w = startWorker();
-    w.addEventListener("message", (event: MessageEvent) => {
-      const parsed = v.safeParse(WorkerResponseSchema, event.data);
-      if (!parsed.success) return kill(w, `invalid message from worker: ${parsed.issues[0]?.message ?? "?"}`);
-      if (pending && parsed.output.batchId === pending.id) settle((p) => p.resolve(parsed.output));
-    });
-    w.addEventListener("messageerror", () => kill(w, "worker message could not be deserialized (messageerror)"));
-    w.addEventListener("error", (event: ErrorEvent) => kill(w, `worker error: ${(event.message || "unknown").split("\n")[0]}`));
-    w.addEventListener("close", (event: Event) => kill(w, `worker exited (code ${(event as CloseEvent).code})`));
-    return w;
+  const spawn = () => {
+    const worker = startWorker();
+    const me = {
+      worker,
+      stop: watchWorker(worker, {
+        onMessage(msg) {
+          if (msg.type === "ready") return;
+          if (pending && "batchId" in msg && msg.batchId === pending.id) settle((p) => p.resolve(msg));
+        },
+        onLoss(loss) {
+          if (current === me) current = undefined;
+          settle((p) => p.reject(new Error(loss.message)));
+        },
+      }),
+    };
+    return me;
   };
 
   return {
     request(req, timeoutMs) {
       if (pending) return Promise.reject(new Error("worker session is busy"));
-      const w = (worker ??= spawn());
+      const w = (current ??= spawn());
       const id = nextId++;
       return new Promise<WorkerResponse>((resolve, reject) => {
-        const timer = setTimeout(() => kill(w, `worker did not answer within ${timeoutMs} ms`), timeoutMs);
+        const timer = setTimeout(() => {
+          if (current === w) current = undefined;
+          w.stop();
+          settle((p) => p.reject(new Error(`worker did not answer within ${timeoutMs} ms`)));
+        }, timeoutMs);
         pending = { id, resolve, reject, timer };
         try {
-          w.postMessage({ ...req, batchId: id });
+          w.worker.postMessage({ ...req, batchId: id });
         } catch (err) {
           // A DataCloneError is the value's fault, not the worker's: keep the worker.
           settle((p) => p.reject(err instanceof Error ? err : new Error(String(err))));
@@ -64,9 +69,8 @@ export function openWorkerSession(): WorkerSession {
       });
     },
     close() {
-      const w = worker;
-      worker = undefined;
-      w?.terminate();
+      current?.stop();
+      current = undefined;
       settle((p) => p.reject(new Error("worker session closed")));
     },
   };

@@ -12,7 +12,7 @@ import type { Governor } from "../model/governor.ts";
 import type { FailureRecord, FileResult } from "../model/result.ts";
 import type { Selection } from "../model/selection.ts";
 import * as protocol from "./protocol.ts";
-import type { ProbeEntry, WorkerRequest, WorkerResponse } from "./protocol.ts";
+import type { Fault, ProbeEntry, WorkerRequest, WorkerResponse } from "./protocol.ts";
 
 /**
  * Every schema whose values cross a worker boundary or are written as output, with samples that
@@ -131,6 +131,11 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "skipped unicode", value: { status: "skipped", index: 0, path: UNICODE, reason: "invalid-utf8", detail: UNICODE } },
     { name: "failed", value: { status: "failed", index: 7, failure: { path: "bad.py", stage: "chunk", code: "parse-error", message: "parser gave up" } } },
   ]),
+  FaultKind: everyOption(protocol.FaultKindSchema),
+  Fault: entry(protocol.FaultSchema, (): Sample<Fault>[] => [
+    { name: "first file", value: { index: 0, kind: "throw" } },
+    { name: "largest index", value: { index: BIG, kind: "hang" } },
+  ]),
   ProbeEntry: entry(protocol.ProbeEntrySchema, (): Sample<ProbeEntry>[] => [
     { name: "ok", value: { id: "python", ok: true, root: "module" } },
     { name: "failed", value: { id: "rust", ok: false, error: `register failed: ${UNICODE}` } },
@@ -138,6 +143,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
   ]),
   WorkerRequest: entry(protocol.WorkerRequestSchema, (): Sample<WorkerRequest>[] => [
     { name: "chunk", value: { type: "chunk", batchId: 1, governor: governorModel.DEFAULT_GOVERNOR, files: [file(), file({ index: 1, path: `${UNICODE}.go`, language: "go" })] } },
+    { name: "chunk with faults", value: { type: "chunk", batchId: 1, governor: governorModel.DEFAULT_GOVERNOR, files: [file()], faults: protocol.FaultKindSchema.options.map((kind, index) => ({ index, kind })) } },
     { name: "chunk, no files", value: { type: "chunk", batchId: 0, governor: governorModel.DEFAULT_GOVERNOR, files: [] } },
     { name: "chunk, many files", value: { type: "chunk", batchId: BIG, governor: governorModel.DEFAULT_GOVERNOR, files: Array.from({ length: 5000 }, (_, i) => file({ index: i, path: `src/f${i}.ts` })) } },
     { name: "probe", value: { type: "probe", batchId: 2, languages: ["python", "rust", "typescript"] } },
@@ -146,13 +152,16 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "echo, no schema", value: { type: "echo", batchId: 4, value: { nested: [1, "two", null, { three: UNICODE }] } } },
   ]),
   WorkerResponse: entry(protocol.WorkerResponseSchema, (): Sample<WorkerResponse>[] => [
-    { name: "results", value: { type: "results", batchId: 1, results: [chunked([chunk()]), { status: "failed", index: 1, failure: { path: "x", stage: "read", code: "ENOENT", message: "no such file" } }] } },
-    { name: "results, none", value: { type: "results", batchId: 0, results: [] } },
-    { name: "results, huge", value: { type: "results", batchId: BIG, results: [chunked([chunk({ content: hugeText() })]), chunked(manyChunks(2000), { index: 1 })] } },
+    { name: "ready", value: { type: "ready" } },
+    { name: "result", value: { type: "result", batchId: 1, result: chunked([chunk()]) } },
+    { name: "result, failed", value: { type: "result", batchId: 1, result: { status: "failed", index: 1, failure: { path: "x", stage: "read", code: "ENOENT", message: "no such file" } } } },
+    { name: "result, huge", value: { type: "result", batchId: BIG, result: chunked([...manyChunks(2000), chunk({ content: hugeText() })], { index: BIG }) } },
+    { name: "batch-done", value: { type: "batch-done", batchId: 1, count: 0 } },
     { name: "probe-result", value: { type: "probe-result", batchId: 2, languages: [{ id: "python", ok: true, root: "module" }, { id: "x", ok: false, error: "no grammar" }] } },
-    { name: "error", value: { type: "error", batchId: 3, code: "worker-error", message: UNICODE } },
     { name: "echo-result", value: { type: "echo-result", batchId: 4, value: chunk() } },
     { name: "echo-result with issue", value: { type: "echo-result", batchId: 5, value: { oops: true }, issue: "Invalid key: Expected \"id\"" } },
+    { name: "error", value: { type: "error", batchId: 3, code: "worker-error", message: UNICODE } },
+    { name: "error for a file", value: { type: "error", batchId: 3, index: BIG, code: "unclonable", message: "the worker's message could not be cloned" } },
   ]),
   Check: entry(diagnosisModel.CheckSchema, (): Sample<Check>[] => report().checks.map((c) => ({ name: c.status, value: c }))),
   DiagnoseReport: entry(diagnosisModel.DiagnoseReportSchema, (): Sample<DiagnoseReport>[] => [

@@ -1,0 +1,272 @@
+import type { Executor, RunStats } from "../../src/execute/executor.ts";
+import { createInlineExecutor } from "../../src/execute/inline.ts";
+import { createPool, type FaultSpec, type PoolOptions } from "../../src/execute/pool.ts";
+import type { FaultKind } from "../../src/execute/protocol.ts";
+import { loadParsers } from "../../src/languages/registry.ts";
+import { grammarLanguages } from "../../src/languages/table.ts";
+import type { Check } from "../../src/model/diagnosis.ts";
+import type { DiscoveredFile } from "../../src/model/file.ts";
+import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
+import type { FileResult } from "../../src/model/result.ts";
+import { runCheck, verdict, type Verdict } from "../check.ts";
+import type { WorkerSession } from "../workerSession.ts";
+import { writeFixtures, type FixtureSet } from "./fixtures.ts";
+
+/** What a faulty file must come back as: failed, with one of these codes. */
+const FAULT_CODES: Record<FaultKind, readonly string[]> = {
+  throw: ["chunk-threw"],
+  crash: ["worker-died"],
+  exit: ["worker-died"],
+  reject: ["worker-died"],
+  hang: ["timeout"],
+  unclonable: ["unclonable"],
+  invalid: ["protocol", "invalid-result"],
+};
+
+/** Knobs for tests; the defaults are what `weft diagnose` runs. */
+export type SmokeOptions = {
+  /** Workers per pool (2: enough to exercise ordering across workers). */
+  workers?: number;
+  /** The pool's per-file timeout in the fault run: the "hang" fault must be caught by it. */
+  hangTimeoutMs?: number;
+  /** How long a run may take before the smoke test declares results lost. */
+  deadlineMs?: number;
+  /** Extra pool options for the fault run (tests pass the executor's test-only switches here). */
+  faultPool?: Partial<PoolOptions>;
+};
+
+type Collected = { results: FileResult[]; stats: RunStats };
+
+/**
+ * Runs an executor and collects what it delivers, within a deadline: an executor that misses a
+ * worker death never settles, and the smoke test must say so instead of hanging with it.
+ */
+async function collect(exec: Executor, files: readonly DiscoveredFile[], deadlineMs: number): Promise<Collected> {
+  const results: FileResult[] = [];
+  let timer: Timer | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const got = new Set(results.map((r) => r.index));
+      const missing = files.filter((f) => !got.has(f.index)).map((f) => f.path);
+      reject(new Error(`${exec.kind} executor did not finish within ${deadlineMs} ms: ${results.length} of ${files.length} results delivered; no result for ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""} (a worker fault went undetected?)`));
+    }, deadlineMs);
+  });
+  try {
+    const stats = await Promise.race([exec.run(files, DEFAULT_GOVERNOR, (r) => void results.push(r)), deadline]);
+    return { results, stats };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const resultPath = (r: FileResult) => (r.status === "failed" ? r.failure.path : r.path);
+
+/** Problems with a run's delivery and accounting, independent of what each file should become. */
+function accountingProblems(files: readonly DiscoveredFile[], { results, stats }: Collected): string[] {
+  const problems: string[] = [];
+  if (results.length !== files.length) problems.push(`${results.length} results for ${files.length} files`);
+  files.forEach((f, i) => {
+    const r = results[i];
+    if (r && (r.index !== f.index || resultPath(r) !== f.path)) problems.push(`result ${i} is for #${r.index} ${resultPath(r)}, expected #${f.index} ${f.path} (order or identity broken)`);
+  });
+  const count = (s: FileResult["status"]) => results.filter((r) => r.status === s).length;
+  const chunks = results.reduce((n, r) => n + (r.status === "chunked" ? r.chunks.length : 0), 0);
+  const { submitted, chunked, skipped, failed } = stats;
+  if (submitted !== files.length) problems.push(`stats.submitted ${submitted} != ${files.length} files`);
+  if (submitted !== chunked + skipped + failed) problems.push(`accounting broken: submitted ${submitted} != chunked ${chunked} + skipped ${skipped} + failed ${failed}`);
+  if (chunked !== count("chunked") || skipped !== count("skipped") || failed !== count("failed") || stats.chunks !== chunks) {
+    problems.push(`stats (${chunked}/${skipped}/${failed}, ${stats.chunks} chunks) disagree with delivered results (${count("chunked")}/${count("skipped")}/${count("failed")}, ${chunks} chunks)`);
+  }
+  return problems;
+}
+
+/** Problems with each fixture's result against its expectation (chunks for good files, a reason for the rest). */
+function fixtureProblems(fx: FixtureSet, files: readonly DiscoveredFile[], results: readonly FileResult[], faults = new Map<string, FaultKind>()): string[] {
+  const problems: string[] = [];
+  files.forEach((f, i) => {
+    const r = results[i];
+    if (!r) return;
+    const fault = faults.get(f.path);
+    const want = fx.expected.get(f.index)!;
+    if (fault) {
+      const codes = FAULT_CODES[fault];
+      if (r.status !== "failed") problems.push(`${f.path} (fault ${fault}): ${r.status}, expected failed`);
+      else if (!codes.includes(r.failure.code) || !r.failure.message) problems.push(`${f.path} (fault ${fault}): failed with code "${r.failure.code}" (${r.failure.message}), expected ${codes.join(" or ")}`);
+      return;
+    }
+    if (r.status !== want.status) {
+      problems.push(`${f.path}: ${r.status}${r.status === "failed" ? ` (${r.failure.code}: ${r.failure.message})` : ""}, expected ${want.status}`);
+    } else if (r.status === "chunked") {
+      if (r.chunks.length === 0) problems.push(`${f.path}: chunked into 0 chunks`);
+      const joined = Buffer.concat(r.chunks.map((c) => Buffer.from(c.content, "utf8")));
+      if (!joined.equals(fx.texts.get(f.index)!)) problems.push(`${f.path}: chunk contents do not reproduce the file's bytes`);
+      if (r.chunks.some((c) => c.path !== f.path)) problems.push(`${f.path}: a chunk names another path`);
+    } else if (r.status === "skipped" && want.status === "skipped" && r.reason !== want.reason) {
+      problems.push(`${f.path}: skipped as ${r.reason}, expected ${want.reason}`);
+    } else if (r.status === "failed" && want.status === "failed" && (r.failure.stage !== want.stage || r.failure.path !== f.path || !r.failure.message)) {
+      problems.push(`${f.path}: failure ${JSON.stringify(r.failure)} lacks the expected stage "${want.stage}", path or message`);
+    }
+  });
+  return problems;
+}
+
+/** The emitted form of a run: one JSON line per chunk, then one per non-chunked result (byte comparison). */
+function serialize(results: readonly FileResult[]): string {
+  return results.map((r) => (r.status === "chunked" ? r.chunks.map((c) => `${JSON.stringify(c)}\n`).join("") : `${JSON.stringify(r)}\n`)).join("");
+}
+
+/** First file whose serialized result differs between two runs, or null. */
+export function firstDifferingFile(a: readonly FileResult[], b: readonly FileResult[]): string | null {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (!x || !y) return `${resultPath((x ?? y)!)} (present in only one run)`;
+    if (serialize([x]) !== serialize([y])) return resultPath(x);
+  }
+  return null;
+}
+
+function groupedEqualsFlat(files: readonly DiscoveredFile[], results: readonly FileResult[]): string[] {
+  // The flat stream (chunk lines in delivery order) regrouped by path must give back each file's
+  // chunks in order, numbered 0..count-1, with contiguous byte and line ranges.
+  const flat = results.flatMap((r) => (r.status === "chunked" ? r.chunks : []));
+  const grouped = new Map<string, typeof flat>();
+  for (const c of flat) grouped.set(c.path, [...(grouped.get(c.path) ?? []), c]);
+  const problems: string[] = [];
+  if ([...grouped.values()].flat().some((c, i) => c !== flat[i])) problems.push("grouping the flat stream by file reorders chunks (a file's chunks are not contiguous)");
+  for (const r of results) {
+    if (r.status !== "chunked") continue;
+    const group = grouped.get(r.path) ?? [];
+    if (group.length !== r.chunks.length) { problems.push(`${r.path}: ${group.length} chunks in the stream, ${r.chunks.length} in its result`); continue; }
+    group.forEach((c, i) => {
+      if (c.index !== i || c.count !== group.length) problems.push(`${r.path}: chunk ${i} is numbered ${c.index}/${c.count}`);
+      const prev = group[i - 1];
+      if (prev && c.byte_start !== prev.byte_end) problems.push(`${r.path}: chunk ${i} starts at byte ${c.byte_start}, previous ended at ${prev.byte_end}`);
+    });
+    const size = files.find((f) => f.path === r.path)?.size ?? -1;
+    if (group.length > 0 && (group[0]!.byte_start !== 0 || group.at(-1)!.byte_end !== size)) problems.push(`${r.path}: chunks cover bytes ${group[0]!.byte_start}..${group.at(-1)!.byte_end} of ${size}`);
+  }
+  return problems;
+}
+
+/**
+ * The executor section: inline and pool on embedded fixtures (several languages, a file that
+ * cannot be read, one that is not UTF-8), byte-identical output, empty input, grouping, parsers
+ * inside a worker, and every injectable worker fault, each detected with the pool recovering.
+ */
+export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {}): Promise<Check[]> {
+  const workers = opts.workers ?? 2;
+  const deadlineMs = opts.deadlineMs ?? 15_000;
+  const hangTimeoutMs = opts.hangTimeoutMs ?? 800;
+  const checks: Check[] = [];
+  const fx = writeFixtures();
+  const inline = createInlineExecutor();
+  const pool = createPool({ workers });
+  let faultPool: Executor | undefined;
+  try {
+    checks.push(await runCheck("executor.worker-parsers", "executor", async () => {
+      const ids = grammarLanguages().map((l) => l.id);
+      loadParsers(ids); // process-global: registered here, usable in every worker
+      const res = await session.request({ type: "probe", languages: ids }, deadlineMs);
+      if (res.type !== "probe-result") return { status: "fail", detail: `worker answered ${res.type} to a parser probe` };
+      const bad = res.languages.filter((l) => !l.ok).map((l) => `${l.id}: ${l.error ?? "failed"}`);
+      const missing = ids.filter((id) => !res.languages.some((l) => l.id === id)).map((id) => `${id}: no answer`);
+      return verdict([...bad, ...missing], `${ids.length} of ${ids.length} grammars parse inside a worker`);
+    }));
+
+    let inlineRun: Collected | undefined;
+    let poolRun: Collected | undefined;
+    const good = [...fx.expected.values()].filter((e) => e.status === "chunked").length;
+    const describeRun = (c: Collected) => `${good} good files chunked (${c.stats.chunks} chunks), the unreadable file failed, the non-UTF-8 file skipped; accounting holds`;
+    checks.push(await runCheck("executor.inline", "executor", async () => {
+      inlineRun = await collect(inline, fx.files, deadlineMs);
+      return verdict([...accountingProblems(fx.files, inlineRun), ...fixtureProblems(fx, fx.files, inlineRun.results)], describeRun(inlineRun));
+    }));
+    checks.push(await runCheck("executor.pool", "executor", async () => {
+      poolRun = await collect(pool, fx.files, deadlineMs);
+      return verdict([...accountingProblems(fx.files, poolRun), ...fixtureProblems(fx, fx.files, poolRun.results)], `${workers} workers: ${describeRun(poolRun)}`);
+    }));
+    checks.push(await runCheck("executor.identical", "executor", () => {
+      if (!inlineRun || !poolRun) return { status: "fail", detail: "needs both the inline and the pool run, and one of them failed" };
+      const a = serialize(inlineRun.results);
+      const diff = firstDifferingFile(inlineRun.results, poolRun.results);
+      return verdict(diff === null && a === serialize(poolRun.results) ? [] : [`worker output differs from inline output at ${diff ?? "?"}`], `worker output is byte-identical to inline output (${a.length} bytes)`);
+    }));
+    checks.push(await runCheck("executor.failing-file", "executor", () => {
+      const problems: string[] = [];
+      for (const [name, run] of [["inline", inlineRun], ["pool", poolRun]] as const) {
+        if (!run) { problems.push(`${name}: no run`); continue; }
+        const failed = run.results.filter((r) => r.status === "failed");
+        const others = run.results.filter((r) => r.status !== "failed");
+        if (failed.length !== 1) problems.push(`${name}: ${failed.length} failed files, expected exactly the unreadable one`);
+        if (others.length !== fx.files.length - 1) problems.push(`${name}: only ${others.length} of ${fx.files.length - 1} other files completed`);
+      }
+      const f = poolRun?.results.find((r) => r.status === "failed");
+      return verdict(problems, f?.status === "failed" ? `reported "${f.failure.path}: ${f.failure.message}" (${f.failure.stage}/${f.failure.code}) while the others completed` : "");
+    }));
+    checks.push(await runCheck("executor.empty", "executor", async () => {
+      const problems: string[] = [];
+      for (const exec of [inline, pool]) {
+        const run = await collect(exec, [], 2_000);
+        if (run.results.length > 0) problems.push(`${exec.kind}: delivered ${run.results.length} results for no files`);
+        if (run.stats.submitted + run.stats.chunked + run.stats.skipped + run.stats.failed !== 0) problems.push(`${exec.kind}: non-zero stats ${JSON.stringify(run.stats)}`);
+      }
+      return verdict(problems, "an empty file list returns at once with zero counts (inline and pool)");
+    }));
+    checks.push(await runCheck("executor.grouped", "executor", () => {
+      if (!poolRun) return { status: "fail", detail: "needs the pool run, which failed" };
+      return verdict(groupedEqualsFlat(fx.files, poolRun.results), "the flat chunk stream regrouped by file equals each file's result; ranges tile each file");
+    }));
+
+    // Every fault kind at once, each on its own file, under one pool: each must be pinned on its
+    // file while every other file comes out exactly as inline made it.
+    const kinds = Object.keys(FAULT_CODES) as FaultKind[];
+    const victims = fx.files.filter((f) => fx.expected.get(f.index)?.status === "chunked").slice(0, kinds.length);
+    const faults = new Map(victims.map((f, i) => [f.path, kinds[i]!]));
+    const specs: FaultSpec[] = [...faults].map(([path, kind]) => ({ path, kind }));
+    let faultRun: Collected | undefined;
+    let faultError: string | undefined;
+    checks.push(await runCheck("executor.fault-run", "executor", async () => {
+      try {
+        faultPool = createPool({ workers, timeoutMs: hangTimeoutMs, faults: specs, ...opts.faultPool });
+        faultRun = await collect(faultPool, fx.files, deadlineMs);
+        return { status: "pass", detail: `${specs.length} faults (${kinds.join(", ")}) injected into one run of ${fx.files.length} files; the run completed` };
+      } catch (err) {
+        faultError = err instanceof Error ? err.message : String(err);
+        return { status: "fail", detail: faultError };
+      }
+    }));
+    for (const [path, kind] of faults) {
+      checks.push(await runCheck(`executor.fault-${kind}`, "executor", () => {
+        if (!faultRun) return { status: "fail", detail: `worker fault "${kind}" on ${path}: ${faultError}` };
+        const i = fx.files.findIndex((f) => f.path === path);
+        const r = faultRun.results[i];
+        const problems = fixtureProblems(fx, [fx.files[i]!], r ? [r] : [], faults);
+        return verdict(problems, r?.status === "failed" ? `detected: ${r.failure.code}: ${r.failure.message}` : "");
+      }));
+    }
+    checks.push(await runCheck("executor.fault-isolation", "executor", () => {
+      if (!faultRun) return { status: "fail", detail: `the fault run did not complete: ${faultError}` };
+      if (!inlineRun) return { status: "fail", detail: "needs the inline run, which failed" };
+      const problems = accountingProblems(fx.files, faultRun);
+      fx.files.forEach((f, i) => {
+        if (faults.has(f.path)) return;
+        if (firstDifferingFile([faultRun!.results[i]!], [inlineRun!.results[i]!]) !== null) problems.push(`${f.path}: result differs from inline although it had no fault`);
+      });
+      return verdict(problems, `${fx.files.length - faults.size} files without a fault came out exactly as inline; accounting holds`);
+    }));
+    checks.push(await runCheck("executor.recovers", "executor", async (): Promise<Verdict> => {
+      if (!faultPool || !faultRun) return { status: "fail", detail: `the fault run did not complete: ${faultError}` };
+      if (!inlineRun) return { status: "fail", detail: "needs the inline run, which failed" };
+      const clean = fx.files.filter((f) => !faults.has(f.path));
+      const again = await collect(faultPool, clean, deadlineMs);
+      const want = inlineRun.results.filter((r) => !faults.has(resultPath(r)));
+      const diff = firstDifferingFile(again.results, want);
+      return verdict([...accountingProblems(clean, again), ...(diff ? [`after the faults, ${diff} differs from inline`] : [])], `the same pool then ran ${clean.length} files cleanly`);
+    }));
+  } finally {
+    await Promise.all([inline.close(), pool.close(), faultPool?.close()]);
+    fx.dispose();
+  }
+  return checks;
+}
