@@ -70,7 +70,7 @@ export type CloneCheckOptions = { registry?: Record<string, CloneEntry>; control
 export async function cloneChecks(session: WorkerSession, opts: CloneCheckOptions = {}): Promise<Check[]> {
   const registry = opts.registry ?? CLONE_REGISTRY;
   const checks: Check[] = [];
-  checks.push(await runCheck("clone.registry", "clone", () => verdict(opts.registry ? [] : registryGaps(), `${Object.keys(registry).length} schemas registered; every exported schema and variant has samples`)));
+  checks.push(await runCheck("clone.registry", "clone", () => verdict(registryGaps(registry, opts.registry ? {} : undefined), `${Object.keys(registry).length} schemas registered; every exported schema and variant has samples`)));
   for (const [name, entry] of Object.entries(registry)) {
     checks.push(await runCheck(`clone.${name}`, "clone", async () => {
       const n = entry.samples().length;
@@ -79,7 +79,7 @@ export async function cloneChecks(session: WorkerSession, opts: CloneCheckOption
   }
   for (const control of opts.controls ?? NEGATIVE_CONTROLS) {
     const e = control.expect;
-    checks.push(await runCheck(`clone.control.${control.name.replace(/\W+/g, "-").toLowerCase()}`, "clone", async () =>
+    checks.push(await runCheck(`clone.control.${control.id}`, "clone", async () =>
       verdict((await probeControl(control, session)).map((p) => `${control.name} ${p}`), `${control.name}: detected as ${e.kind} at ${e.path}${e.how ? ` (${e.how})` : ""}`)));
   }
   return checks;

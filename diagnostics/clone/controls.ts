@@ -6,6 +6,8 @@ import type { CloneOutcome } from "./probe.ts";
  * cannot be trusted on real samples either, so the suite fails.
  */
 export type NegativeControl = {
+  /** Short stable id: the check is `clone.control.<id>`. */
+  id: string;
   name: string;
   build: () => unknown;
   expect: { kind: Exclude<CloneOutcome["kind"], "ok">; path: string; how?: string };
@@ -24,39 +26,49 @@ class ChunkError extends Error {
   }
 }
 
-/** The failure modes BUN-PLATFORM.md lists, each wrapped where it would hide in a real result. */
+/**
+ * The failure modes BUN-PLATFORM.md lists, each wrapped where it would hide in a real result.
+ * Class names come from the classes themselves: the compiled binary is minified.
+ */
 export const NEGATIVE_CONTROLS: readonly NegativeControl[] = [
   {
+    id: "sgnode",
     name: "native SgNode",
     build: () => ({ path: "a.js", metadata: { node: parse("JavaScript", "let x = 1").root() } }),
     expect: { kind: "lossy", path: "$.metadata.node", how: "SgNode -> {}" },
   },
   {
+    id: "class-instance",
     name: "class instance with method and getter",
     build: () => ({ path: "a.ts", governor: new Budget(512) }),
-    expect: { kind: "lossy", path: "$.governor", how: "Budget -> {maxTokens}" },
+    expect: { kind: "lossy", path: "$.governor", how: `${Budget.name} -> {maxTokens}` },
   },
   {
+    id: "error-subclass",
     name: "Error subclass with code and cause",
     build: () => ({ path: "a.ts", failure: new ChunkError("parse failed", "E_PARSE", { cause: new Error("inner") }) }),
-    expect: { kind: "lossy", path: "$.failure", how: "ChunkError -> Error" },
+    expect: { kind: "lossy", path: "$.failure", how: `${ChunkError.name} -> Error` },
   },
   {
+    id: "map-class-value",
     name: "Map with class-instance value",
     build: () => ({ budgets: new Map([["src/a.ts", new Budget(64)]]) }),
-    expect: { kind: "lossy", path: '$.budgets.get("src/a.ts")', how: "Budget -> {maxTokens}" },
+    expect: { kind: "lossy", path: '$.budgets.get("src/a.ts")', how: `${Budget.name} -> {maxTokens}` },
   },
   {
+    id: "generator",
     name: "generator",
     build: () => ({ path: "a.ts", chunks: (function* () { yield 1; })() }),
     expect: { kind: "throws", path: "$.chunks" },
   },
   {
+    id: "function",
     name: "function",
     build: () => ({ path: "a.ts", onResult: () => undefined }),
     expect: { kind: "throws", path: "$.onResult" },
   },
   {
+    id: "symbol-key",
     name: "symbol-keyed property",
     build: () => ({ path: "a.ts", [Symbol("weft.meta")]: { cached: true } }),
     expect: { kind: "lossy", path: "$[Symbol(weft.meta)]", how: "symbol-keyed property -> missing" },

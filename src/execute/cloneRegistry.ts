@@ -170,16 +170,16 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
   ]),
 };
 
-/** Why a registry entry is incomplete: each string names a schema (or variant) without samples. */
-export function registryGaps(): string[] {
+/** What the registry lacks: each string names an exported schema, or a variant of one, without samples. */
+export function registryGaps(registry: Record<string, CloneEntry> = CLONE_REGISTRY, modules: Record<string, Record<string, unknown>> = SCHEMA_MODULES): string[] {
   const gaps: string[] = [];
-  const registered = new Set(Object.values(CLONE_REGISTRY).map((e) => e.schema));
-  for (const [mod, ns] of Object.entries(SCHEMA_MODULES)) {
+  const registered = new Set(Object.values(registry).map((e) => e.schema));
+  for (const [mod, ns] of Object.entries(modules)) {
     for (const [name, value] of Object.entries(ns)) {
       if (name.endsWith("Schema") && !registered.has(value as v.GenericSchema)) gaps.push(`${mod}.${name} has no samples`);
     }
   }
-  for (const [name, e] of Object.entries(CLONE_REGISTRY)) {
+  for (const [name, e] of Object.entries(registry)) {
     const samples = e.samples();
     if (samples.length === 0) gaps.push(`${name} has no samples`);
     for (const tag of variantTags(e.schema)) {
