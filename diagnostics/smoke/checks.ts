@@ -33,6 +33,8 @@ export type SmokeOptions = {
   deadlineMs?: number;
   /** Extra pool options for the fault run (tests pass the executor's test-only switches here). */
   faultPool?: Partial<PoolOptions>;
+  /** Wraps the main pool (tests use it to make the pool misbehave in ways a fault hook cannot). */
+  wrapPool?: (pool: Executor) => Executor;
 };
 
 type Collected = { results: FileResult[]; stats: RunStats };
@@ -62,7 +64,7 @@ async function collect(exec: Executor, files: readonly DiscoveredFile[], deadlin
 const resultPath = (r: FileResult) => (r.status === "failed" ? r.failure.path : r.path);
 
 /** Problems with a run's delivery and accounting, independent of what each file should become. */
-function accountingProblems(files: readonly DiscoveredFile[], { results, stats }: Collected): string[] {
+export function accountingProblems(files: readonly DiscoveredFile[], { results, stats }: Collected): string[] {
   const problems: string[] = [];
   if (results.length !== files.length) problems.push(`${results.length} results for ${files.length} files`);
   files.forEach((f, i) => {
@@ -161,7 +163,7 @@ export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {
   const checks: Check[] = [];
   const fx = writeFixtures();
   const inline = createInlineExecutor();
-  const pool = createPool({ workers });
+  const pool = (opts.wrapPool ?? ((p) => p))(createPool({ workers }));
   let faultPool: Executor | undefined;
   try {
     checks.push(await runCheck("executor.worker-parsers", "executor", async () => {

@@ -1,0 +1,74 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { accountingProblems, smokeChecks } from "../../../diagnostics/smoke/checks.ts";
+import { openWorkerSession } from "../../../diagnostics/workerSession.ts";
+import type { Executor } from "../../../src/execute/executor.ts";
+import type { DiscoveredFile } from "../../../src/model/file.ts";
+import type { FileResult } from "../../../src/model/result.ts";
+
+const session = openWorkerSession();
+afterAll(() => session.close());
+
+const FAULTS = ["throw", "crash", "exit", "reject", "hang", "unclonable", "invalid"];
+
+describe("executor smoke tests", () => {
+  test("pass on the real inline executor and worker pool, with every check listed", async () => {
+    const checks = await smokeChecks(session);
+    expect(checks.filter((c) => c.status !== "pass")).toEqual([]);
+    const ids = checks.map((c) => c.id);
+    for (const id of ["worker-parsers", "inline", "pool", "identical", "failing-file", "empty", "grouped", "fault-run", "fault-isolation", "recovers", ...FAULTS.map((f) => `fault-${f}`)]) {
+      expect(ids).toContain(`executor.${id}`);
+    }
+  });
+
+  test("fail with a clear message when the pool's death detection is switched off", async () => {
+    const checks = await smokeChecks(session, { faultPool: { ignoreWorkerLoss: true, timeoutMs: 0 }, deadlineMs: 2_000 });
+    const run = checks.find((c) => c.id === "executor.fault-run")!;
+    expect(run.status).toBe("fail");
+    expect(run.detail).toMatch(/^workers executor did not finish within 2000 ms: \d+ of 11 results delivered; no result for .+ \(a worker fault went undetected\?\)/);
+    for (const kind of ["crash", "exit", "reject"]) {
+      const check = checks.find((c) => c.id === `executor.fault-${kind}`)!;
+      expect(check.status).toBe("fail");
+      expect(check.detail).toContain(`worker fault "${kind}" on `);
+    }
+    expect(checks.find((c) => c.id === "executor.recovers")!.status).toBe("fail");
+    // The checks that do not depend on the fault run still pass.
+    expect(checks.find((c) => c.id === "executor.pool")!.status).toBe("pass");
+  });
+
+  test("fail when the pool's output differs from inline, loses a result, or breaks accounting", async () => {
+    // A pool that alters one chunk and drops the last result, as a buggy executor might.
+    const tamper = (pool: Executor): Executor => ({
+      ...pool,
+      async run(files, governor, onResult, options) {
+        const stats = await pool.run(files, governor, async (r) => {
+          if (r.index === files.at(-1)?.index) return;
+          if (r.status === "chunked" && r.path === "svc/main.go") r = { ...r, chunks: r.chunks.map((c) => ({ ...c, content: c.content.replace("8080", "8081") })) };
+          await onResult(r);
+        }, options);
+        return stats;
+      },
+    });
+    const checks = await smokeChecks(session, { wrapPool: tamper });
+    const byId = new Map(checks.map((c) => [c.id, c]));
+    expect(byId.get("executor.pool")).toMatchObject({ status: "fail", detail: expect.stringContaining("10 results for 11 files; stats (9/1/1, 9 chunks) disagree with delivered results (8/1/1, 8 chunks)") });
+    expect(byId.get("executor.pool")!.detail).toContain("svc/main.go: chunk contents do not reproduce the file's bytes");
+    expect(byId.get("executor.identical")).toMatchObject({ status: "fail", detail: "worker output differs from inline output at svc/main.go" });
+    expect(byId.get("executor.inline")!.status).toBe("pass");
+  });
+});
+
+describe("accountingProblems", () => {
+  const files: DiscoveredFile[] = [0, 1].map((index) => ({ index, path: `f${index}.txt`, absPath: `/x/f${index}.txt`, language: "text", languageSource: "default", size: 1 }));
+  const results: FileResult[] = files.map((f) => ({ status: "skipped", index: f.index, path: f.path, reason: "binary", detail: "" }));
+  const stats = { executor: "inline" as const, workers: 0, submitted: 2, chunked: 0, skipped: 2, failed: 0, chunks: 0, bytes: 2 };
+
+  test("holds for a consistent run", () => {
+    expect(accountingProblems(files, { results, stats })).toEqual([]);
+  });
+
+  test("names broken accounting, lost results and wrong order", () => {
+    expect(accountingProblems(files, { results, stats: { ...stats, skipped: 1 } })).toContain("accounting broken: submitted 2 != chunked 0 + skipped 1 + failed 0");
+    expect(accountingProblems(files, { results: results.slice(0, 1), stats })).toContain("1 results for 2 files");
+    expect(accountingProblems(files, { results: [...results].reverse(), stats })[0]).toContain("order or identity broken");
+  });
+});
