@@ -12,10 +12,19 @@ function ms(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
 }
 
-/** Prints the report for people: one heading per section, a mark, id, timing and detail per check. */
-export function printReport(report: DiagnoseReport, out: NodeJS.WriteStream = process.stdout): void {
-  // Both streams to `out`: a failure line must stay in order with the rest of the report.
-  const log = createConsola({ stdout: out, stderr: out, formatOptions: { date: false } });
+/**
+ * The report for people: one heading per section, a mark, id, timing and detail per check, the
+ * failure details indented below, and a summary line.
+ */
+export function formatReport(report: DiagnoseReport): string {
+  let text = "";
+  // A sink instead of a real stream: the report is written in one piece, and both consola streams
+  // go to it so a failure line stays in order with the rest.
+  const sink = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WriteStream;
+  // Level and reporter explicitly: under NODE_ENV=test or CI, consola goes silent or prints
+  // "[success]" tags. `fancy` is an option of consola's node build; tsc resolves its browser types.
+  const options = { stdout: sink, stderr: sink, level: 3, fancy: true, formatOptions: { date: false, colors: process.stdout.isTTY === true } };
+  const log = createConsola(options as Parameters<typeof createConsola>[0]);
   const width = Math.max(...report.checks.map((c) => c.id.length), 10);
   let section = "";
   for (const c of report.checks) {
@@ -34,4 +43,5 @@ export function printReport(report: DiagnoseReport, out: NodeJS.WriteStream = pr
   const summary = `${report.checks.length} checks: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} skipped in ${ms(report.ms)}`;
   if (report.ok) log.success(summary);
   else log.fail(summary);
+  return text;
 }

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { statSync } from "node:fs";
 import * as v from "valibot";
-import { printReport } from "../../diagnostics/print.ts";
+import { formatReport } from "../../diagnostics/print.ts";
 import { DEFAULT_SECTIONS, runDiagnostics } from "../../diagnostics/run.ts";
 import { SectionSchema, type Section } from "../model/diagnosis.ts";
 import { EXIT } from "./exitCodes.ts";
@@ -10,6 +10,15 @@ import { EXIT } from "./exitCodes.ts";
 function usage(message: string): void {
   process.stderr.write(`weft diagnose: ${message}\n`);
   process.exitCode = EXIT.usage;
+}
+
+/** Writes the report; a reader that went away (`| head`) is not an error. */
+function write(text: string): void {
+  try {
+    process.stdout.write(text);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EPIPE") throw err;
+  }
 }
 
 export default defineCommand({
@@ -42,8 +51,7 @@ export default defineCommand({
       }
     }
     const report = await runDiagnostics({ sections, ...(args.path !== undefined && { path: String(args.path) }), limit });
-    if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else printReport(report);
+    write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     process.exitCode = report.ok ? EXIT.ok : EXIT.someFailed;
   },
 });

@@ -1,0 +1,31 @@
+import { afterEach, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { envChecks } from "../../../diagnostics/env/checks.ts";
+
+const saved = process.env.WEFT_CACHE_DIR;
+afterEach(() => { process.env.WEFT_CACHE_DIR = saved; });
+
+test("env checks pass here and report version, runtime, platform, cpus, cache and parsers", async () => {
+  process.env.WEFT_CACHE_DIR = join(mkdtempSync(join(tmpdir(), "weft-env-")), "cache");
+  const checks = await envChecks();
+  expect(checks.map((c) => c.id)).toEqual(["env.weft", "env.bun", "env.platform", "env.cpus", "env.cache", "env.parsers"]);
+  expect(checks.filter((c) => c.status !== "pass")).toEqual([]);
+  const detail = new Map(checks.map((c) => [c.id, c.detail]));
+  expect(detail.get("env.weft")).toMatch(/^weft \d+\.\d+\.\d+, from source/);
+  expect(detail.get("env.bun")).toStartWith(`Bun ${Bun.version}`);
+  expect(detail.get("env.platform")).toStartWith(`${process.platform}-${process.arch}`);
+  expect(detail.get("env.cache")).toBe(`${process.env.WEFT_CACHE_DIR} (private, writable)`);
+  expect(detail.get("env.parsers")).toMatch(/^(\d+) of \1 grammars load and parse/);
+});
+
+test("a cache directory others can write to fails the cache check with the fix", async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), "weft-env-")), "open");
+  mkdirSync(dir);
+  chmodSync(dir, 0o777);
+  process.env.WEFT_CACHE_DIR = dir;
+  const cache = (await envChecks()).find((c) => c.id === "env.cache")!;
+  expect(cache.status).toBe("fail");
+  expect(cache.detail).toContain(`writable by group or others (mode 777); run: chmod 700 ${dir}`);
+});

@@ -1,0 +1,24 @@
+import { expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathChecks, spreadSample } from "../../../diagnostics/path/compare.ts";
+
+test("spreadSample keeps everything under the limit and spreads over the whole list above it", () => {
+  expect(spreadSample([1, 2, 3], 5)).toEqual([1, 2, 3]);
+  expect(spreadSample(Array.from({ length: 100 }, (_, i) => i), 4)).toEqual([0, 25, 50, 75]);
+});
+
+test("compares worker and inline output on a directory, within the limit", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "weft-path-"));
+  mkdirSync(join(dir, "src"));
+  for (let i = 0; i < 6; i++) writeFileSync(join(dir, "src", `m${i}.py`), `def f${i}():\n    return ${i}\n`);
+  writeFileSync(join(dir, "latin1.txt"), new Uint8Array([0xe9, 0x0a]));
+  const [all] = await pathChecks(dir, 100);
+  expect(all!.status).toBe("pass");
+  expect(all!.detail).toBe(`all 7 files under ${dir}: worker output identical to inline (6 chunked, 1 skipped, 0 failed)`);
+  const [some] = await pathChecks(dir, 3);
+  expect(some!.detail).toStartWith(`3 of 7 files under ${dir}`);
+  const [none] = await pathChecks(mkdtempSync(join(tmpdir(), "weft-path-empty-")), 3);
+  expect(none!.status).toBe("skip");
+});
