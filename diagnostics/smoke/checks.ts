@@ -8,6 +8,8 @@ import type { Check } from "../../src/model/diagnosis.ts";
 import type { DiscoveredFile } from "../../src/model/file.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
 import type { FileResult } from "../../src/model/result.ts";
+import { createEmitter, type Format } from "../../src/output/formats.ts";
+import type { Sink } from "../../src/output/sink.ts";
 import { runCheck, verdict, type Verdict } from "../check.ts";
 import type { WorkerSession } from "../workerSession.ts";
 import { writeFixtures, type FixtureSet } from "./fixtures.ts";
@@ -112,9 +114,19 @@ function fixtureProblems(fx: FixtureSet, files: readonly DiscoveredFile[], resul
   return problems;
 }
 
-/** The emitted form of a run: one JSON line per chunk, then one per non-chunked result (byte comparison). */
-function serialize(results: readonly FileResult[]): string {
-  return results.map((r) => (r.status === "chunked" ? r.chunks.map((c) => `${JSON.stringify(c)}\n`).join("") : `${JSON.stringify(r)}\n`)).join("");
+/** What `weft chunk` would write for these results in `format`, through the real emitter. */
+export function emitted(results: readonly FileResult[], format: Format): string {
+  let text = "";
+  const sink: Sink = { write: (t) => void (text += t), flush: () => {}, isClosed: () => false };
+  const emitter = createEmitter(format, sink);
+  for (const r of results) emitter.result(r);
+  emitter.end();
+  return text;
+}
+
+/** One file's result as comparable text: its chunk lines, or the skip/failure record. */
+function serialize(r: FileResult): string {
+  return r.status === "chunked" ? emitted([r], "jsonl") : JSON.stringify(r);
 }
 
 /** First file whose serialized result differs between two runs, or null. */
@@ -123,30 +135,41 @@ export function firstDifferingFile(a: readonly FileResult[], b: readonly FileRes
     const x = a[i];
     const y = b[i];
     if (!x || !y) return `${resultPath((x ?? y)!)} (present in only one run)`;
-    if (serialize([x]) !== serialize([y])) return resultPath(x);
+    if (serialize(x) !== serialize(y)) return resultPath(x);
   }
   return null;
 }
 
-function groupedEqualsFlat(files: readonly DiscoveredFile[], results: readonly FileResult[]): string[] {
-  // The flat stream (chunk lines in delivery order) regrouped by path must give back each file's
-  // chunks in order, numbered 0..count-1, with contiguous byte and line ranges.
-  const flat = results.flatMap((r) => (r.status === "chunked" ? r.chunks : []));
-  const grouped = new Map<string, typeof flat>();
-  for (const c of flat) grouped.set(c.path, [...(grouped.get(c.path) ?? []), c]);
+/**
+ * The grouped document (`--format json`) read back must hold, file by file, exactly the chunk
+ * lines of the flat stream (`--format jsonl`); and each file's chunks must be numbered 0..count-1
+ * and tile its bytes.
+ */
+export function groupedEqualsFlat(files: readonly DiscoveredFile[], results: readonly FileResult[]): string[] {
   const problems: string[] = [];
-  if ([...grouped.values()].flat().some((c, i) => c !== flat[i])) problems.push("grouping the flat stream by file reorders chunks (a file's chunks are not contiguous)");
+  const flat = emitted(results, "jsonl").split("\n").filter(Boolean);
+  let grouped: Record<string, unknown[]>;
+  try {
+    grouped = JSON.parse(emitted(results, "json")) as Record<string, unknown[]>;
+  } catch (err) {
+    return [`the grouped output is not valid JSON: ${err instanceof Error ? err.message : String(err)}`];
+  }
+  const regrouped = Object.values(grouped).flat().map((c) => JSON.stringify(c));
+  if (regrouped.length !== flat.length) problems.push(`grouped output holds ${regrouped.length} chunks, the flat stream ${flat.length}`);
+  const at = regrouped.findIndex((line, i) => line !== flat[i]);
+  if (at >= 0) problems.push(`chunk ${at} of the grouped output differs from line ${at + 1} of the flat stream`);
   for (const r of results) {
     if (r.status !== "chunked") continue;
-    const group = grouped.get(r.path) ?? [];
-    if (group.length !== r.chunks.length) { problems.push(`${r.path}: ${group.length} chunks in the stream, ${r.chunks.length} in its result`); continue; }
-    group.forEach((c, i) => {
-      if (c.index !== i || c.count !== group.length) problems.push(`${r.path}: chunk ${i} is numbered ${c.index}/${c.count}`);
-      const prev = group[i - 1];
+    if ((grouped[r.path]?.length ?? 0) !== r.chunks.length) problems.push(`${r.path}: ${grouped[r.path]?.length ?? 0} chunks under its key, ${r.chunks.length} in its result`);
+    r.chunks.forEach((c, i) => {
+      if (c.index !== i || c.count !== r.chunks.length) problems.push(`${r.path}: chunk ${i} is numbered ${c.index}/${c.count}`);
+      const prev = r.chunks[i - 1];
       if (prev && c.byte_start !== prev.byte_end) problems.push(`${r.path}: chunk ${i} starts at byte ${c.byte_start}, previous ended at ${prev.byte_end}`);
     });
     const size = files.find((f) => f.path === r.path)?.size ?? -1;
-    if (group.length > 0 && (group[0]!.byte_start !== 0 || group.at(-1)!.byte_end !== size)) problems.push(`${r.path}: chunks cover bytes ${group[0]!.byte_start}..${group.at(-1)!.byte_end} of ${size}`);
+    const first = r.chunks[0];
+    const last = r.chunks.at(-1);
+    if (first && last && (first.byte_start !== 0 || last.byte_end !== size)) problems.push(`${r.path}: chunks cover bytes ${first.byte_start}..${last.byte_end} of ${size}`);
   }
   return problems;
 }
@@ -190,9 +213,10 @@ export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {
     }));
     checks.push(await runCheck("executor.identical", "executor", () => {
       if (!inlineRun || !poolRun) return { status: "fail", detail: "needs both the inline and the pool run, and one of them failed" };
-      const a = serialize(inlineRun.results);
+      const problems = (["jsonl", "json", "text"] as const).filter((f) => emitted(inlineRun!.results, f) !== emitted(poolRun!.results, f)).map((f) => `--format ${f} output differs`);
       const diff = firstDifferingFile(inlineRun.results, poolRun.results);
-      return verdict(diff === null && a === serialize(poolRun.results) ? [] : [`worker output differs from inline output at ${diff ?? "?"}`], `worker output is byte-identical to inline output (${a.length} bytes)`);
+      if (diff) problems.unshift(`worker output differs from inline output at ${diff}`);
+      return verdict(problems, `worker output is byte-identical to inline output in every format (${emitted(poolRun.results, "jsonl").length} bytes of JSON Lines)`);
     }));
     checks.push(await runCheck("executor.failing-file", "executor", () => {
       const problems: string[] = [];
@@ -217,7 +241,7 @@ export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {
     }));
     checks.push(await runCheck("executor.grouped", "executor", () => {
       if (!poolRun) return { status: "fail", detail: "needs the pool run, which failed" };
-      return verdict(groupedEqualsFlat(fx.files, poolRun.results), "the flat chunk stream regrouped by file equals each file's result; ranges tile each file");
+      return verdict(groupedEqualsFlat(fx.files, poolRun.results), "--format json (grouped by file) holds exactly the --format jsonl stream; each file's chunks tile it");
     }));
 
     // Every fault kind at once, each on its own file, under one pool: each must be pinned on its

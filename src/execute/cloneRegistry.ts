@@ -5,6 +5,8 @@ import * as fileModel from "../model/file.ts";
 import * as governorModel from "../model/governor.ts";
 import * as resultModel from "../model/result.ts";
 import * as selectionModel from "../model/selection.ts";
+import * as summaryOutput from "../output/summary.ts";
+import type { Summary } from "../output/summary.ts";
 import type { Chunk } from "../model/chunk.ts";
 import type { Check, DiagnoseReport } from "../model/diagnosis.ts";
 import type { DiscoveredFile, SkipRecord } from "../model/file.ts";
@@ -29,6 +31,17 @@ export const SCHEMA_MODULES: Record<string, Record<string, unknown>> = {
   "model/result": resultModel,
   "model/selection": selectionModel,
   "execute/protocol": protocol,
+  "output/summary": summaryOutput,
+};
+
+/**
+ * Modules under src/ whose schemas describe values that never cross a worker boundary and are
+ * never written as output, with the reason; every other schema in src/ must have samples here.
+ */
+export const NOT_CROSSING: Record<string, string> = {
+  "languages/spec": "the language table is compiled into the binary; specs are never posted or written",
+  "execute/choose": "a command-line option value",
+  "output/formats": "a command-line option value",
 };
 
 /** One named example value. */
@@ -163,6 +176,20 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "error", value: { type: "error", batchId: 3, code: "worker-error", message: UNICODE } },
     { name: "error for a file", value: { type: "error", batchId: 3, index: BIG, code: "unclonable", message: "the worker's message could not be cloned" } },
   ]),
+  Summary: entry(summaryOutput.SummarySchema, (): Sample<Summary>[] => {
+    const base: Summary = {
+      outcome: "complete", exitCode: 0, executor: "workers", executorReason: "auto: 3.20 MB", workers: 2, submitted: 3, chunked: 1, skipped: 1, failed: 1,
+      chunks: 4, bytes: 3_200_000, seconds: 0.25, mbPerSecond: 12.8,
+      failures: [{ path: "bad.py", stage: "execute", code: "timeout", message: "no result after 30 s" }],
+      skips: [{ path: "logo.png", reason: "binary", detail: "binary file" }], unaccounted: [],
+    };
+    return [
+      { name: "typical", value: base },
+      { name: "empty run", value: { ...base, outcome: "complete", executor: "inline", executorReason: "", workers: 0, submitted: 0, chunked: 0, skipped: 0, failed: 0, chunks: 0, bytes: 0, seconds: 0, mbPerSecond: 0, failures: [], skips: [] } },
+      ...summaryOutput.SummarySchema.entries.outcome.options.map((outcome) => ({ name: outcome, value: { ...base, outcome, exitCode: 3, unaccounted: [UNICODE] } })),
+      { name: "largest values", value: { ...base, submitted: BIG, chunked: BIG, bytes: BIG, chunks: BIG, seconds: Number.MAX_VALUE, mbPerSecond: Number.MIN_VALUE } },
+    ];
+  }),
   Check: entry(diagnosisModel.CheckSchema, (): Sample<Check>[] => report().checks.map((c) => ({ name: c.status, value: c }))),
   DiagnoseReport: entry(diagnosisModel.DiagnoseReportSchema, (): Sample<DiagnoseReport>[] => [
     { name: "typical", value: report() },

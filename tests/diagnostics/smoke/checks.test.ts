@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { accountingProblems, smokeChecks } from "../../../diagnostics/smoke/checks.ts";
+import { accountingProblems, groupedEqualsFlat, smokeChecks } from "../../../diagnostics/smoke/checks.ts";
 import { openWorkerSession } from "../../../diagnostics/workerSession.ts";
 import type { Executor } from "../../../src/execute/executor.ts";
 import type { DiscoveredFile } from "../../../src/model/file.ts";
@@ -55,7 +55,7 @@ describe("executor smoke tests", () => {
     expect(pool.status).toBe("fail");
     expect(pool.detail).toContain("10 results for 11 files; stats (9/1/1, 9 chunks) disagree with delivered results (8/1/1, 8 chunks)");
     expect(pool.detail).toContain("svc/main.go: chunk contents do not reproduce the file's bytes");
-    expect(byId.get("executor.identical")).toMatchObject({ status: "fail", detail: "worker output differs from inline output at svc/main.go" });
+    expect(byId.get("executor.identical")).toMatchObject({ status: "fail", detail: "worker output differs from inline output at svc/main.go; --format jsonl output differs; --format json output differs; and 1 more" });
     expect(byId.get("executor.inline")!.status).toBe("pass");
   });
 });
@@ -73,5 +73,26 @@ describe("accountingProblems", () => {
     expect(accountingProblems(files, { results, stats: { ...stats, skipped: 1 } })).toContain("accounting broken: submitted 2 != chunked 0 + skipped 1 + failed 0");
     expect(accountingProblems(files, { results: results.slice(0, 1), stats })).toContain("1 results for 2 files");
     expect(accountingProblems(files, { results: [...results].reverse(), stats })[0]).toContain("order or identity broken");
+  });
+});
+
+describe("groupedEqualsFlat", () => {
+  const file: DiscoveredFile = { index: 0, path: "a.py", absPath: "/x/a.py", language: "python", languageSource: "extension", size: 10 };
+  const chunk = (index: number, byte_start: number, byte_end: number) => ({
+    id: `c${index}`, path: "a.py", language: "python", strategy: "semantic" as const, index, count: 2, byte_start, byte_end,
+    line_start: 1, line_end: 1, tokens: 1, kinds: [], symbols: [], scope: [], partial: false, has_error: false, content: "x".repeat(byte_end - byte_start),
+  });
+  const result = (chunks: ReturnType<typeof chunk>[]): FileResult => ({ status: "chunked", index: 0, path: "a.py", strategy: "semantic", reason: "", chunks });
+
+  test("holds when the chunks tile the file", () => {
+    expect(groupedEqualsFlat([file], [result([chunk(0, 0, 4), chunk(1, 4, 10)])])).toEqual([]);
+  });
+
+  test("names a gap, a wrong number and an uncovered end", () => {
+    expect(groupedEqualsFlat([file], [result([chunk(0, 0, 4), chunk(0, 5, 9)])])).toEqual([
+      "a.py: chunk 1 is numbered 0/2",
+      "a.py: chunk 1 starts at byte 5, previous ended at 4",
+      "a.py: chunks cover bytes 0..9 of 10",
+    ]);
   });
 });
