@@ -59,9 +59,13 @@ export async function envChecks(): Promise<Check[]> {
       return verdict(n >= 1 ? [] : [`navigator.hardwareConcurrency is ${n}`], `${n} usable (available parallelism ${availableParallelism()}, ${cpus().length} online)`);
     }),
     await runCheck("env.cache", "env", () => {
-      const dir = cacheDir();
-      probeWritable(dir);
-      return { status: "pass", detail: `${dir} (private, writable)` };
+      try {
+        const dir = cacheDir();
+        probeWritable(dir);
+        return { status: "pass", detail: `${dir} (private, writable)` };
+      } catch (err) {
+        return { status: "fail", detail: `parser cache unusable: ${errorMessage(err)}` };
+      }
     }),
     await runCheck("env.parsers", "env", () => {
       const ids = grammarLanguages().map((l) => l.id);
