@@ -1,4 +1,15 @@
 import { setDefaultTimeout } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadParsers } from "../src/languages/registry.ts";
+import { grammarLanguages } from "../src/languages/table.ts";
 
 // bunfig.toml has no test timeout key; worker and parser tests need more than the 5 s default.
 setDefaultTimeout(60_000);
+
+// ast-grep allows one registerDynamicLanguage call per process and test files share the process:
+// without this, the first test to chunk a few files would decide which grammars every later test
+// file can parse. Register them all up front, from a private cache.
+process.env.WEFT_CACHE_DIR ||= join(mkdtempSync(join(tmpdir(), "weft-test-cache-")), "cache");
+loadParsers(grammarLanguages().map((l) => l.id));
