@@ -159,6 +159,8 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "chunk with faults", value: { type: "chunk", batchId: 1, governor: governorModel.DEFAULT_GOVERNOR, files: [file()], faults: protocol.FaultKindSchema.options.map((kind, index) => ({ index, kind })) } },
     { name: "chunk, no files", value: { type: "chunk", batchId: 0, governor: governorModel.DEFAULT_GOVERNOR, files: [] } },
     { name: "chunk, many files", value: { type: "chunk", batchId: BIG, governor: governorModel.DEFAULT_GOVERNOR, files: Array.from({ length: 5000 }, (_, i) => file({ index: i, path: `src/f${i}.ts` })) } },
+    { name: "init", value: { type: "init", governor: governorModel.DEFAULT_GOVERNOR } },
+    { name: "init, largest budget", value: { type: "init", governor: { maxTokens: BIG, tokenizer: "chars", context: true, overlapLines: BIG } } },
     { name: "probe", value: { type: "probe", batchId: 2, languages: ["python", "rust", "typescript"] } },
     { name: "probe, none", value: { type: "probe", batchId: 2, languages: [] } },
     { name: "echo", value: { type: "echo", batchId: 3, schema: "Chunk", value: chunk() } },
