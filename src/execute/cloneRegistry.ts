@@ -17,11 +17,12 @@ import * as protocol from "./protocol.ts";
 import type { Fault, ProbeEntry, WorkerRequest, WorkerResponse } from "./protocol.ts";
 
 /**
- * Every schema whose values cross a worker boundary or are written as output, with samples that
- * exercise its edge cases. The worker validates echoed values against it, `weft diagnose` sends
- * every sample through structuredClone and a real worker, and a test fails when an exported
- * `*Schema` of these modules (or a variant of one) has no samples: a new message type cannot
- * escape the clone probes.
+ * The modules whose schemas describe values that cross a worker boundary or are written as output.
+ * CLONE_REGISTRY holds samples for each of their schemas: the worker validates echoed values against
+ * it, `weft diagnose` sends every sample through structuredClone and a real worker (`clone.registry`
+ * checks coverage in the binary), and tests/diagnostics/clone/registry.test.ts fails when any
+ * `*Schema` exported under src/, or a variant of one, has no samples and is not in NOT_CROSSING:
+ * a new message type cannot escape the clone probes.
  */
 export const SCHEMA_MODULES: Record<string, Record<string, unknown>> = {
   "model/chunk": chunkModel,
