@@ -1,6 +1,4 @@
 import { expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
 import { DiagnoseReportSchema } from "../../src/model/diagnosis.ts";
@@ -8,8 +6,8 @@ import { DiagnoseReportSchema } from "../../src/model/diagnosis.ts";
 const CLI = join(import.meta.dir, "../../src/cli.ts");
 
 async function weft(...args: string[]) {
-  const env = { ...process.env, WEFT_CACHE_DIR: join(mkdtempSync(join(tmpdir(), "weft-cmd-")), "cache") };
-  const proc = Bun.spawn([process.execPath, CLI, "diagnose", ...args], { env, stdout: "pipe", stderr: "pipe" });
+  // The child inherits the private WEFT_CACHE_DIR that tests/setup.ts made.
+  const proc = Bun.spawn([process.execPath, CLI, "diagnose", ...args], { stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { stdout, stderr, code };
 }

@@ -1,17 +1,19 @@
 // `weft diagnose` from the compiled binary, run the way a user runs it: the binary alone in an empty
 // temporary directory, a fresh HOME and cache, no source tree or node_modules in reach.
-import { expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterAll, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as v from "valibot";
 import { DiagnoseReportSchema } from "../../src/model/diagnosis.ts";
+import { tempDirs } from "../diagnostics/tempDirs.ts";
 
 const BINARY = resolve(import.meta.dir, "../../dist/weft");
+const temp = tempDirs();
+afterAll(temp.cleanup);
 
 async function inSandbox(args: string[]) {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run \`bun run build\` first`);
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "weft-e2e-diagnose-")));
+  const dir = temp.make("weft-e2e-diagnose-");
   copyFileSync(BINARY, join(dir, "weft"));
   for (const d of ["home", "tmp"]) mkdirSync(join(dir, d));
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir, "home"), TMPDIR: join(dir, "tmp"), WEFT_CACHE_DIR: join(dir, "cache") };

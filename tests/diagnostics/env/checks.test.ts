@@ -1,14 +1,16 @@
-import { afterEach, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterAll, afterEach, expect, test } from "bun:test";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { envChecks } from "../../../diagnostics/env/checks.ts";
+import { tempDirs } from "../tempDirs.ts";
 
 const saved = process.env.WEFT_CACHE_DIR;
+const temp = tempDirs();
 afterEach(() => { process.env.WEFT_CACHE_DIR = saved; });
+afterAll(temp.cleanup);
 
 test("env checks pass here and report version, runtime, platform, cpus, cache and parsers", async () => {
-  process.env.WEFT_CACHE_DIR = join(mkdtempSync(join(tmpdir(), "weft-env-")), "cache");
+  process.env.WEFT_CACHE_DIR = join(temp.make("weft-env-"), "cache");
   const checks = await envChecks();
   expect(checks.map((c) => c.id)).toEqual(["env.weft", "env.bun", "env.platform", "env.cpus", "env.cache", "env.parsers"]);
   expect(checks.filter((c) => c.status !== "pass")).toEqual([]);
@@ -21,7 +23,7 @@ test("env checks pass here and report version, runtime, platform, cpus, cache an
 });
 
 test("a cache directory others can write to fails the cache check with the fix", async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), "weft-env-")), "open");
+  const dir = join(temp.make("weft-env-"), "open");
   mkdirSync(dir);
   chmodSync(dir, 0o777);
   process.env.WEFT_CACHE_DIR = dir;

@@ -1,8 +1,11 @@
-import { expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterAll, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathChecks, spreadSample } from "../../../diagnostics/path/compare.ts";
+import { tempDirs } from "../tempDirs.ts";
+
+const temp = tempDirs();
+afterAll(temp.cleanup);
 
 test("spreadSample keeps everything under the limit and spreads over the whole list above it", () => {
   expect(spreadSample([1, 2, 3], 5)).toEqual([1, 2, 3]);
@@ -10,7 +13,7 @@ test("spreadSample keeps everything under the limit and spreads over the whole l
 });
 
 test("compares worker and inline output on a directory, within the limit", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "weft-path-"));
+  const dir = temp.make("weft-path-");
   mkdirSync(join(dir, "src"));
   for (let i = 0; i < 6; i++) writeFileSync(join(dir, "src", `m${i}.py`), `def f${i}():\n    return ${i}\n`);
   writeFileSync(join(dir, "latin1.txt"), new Uint8Array([0xe9, 0x0a]));
@@ -19,6 +22,6 @@ test("compares worker and inline output on a directory, within the limit", async
   expect(all!.detail).toBe(`all 7 files under ${dir}: worker output identical to inline (6 chunked, 1 skipped, 0 failed)`);
   const [some] = await pathChecks(dir, 3);
   expect(some!.detail).toStartWith(`3 of 7 files under ${dir}`);
-  const [none] = await pathChecks(mkdtempSync(join(tmpdir(), "weft-path-empty-")), 3);
+  const [none] = await pathChecks(temp.make("weft-path-empty-"), 3);
   expect(none!.status).toBe("skip");
 });
