@@ -1,9 +1,10 @@
-import { discover } from "../../src/discover/walk.ts";
+import { discoveryOptionsFromArgs } from "../../src/discover/args.ts";
+import { discover } from "../../src/discover/discover.ts";
 import type { Executor } from "../../src/execute/executor.ts";
 import { createInlineExecutor } from "../../src/execute/inline.ts";
 import { createPool } from "../../src/execute/pool.ts";
 import type { Check } from "../../src/model/diagnosis.ts";
-import type { DiscoveredFile } from "../../src/model/file.ts";
+import type { DiscoveredFile, SkipRecord } from "../../src/model/file.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
 import type { FileResult } from "../../src/model/result.ts";
 import { runCheck, verdict } from "../check.ts";
@@ -13,6 +14,13 @@ import { firstDifference } from "../clone/compare.ts";
 export function spreadSample<T>(items: readonly T[], limit: number): T[] {
   if (items.length <= limit) return [...items];
   return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)]!);
+}
+
+/** "3 left out by discovery: 2 binary, 1 too-large". */
+function leftOut(skipped: readonly SkipRecord[]): string {
+  const by = new Map<string, number>();
+  for (const s of skipped) by.set(s.reason, (by.get(s.reason) ?? 0) + 1);
+  return `${skipped.length} left out by discovery: ${[...by].map(([r, n]) => `${n} ${r}`).join(", ")}`;
 }
 
 async function runAll(exec: Executor, files: readonly DiscoveredFile[]): Promise<FileResult[]> {
@@ -31,9 +39,10 @@ async function runAll(exec: Executor, files: readonly DiscoveredFile[]): Promise
  */
 export async function pathChecks(dir: string, limit: number, workers = 2): Promise<Check[]> {
   return [await runCheck("path.worker-vs-inline", "path", async () => {
-    const all = discover([dir]);
+    // The same discovery `weft chunk DIR` runs with its defaults (ignore files, no hidden files, size limit).
+    const { files: all, skipped } = discover(await discoveryOptionsFromArgs({ _: [dir] }, []));
     const files = spreadSample(all, limit);
-    if (files.length === 0) return { status: "skip", detail: `no files found under ${dir}` };
+    if (files.length === 0) return { status: "skip", detail: `no files to chunk under ${dir}${skipped.length > 0 ? `; ${leftOut(skipped)}` : ""}` };
     const inline = await runAll(createInlineExecutor(), files);
     const pooled = await runAll(createPool({ workers }), files);
     const problems: string[] = [];
@@ -45,8 +54,9 @@ export async function pathChecks(dir: string, limit: number, workers = 2): Promi
       if (d) problems.push(`${f.path}: ${d.path} ${d.how} (inline -> worker)`);
     });
     const count = (s: string) => inline.filter((r) => r.status === s).length;
+    const left = skipped.length > 0 ? `; ${leftOut(skipped)}` : "";
     const sampled = files.length < all.length ? `${files.length} of ${all.length}` : `all ${files.length}`;
     return verdict(problems.length > 0 ? [`${problems.length} of ${files.length} files differ`, ...problems] : [],
-      `${sampled} files under ${dir}: worker output identical to inline (${count("chunked")} chunked, ${count("skipped")} skipped, ${count("failed")} failed)`);
+      `${sampled} files under ${dir}: worker output identical to inline (${count("chunked")} chunked, ${count("skipped")} skipped, ${count("failed")} failed)${left}`);
   })];
 }

@@ -17,11 +17,14 @@ test("compares worker and inline output on a directory, within the limit", async
   mkdirSync(join(dir, "src"));
   for (let i = 0; i < 6; i++) writeFileSync(join(dir, "src", `m${i}.py`), `def f${i}():\n    return ${i}\n`);
   writeFileSync(join(dir, "latin1.txt"), new Uint8Array([0xe9, 0x0a]));
+  writeFileSync(join(dir, "logo.png"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
   const [all] = await pathChecks(dir, 100);
   expect(all!.status).toBe("pass");
-  expect(all!.detail).toBe(`all 7 files under ${dir}: worker output identical to inline (6 chunked, 1 skipped, 0 failed)`);
+  expect(all!.detail).toBe(`all 7 files under ${dir}: worker output identical to inline (6 chunked, 1 skipped, 0 failed); 1 left out by discovery: 1 binary`);
   const [some] = await pathChecks(dir, 3);
   expect(some!.detail).toStartWith(`3 of 7 files under ${dir}`);
-  const [none] = await pathChecks(temp.make("weft-path-empty-"), 3);
-  expect(none!.status).toBe("skip");
+  const empty = temp.make("weft-path-empty-");
+  writeFileSync(join(empty, "logo.png"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
+  const [none] = await pathChecks(empty, 3);
+  expect(none!).toMatchObject({ status: "skip", detail: `no files to chunk under ${empty}; 1 left out by discovery: 1 binary` });
 });
