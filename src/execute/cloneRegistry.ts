@@ -9,7 +9,7 @@ import * as summaryOutput from "../output/summary.ts";
 import type { Summary } from "../output/summary.ts";
 import type { Chunk } from "../model/chunk.ts";
 import type { Check, DiagnoseReport } from "../model/diagnosis.ts";
-import type { DiscoveredFile, SkipRecord } from "../model/file.ts";
+import type { DiscoveredFile, DiscoveryOptions, Shard, SkipRecord } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import type { FailureRecord, FileResult } from "../model/result.ts";
 import type { Selection } from "../model/selection.ts";
@@ -71,6 +71,12 @@ const file = (over: Partial<DiscoveredFile> = {}): DiscoveredFile => ({
   index: 0, path: "src/a.ts", absPath: "/repo/src/a.ts", language: "typescript", languageSource: "extension", size: 120, ...over,
 });
 
+// What `weft chunk` with no options asks discovery for.
+const discovery = (over: Partial<DiscoveryOptions> = {}): DiscoveryOptions => ({
+  paths: ["."], listed: [], cwd: "/repo", ignoreFiles: true, hidden: false, follow: false, include: [], exclude: [],
+  languages: [], map: {}, maxFileSize: 10 * 1024 * 1024, skipMinified: true, checkContent: true, ...over,
+});
+
 const chunk = (over: Partial<Chunk> = {}): Chunk => ({
   id: "0123456789abcdef", path: "src/a.ts", language: "typescript", strategy: "semantic", index: 0, count: 1,
   byte_start: 0, byte_end: 18, line_start: 1, line_end: 1, tokens: 6, kinds: ["lexical_declaration"],
@@ -112,6 +118,27 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     ...fileModel.SkipReasonSchema.options.map((reason) => ({ name: reason, value: { path: "bin/x", reason, detail: `skipped: ${reason}` } })),
     { name: "empty", value: { path: "", reason: "binary", detail: "" } },
     { name: "unicode", value: { path: `${UNICODE}.png`, reason: "binary", detail: UNICODE } },
+  ]),
+  Shard: entry(fileModel.ShardSchema, (): Sample<Shard>[] => [
+    { name: "only shard", value: { index: 1, count: 1 } },
+    { name: "last of many", value: { index: 8, count: 8 } },
+    { name: "largest values", value: { index: BIG, count: BIG } },
+  ]),
+  DiscoveryOptions: entry(fileModel.DiscoveryOptionsSchema, (): Sample<DiscoveryOptions>[] => [
+    { name: "defaults", value: discovery() },
+    { name: "empty (paths from stdin, none given)", value: discovery({ paths: [], cwd: "" }) },
+    {
+      name: "every option set", value: discovery({
+        paths: ["src", `${UNICODE}/lib`, LONE_SURROGATE], listed: Array.from({ length: 2000 }, (_, i) => `pkg/m${i}.go`), cwd: "/home/ユーザー/repo",
+        ignoreFiles: false, hidden: true, follow: true, include: ["*.ts", "!**/gen/**"], exclude: ["vendor/", "*.min.js"],
+        languages: ["python", "rust"], map: { tpl: "html", Jenkinsfile: "groovy", [UNICODE]: "text" }, skipMinified: false,
+        shard: { index: 2, count: 3 }, checkContent: false,
+      }),
+    },
+    { name: "shard present but undefined", value: discovery({ shard: undefined }) },
+    // Own keys that shadow Object.prototype members must survive as plain data.
+    { name: "map keys named like prototype members", value: discovery({ map: JSON.parse('{"__proto__":"python","constructor":"go","toString":"c"}') as Record<string, string> }) },
+    { name: "largest values", value: discovery({ maxFileSize: BIG, shard: { index: BIG, count: BIG } }) },
   ]),
   Governor: entry(governorModel.GovernorSchema, (): Sample<Governor>[] => [
     { name: "default", value: governorModel.DEFAULT_GOVERNOR },
