@@ -1,7 +1,11 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import * as v from "valibot";
 import { DiagnoseReportSchema } from "../../src/model/diagnosis.ts";
+
+// Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine
+// (the preload's default timeout does not reach every file of a multi-file run).
+setDefaultTimeout(120_000);
 
 const CLI = join(import.meta.dir, "../../src/cli.ts");
 

@@ -1,10 +1,14 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { parse } from "@ast-grep/napi";
 import { cloneChecks } from "../../../diagnostics/clone/checks.ts";
 import { NEGATIVE_CONTROLS, type NegativeControl } from "../../../diagnostics/clone/controls.ts";
 import { probeClone } from "../../../diagnostics/clone/probe.ts";
 import { openWorkerSession } from "../../../diagnostics/workerSession.ts";
 import { CLONE_REGISTRY, type CloneEntry } from "../../../src/execute/cloneRegistry.ts";
+
+// Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine
+// (the preload's default timeout does not reach every file of a multi-file run).
+setDefaultTimeout(120_000);
 
 const session = openWorkerSession();
 afterAll(() => session.close());

@@ -1,8 +1,12 @@
-import { afterAll, afterEach, expect, test } from "bun:test";
+import { afterAll, afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { envChecks } from "../../../diagnostics/env/checks.ts";
 import { tempDirs } from "../tempDirs.ts";
+
+// Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine
+// (the preload's default timeout does not reach every file of a multi-file run).
+setDefaultTimeout(120_000);
 
 const saved = process.env.WEFT_CACHE_DIR;
 const temp = tempDirs();

@@ -1,8 +1,12 @@
-import { afterAll, expect, test } from "bun:test";
+import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathChecks, spreadSample } from "../../../diagnostics/path/compare.ts";
 import { tempDirs } from "../tempDirs.ts";
+
+// Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine
+// (the preload's default timeout does not reach every file of a multi-file run).
+setDefaultTimeout(120_000);
 
 const temp = tempDirs();
 afterAll(temp.cleanup);

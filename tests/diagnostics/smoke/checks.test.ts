@@ -1,9 +1,13 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { accountingProblems, groupedEqualsFlat, smokeChecks } from "../../../diagnostics/smoke/checks.ts";
 import { openWorkerSession } from "../../../diagnostics/workerSession.ts";
 import type { Executor } from "../../../src/execute/executor.ts";
 import type { DiscoveredFile } from "../../../src/model/file.ts";
 import type { FileResult } from "../../../src/model/result.ts";
+
+// Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine
+// (the preload's default timeout does not reach every file of a multi-file run).
+setDefaultTimeout(120_000);
 
 const session = openWorkerSession();
 afterAll(() => session.close());
