@@ -6,6 +6,8 @@ import { loadParsers } from "../src/languages/registry.ts";
 import { grammarLanguages } from "../src/languages/table.ts";
 
 // bunfig.toml has no test timeout key; worker and parser tests need more than the 5 s default.
+// Bun 1.4 applies a preload's setDefaultTimeout to the first test file of a multi-file run only
+// (oven-sh/bun#43787): slow test files set their own as well.
 setDefaultTimeout(60_000);
 
 // ast-grep allows one registerDynamicLanguage call per process and test files share the process:

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chunkFile } from "../../src/execute/chunkFile.ts";
@@ -6,6 +6,9 @@ import type { Chunk } from "../../src/model/chunk.ts";
 import type { Governor } from "../../src/model/governor.ts";
 import type { FileResult } from "../../src/model/result.ts";
 import { expectSound, fileOf, gov } from "./check.ts";
+
+// The 10 MB files take several seconds on a busy machine; the preload's timeout only reaches the first file of a run.
+setDefaultTimeout(120_000);
 
 const FIXTURES = join(import.meta.dir, "../fixtures/engine");
 const enc = new TextEncoder();
