@@ -50,16 +50,17 @@ export async function discoveryOptionsFromArgs(
   const known = new Set(knownLanguageIds());
   const languages = repeated(rawArgs, "lang").flatMap((v) => v.split(",")).map((s) => s.trim()).filter((s) => s !== "");
   for (const id of languages) if (!known.has(id)) throw usage(`--lang: unknown language "${id}" (see \`weft languages\`)`);
-  const map: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const entry of repeated(rawArgs, "map")) {
     const m = /^\.?([^=]+)=(.+)$/.exec(entry);
     if (!m) throw usage(`--map: expected EXT=LANG, got "${entry}"`);
     const lang = m[2]!.trim();
     if (!known.has(lang)) throw usage(`--map ${entry}: unknown language "${lang}" (see \`weft languages\`)`);
     const key = m[1]!.trim();
-    map[key] = lang;
-    map[key.toLowerCase()] = lang; // Extensions are matched in lower case, exact names as written.
+    entries.push([key, lang], [key.toLowerCase(), lang]); // Extensions are matched in lower case, exact names as written.
   }
+  // fromEntries defines own properties, so a key such as "__proto__" is kept rather than setting the prototype.
+  const map: Record<string, string> = Object.fromEntries(entries);
   if (args.null && !args.stdin) throw usage("-0/--null only applies with --stdin");
   const listed = args.stdin ? parsePathList(await readStdin(), args.null === true) : [];
   return {

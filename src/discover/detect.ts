@@ -39,8 +39,10 @@ export function detectByName(path: string, map: Readonly<Record<string, string>>
   // A leading dot is part of the name (".bashrc" has no extension).
   const firstDot = lower.indexOf(".", 1);
   if (!isEmpty(map)) {
-    let mapped = map[name];
-    for (let dot = firstDot; mapped === undefined && dot !== -1; dot = lower.indexOf(".", dot + 1)) mapped = map[lower.slice(dot + 1)];
+    // Own properties only: a file named "toString" or "x.constructor" must not find Object.prototype's.
+    const own = (key: string) => (Object.hasOwn(map, key) ? map[key] : undefined);
+    let mapped = own(name);
+    for (let dot = firstDot; mapped === undefined && dot !== -1; dot = lower.indexOf(".", dot + 1)) mapped = own(lower.slice(dot + 1));
     if (mapped !== undefined) return { language: mapped, source: "map" };
   }
   const { byExt, byName } = lookup();

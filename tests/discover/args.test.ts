@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { parseArgs } from "citty";
 import { discoveryArgs, discoveryOptionsFromArgs, parsePathList, parseShard, parseSize } from "../../src/discover/args.ts";
+import { detectByName } from "../../src/discover/detect.ts";
 import { WeftError } from "../../src/model/errors.ts";
 
 async function fromArgv(argv: string[], stdin = "") {
@@ -62,4 +63,13 @@ describe("discovery arguments", () => {
     expect(() => parseSize("0")).toThrow();
     expect(() => parseShard("1/0")).toThrow();
   });
+});
+
+test("--map keys are own properties: __proto__ is kept, and names like toString never match Object.prototype", async () => {
+  const o = await fromArgv(["--map", "__proto__=python", "--map", "foo=go"]);
+  expect(Object.hasOwn(o.map, "__proto__")).toBe(true);
+  expect(o.map["__proto__"]).toBe("python");
+  expect(detectByName("x.__proto__", o.map)).toEqual({ language: "python", source: "map" });
+  expect(detectByName("toString", o.map)).toBeUndefined();
+  expect(detectByName("a.constructor", o.map)).toBeUndefined();
 });
