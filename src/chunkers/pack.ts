@@ -8,20 +8,21 @@ export type Plan = { start: number; end: number; first: number; last: number };
 const ESTIMATE_SLACK = 8;
 
 /**
- * A size test: yes when the UTF-16 length alone proves the fit (UTF-8 bytes <= 3 per UTF-16
- * unit, and every tokenizer counts at most one per byte), no when the file-wide estimate is
- * clearly over, and only otherwise an exact count; so big nodes are never tokenized again.
+ * A size test: yes when the UTF-16 length alone proves the fit (every tokenizer counts at most
+ * one per UTF-8 byte, and a UTF-16 unit is at most `unitBytes` bytes: 1 in ASCII text, else 3),
+ * no when the file-wide estimate is clearly over, and only otherwise an exact count; so big nodes
+ * are never tokenized again.
  */
-export function fitter(index: TextIndex, budget: number): (s: number, e: number) => boolean {
-  return (s, e) => (e - s) * 3 <= budget || (index.estimate(s, e) <= budget + ESTIMATE_SLACK && index.count(s, e) <= budget);
+export function fitter(index: TextIndex, budget: number, unitBytes = 3): (s: number, e: number) => boolean {
+  return (s, e) => (e - s) * unitBytes <= budget || (index.estimate(s, e) <= budget + ESTIMATE_SLACK && index.count(s, e) <= budget);
 }
 
 /**
  * Cuts every unit too big for the budget into lines, and lines still too big at the largest
  * fitting tokenizer boundary (never inside a surrogate pair). The result tiles the same text.
  */
-export function splitOversize(units: readonly Unit[], text: string, index: TextIndex, budget: number): Unit[] {
-  const fits = fitter(index, budget);
+export function splitOversize(units: readonly Unit[], text: string, index: TextIndex, budget: number, unitBytes = 3): Unit[] {
+  const fits = fitter(index, budget, unitBytes);
   const out: Unit[] = [];
   for (const u of units) {
     if (fits(u.start, u.end)) { out.push(u); continue; }
@@ -51,11 +52,11 @@ export function splitOversize(units: readonly Unit[], text: string, index: TextI
  * chunks for this unit order). When the unit that overflows starts mid-line, the cut moves back
  * to the last unit boundary at a line start, if the chunk has one. Every unit must fit alone.
  */
-export function pack(units: readonly Unit[], text: string, index: TextIndex, budget: number): Plan[] {
-  const fits = fitter(index, budget);
+export function pack(units: readonly Unit[], text: string, index: TextIndex, budget: number, unitBytes = 3): Plan[] {
+  const fits = fitter(index, budget, unitBytes);
   // Extending by estimate and then backing off with exact counts keeps packing linear even when
   // unit ends are not tokenizer boundaries (where each exact count re-tokenizes the chunk).
-  const roughlyFits = (s: number, e: number) => (e - s) * 3 <= budget || index.estimate(s, e) <= budget;
+  const roughlyFits = (s: number, e: number) => (e - s) * unitBytes <= budget || index.estimate(s, e) <= budget;
   const plans: Plan[] = [];
   let i = 0;
   while (i < units.length) {

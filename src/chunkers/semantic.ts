@@ -27,27 +27,6 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
   const defs = new Set(lang.definitions);
   const units: Unit[] = [];
 
-  const extStart = (s: number) => {
-    let p = s;
-    while (p > 0) {
-      const c = text.charCodeAt(p - 1);
-      if (c === 32 || c === 9) p--;
-      else return c === 10 ? p : s;
-    }
-    return 0;
-  };
-  const extEnd = (e: number) => {
-    let p = e;
-    let last = e;
-    while (p < text.length) {
-      const c = text.charCodeAt(p);
-      if (c === 10) last = ++p;
-      else if (c === 32 || c === 9 || c === 13) p++;
-      else break;
-    }
-    return p === text.length ? p : last;
-  };
-
   const open = (children: SgNode[], scope: readonly string[], partial: boolean, ownName: string | undefined): void => {
     for (const child of children) {
       const r = child.range();
@@ -58,11 +37,11 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
       // Anonymous nodes (keywords, punctuation) are named by their own text: no kind to report.
       const kind = e - s === rawKind.length && text.startsWith(rawKind, s) ? "" : rawKind;
       const isDef = defs.has(kind);
-      if (fits(extStart(s), extEnd(e))) {
+      if (fits(extStart(text, s), extEnd(text, e))) {
         const unit: Unit = { start: s, end: e, kind, scope, partial };
         if (isDef) {
-          const name = nameOf(child, kind, text, offset);
-          if (name) unit.symbol = name.text;
+          const name = nameOf(child, kind);
+          if (name) unit.symbol = name.text(); // one native call, where range() then a slice costs more
         }
         units.push(unit);
         continue;
@@ -76,7 +55,8 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
       let inner = scope;
       let innerName = ownName;
       if (isDef) {
-        const name = nameOf(child, kind, text, offset);
+        const node = nameOf(child, kind);
+        const name = node && nameRange(node, text, offset);
         // A wrapper (export, decorators) and the definition it wraps give one scope entry.
         if (name && name.text !== ownName) {
           const head = text.slice(Math.max(s, text.lastIndexOf("\n", name.start) + 1), name.end);
@@ -95,6 +75,35 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
   return tile(units, text);
 }
 
+/**
+ * Where a unit starting at s will start once tiled: at its line start when only indentation
+ * precedes it. Sizes are checked on these ranges: they are what the chunk will hold, and their
+ * ends are usually pre-tokenizer piece boundaries, which the token index counts without
+ * re-tokenizing (a node's own end, as in `}` before `\n`, often is not).
+ */
+function extStart(text: string, s: number): number {
+  let p = s;
+  while (p > 0) {
+    const c = text.charCodeAt(p - 1);
+    if (c === 32 || c === 9) p--;
+    else return c === 10 ? p : s;
+  }
+  return 0;
+}
+
+/** Where a unit ending at e will end once tiled: after the whitespace through its last newline. */
+function extEnd(text: string, e: number): number {
+  let p = e;
+  let last = e;
+  while (p < text.length) {
+    const c = text.charCodeAt(p);
+    if (c === 10) last = ++p;
+    else if (c === 32 || c === 9 || c === 13) p++;
+    else break;
+  }
+  return p === text.length ? p : last;
+}
+
 /** Per definition kind, the field path that led to its name last time (most kinds have one). */
 const namePaths = new Map<string, readonly string[]>();
 
@@ -103,7 +112,7 @@ const namePaths = new Map<string, readonly string[]>();
  * declaration fields or a first spec child. The path found is remembered per kind, so each later
  * definition of that kind costs one native call per step instead of a search.
  */
-function nameOf(node: SgNode, kind: string, text: string, offset: number): { text: string; start: number; end: number } | undefined {
+function nameOf(node: SgNode, kind: string): SgNode | undefined {
   const known = namePaths.get(kind);
   let target: SgNode | null | undefined;
   if (known) {
@@ -121,7 +130,12 @@ function nameOf(node: SgNode, kind: string, text: string, offset: number): { tex
     if (!target) return undefined;
     namePaths.set(kind, path);
   }
-  const r = target.range();
+  return target;
+}
+
+/** A name node's text and its range in the file text. */
+function nameRange(node: SgNode, text: string, offset: number): { text: string; start: number; end: number } {
+  const r = node.range();
   const start = r.start.index + offset;
   const end = r.end.index + offset;
   return { text: text.slice(start, end), start, end };
@@ -150,7 +164,7 @@ function glue(units: Unit[], text: string, fits: Fits): void {
   for (let i = units.length - 1; i > 0; i--) {
     const u = units[i]!;
     const prev = units[i - 1]!;
-    if (u.kind.includes("comment") && !text.slice(prev.end, u.start).includes("\n") && fits(prev.start, u.end)) {
+    if (u.kind.includes("comment") && !text.slice(prev.end, u.start).includes("\n") && fits(extStart(text, prev.start), extEnd(text, u.end))) {
       prev.end = u.end;
       units.splice(i, 1);
     }
@@ -161,7 +175,7 @@ function glue(units: Unit[], text: string, fits: Fits): void {
     if (!LEADING.test(u.kind)) continue;
     const gap = text.slice(u.end, next.start);
     if (gap.indexOf("\n") !== gap.lastIndexOf("\n")) continue; // a blank line separates them
-    if (!fits(u.start, next.end)) continue;
+    if (!fits(extStart(text, u.start), extEnd(text, next.end))) continue;
     next.start = u.start;
     units.splice(i, 1);
   }

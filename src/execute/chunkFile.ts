@@ -22,7 +22,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 let parserStatus: Map<string, { ok: boolean; error?: string }> | undefined;
 
-/** Loads every grammar once per process (ast-grep allows one registration per process). */
+/**
+ * Loads every grammar once per process (ast-grep allows one registration per process), for
+ * callers that did not load them first; the load error for `lang`, if any.
+ */
 function parserError(lang: LanguageSpec): string | undefined {
   parserStatus ??= loadParsers(grammarLanguages().map((l) => l.id));
   const s = parserStatus.get(lang.id);
@@ -63,7 +66,8 @@ export function chunkText(file: DiscoveredFile, text: string, byteLength: number
   const tokenizer = tokenizerFor(governor.tokenizer);
   const budget = governor.context ? governor.maxTokens - headerReserve(governor.maxTokens) : governor.maxTokens;
   const index = tokenizer.index(text);
-  const fits = fitter(index, budget);
+  const unitBytes = byteLength === text.length ? 1 : 3; // equal lengths: the text is ASCII
+  const fits = fitter(index, budget, unitBytes);
 
   let units: Unit[] | undefined;
   let errors: [number, number][] = [];
@@ -77,8 +81,8 @@ export function chunkText(file: DiscoveredFile, text: string, byteLength: number
   }
   units ??= textUnits(text);
 
-  const pieces = splitOversize(units, text, index, budget);
-  const plans = pack(pieces, text, index, budget);
+  const pieces = splitOversize(units, text, index, budget, unitBytes);
+  const plans = pack(pieces, text, index, budget, unitBytes);
   const chunks = buildChunks({
     path: file.path, language: file.language, strategy: selection.strategy, text, byteLength,
     units: pieces, plans, index, tokenizer, governor, errors,
@@ -89,14 +93,21 @@ export function chunkText(file: DiscoveredFile, text: string, byteLength: number
 type SemanticOutcome = { units: Unit[]; errors: [number, number][] } | { fallback: Selection };
 
 function semantic(lang: LanguageSpec, text: string, fits: (s: number, e: number) => boolean): SemanticOutcome {
-  const loadError = parserError(lang);
   // A BOM is not part of the grammar: parse without it and shift positions by one.
   const offset = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const source = offset ? text.slice(1) : text;
   let root: SgNode;
   try {
-    root = parse(napiName(lang.id), offset ? text.slice(1) : text).root();
-  } catch (err) {
-    return { fallback: parserUnavailable(lang, loadError ?? errorMessage(err)) };
+    root = parse(napiName(lang.id), source).root();
+  } catch {
+    // Grammars are loaded only when a parse fails: in a worker the main thread has registered
+    // them already, and loading every grammar again cost each worker ~100 ms of CPU.
+    const loadError = parserError(lang);
+    try {
+      root = parse(napiName(lang.id), source).root();
+    } catch (err) {
+      return { fallback: parserUnavailable(lang, loadError ?? errorMessage(err)) };
+    }
   }
   const errors = errorRanges(root, offset);
   let inError = 0;
