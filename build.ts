@@ -62,6 +62,10 @@ function installedAddon(pkg: string): string | undefined {
 }
 
 function packageDir(name: string, from: string): string | undefined {
+  // Look on disk first: Bun caches a failed resolution, so `resolve` alone would still miss the
+  // packages that addonFor has just installed in this same process.
+  const direct = join(from, "node_modules", name);
+  if (existsSync(join(direct, "package.json"))) return direct;
   try {
     return dirname(createRequire(join(from, "package.json")).resolve(`${name}/package.json`));
   } catch {
