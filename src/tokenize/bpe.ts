@@ -25,8 +25,10 @@ type CountFn = (text: string, options?: { disallowedSpecial: Set<string> }) => n
 function loadCounter(id: "o200k" | "cl100k"): CountFn {
   // Loaded on first use: each rank table costs memory and start-up time. Static specifiers so the
   // compiled binary embeds them.
-  const mod = id === "o200k" ? require("gpt-tokenizer/encoding/o200k_base") : require("gpt-tokenizer/encoding/cl100k_base");
-  return (mod as { countTokens: CountFn }).countTokens;
+  const mod = (id === "o200k" ? require("gpt-tokenizer/encoding/o200k_base") : require("gpt-tokenizer/encoding/cl100k_base")) as { countTokens: CountFn; setMergeCacheSize(size: number): void };
+  // Its own cache of merges (100,000 pieces by default) would duplicate the piece memo: off.
+  mod.setMergeCacheSize(0);
+  return mod.countTokens;
 }
 
 function isSpaceCode(c: number): boolean {
