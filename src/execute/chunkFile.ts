@@ -14,7 +14,7 @@ import type { DiscoveredFile } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import type { FileResult } from "../model/result.ts";
 import type { Selection, Strategy } from "../model/selection.ts";
-import { judgeTree, parserUnavailable, selectForLanguage } from "../select/selector.ts";
+import { judgeTree, parserUnavailable, selectForFile } from "../select/selector.ts";
 import { tokenizerFor } from "../tokenize/tokenizer.ts";
 
 // ignoreBOM keeps a BOM in the text, so UTF-16 positions map to the bytes on disk.
@@ -59,7 +59,7 @@ export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Gov
  */
 export function chunkText(file: DiscoveredFile, text: string, byteLength: number, governor: Governor, force?: Strategy): FileResult {
   const lang = languageById(file.language);
-  let selection = force ? { strategy: force, reason: "forced" } : selectForLanguage(lang);
+  let selection = force ? { strategy: force, reason: "forced" } : selectForFile(lang, byteLength);
   if (text.length === 0) {
     return { status: "chunked", index: file.index, path: file.path, strategy: selection.strategy, reason: "empty file", chunks: [] };
   }

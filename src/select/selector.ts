@@ -24,3 +24,18 @@ export function judgeTree(lang: LanguageSpec, errorShare: number): Selection | u
   if (errorShare <= ERROR_SHARE_LIMIT) return undefined;
   return { strategy: "delimiter", reason: `${Math.round(errorShare * 100)}% of the ${lang.name} tree is syntax errors: ${lang.delimiter} rules` };
 }
+
+/**
+ * Files above this size are not parsed. A syntax tree costs about 25 times the file's size in native
+ * memory and chunking along it about as much again in the JavaScript heap (9 MB of JavaScript: 225 MB
+ * of tree, 480 MB peak for the thread), so one such file would set the whole run's peak memory.
+ * Hand-written source files are far smaller; files this large are bundles and generated code.
+ */
+export const PARSE_LIMIT_BYTES = 2 * 2 ** 20;
+
+/** The strategy for a file of `bytes` bytes: selectForLanguage's, except that a file too large to parse gets delimiter rules. */
+export function selectForFile(lang: LanguageSpec | undefined, bytes: number): Selection {
+  const selection = selectForLanguage(lang);
+  if (!lang || selection.strategy !== "semantic" || bytes <= PARSE_LIMIT_BYTES) return selection;
+  return { strategy: "delimiter", reason: `${(bytes / 2 ** 20).toFixed(1)} MiB is above the ${PARSE_LIMIT_BYTES / 2 ** 20} MiB parse limit: ${lang.delimiter} rules` };
+}
