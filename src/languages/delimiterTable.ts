@@ -2,7 +2,7 @@ import type { DelimiterFamily, LanguageSpec } from "./spec.ts";
 
 /** A language known only by name, files and delimiter rules (no grammar). */
 function lang(id: string, name: string, delimiter: DelimiterFamily, extensions: string[], comments: string[], more: { filenames?: string[]; shebangs?: string[] } = {}): LanguageSpec {
-  return { id, name, extensions, filenames: more.filenames ?? [], shebangs: more.shebangs ?? [], delimiter, definitions: [], containers: [], comments };
+  return { id, name, extensions, filenames: more.filenames ?? [], shebangs: more.shebangs ?? [], delimiter, definitions: [], comments };
 }
 
 const C_LIKE = ["//", "/*", "*"];

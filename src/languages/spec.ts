@@ -41,8 +41,6 @@ export const LanguageSpecSchema = v.object({
   delimiter: DelimiterFamilySchema,
   /** Syntax node kinds that define a named thing (function, class, method, type...). */
   definitions: v.array(v.string()),
-  /** Node kinds whose children should be chunked separately when the node is too big. */
-  containers: v.array(v.string()),
   /** Line prefixes that start a comment (delimiter rules: comments join the block after them). */
   comments: v.optional(v.array(v.string())),
 });
