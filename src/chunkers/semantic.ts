@@ -6,6 +6,13 @@ import { type Unit, tile } from "./unit.ts";
 const LEADING = /comment|decorator|attribute|annotation|pragma/;
 /** Nodes cut by lines and characters instead of opened: their children are escapes and pieces. */
 const OPAQUE = /string|comment|heredoc|regex/;
+/**
+ * Data literals (dicts, lists, composite literals, initializers). A big one is cut by lines, like
+ * a string, unless it holds a definition (a JavaScript object with methods): opening it would cost
+ * native calls per element and punctuation (44% of the nodes touched on the Python corpus) for no
+ * definition to keep whole.
+ */
+const DATA = /^(dictionary|list|set|tuple|object|array|hash|map|literal_value|initializer_list|array_initializer|initializer_expression|array_expression|array_creation_expression|table_constructor|collection_literal|array_literal|dictionary_literal|list_literal|set_or_map_literal)$/;
 /** Fields that lead from a definition towards its name, tried in order after `name`. */
 const NAME_PATHS = ["declarator", "definition", "declaration"] as const;
 /** Kinds that are a name themselves. */
@@ -26,12 +33,16 @@ export type Fits = (s: number, e: number) => boolean;
 export function semanticUnits(root: SgNode, text: string, offset: number, lang: LanguageSpec, fits: Fits): Unit[] {
   const defs = new Set(lang.definitions);
   const units: Unit[] = [];
+  const anyDefinition = lang.definitions.length > 0 ? { rule: { any: lang.definitions.map((kind) => ({ kind })) } } : undefined;
+  /** True when a node too big to take whole is cut by lines instead of opened. */
+  const cutByLines = (node: SgNode, kind: string, s: number, e: number): boolean =>
+    OPAQUE.test(kind) || dense(text, s, e) || (DATA.test(kind) && !(anyDefinition && node.find(anyDefinition as never)));
 
   const open = (children: SgNode[], scope: readonly string[], partial: boolean, ownName: string | undefined): void => {
     for (const child of children) {
-      const r = child.range();
-      const s = r.start.index + offset;
-      const e = r.end.index + offset;
+      const r = span(child);
+      const s = r.startPos + offset;
+      const e = r.endPos + offset;
       if (e <= s) continue; // zero-width (MISSING) nodes hold no text
       const rawKind = String(child.kind());
       // Anonymous nodes (keywords, punctuation) are named by their own text: no kind to report.
@@ -46,7 +57,7 @@ export function semanticUnits(root: SgNode, text: string, offset: number, lang: 
         units.push(unit);
         continue;
       }
-      const grandchildren = OPAQUE.test(kind) || dense(text, s, e) ? [] : child.children();
+      const grandchildren = cutByLines(child, kind, s, e) ? [] : child.children();
       if (grandchildren.length === 0) {
         // A leaf too big (a huge string or comment): the packer cuts it by lines, then characters.
         units.push({ start: s, end: e, kind, scope, partial: true });
@@ -104,6 +115,16 @@ function extEnd(text: string, e: number): number {
   return p === text.length ? p : last;
 }
 
+/**
+ * A node's text range, as UTF-16 indices (the same as range().start/end.index). An edit that
+ * would replace the node carries exactly that range and, built and never committed, changes
+ * nothing; it costs ~30% less than range(), which also computes lines and columns (measured:
+ * 2.0 vs 2.9 us per node), and positions are read for every node the chunker touches.
+ */
+function span(node: SgNode): { startPos: number; endPos: number } {
+  return node.replace("");
+}
+
 /** Per definition kind, the field path that led to its name last time (most kinds have one). */
 const namePaths = new Map<string, readonly string[]>();
 
@@ -135,9 +156,9 @@ function nameOf(node: SgNode, kind: string): SgNode | undefined {
 
 /** A name node's text and its range in the file text. */
 function nameRange(node: SgNode, text: string, offset: number): { text: string; start: number; end: number } {
-  const r = node.range();
-  const start = r.start.index + offset;
-  const end = r.end.index + offset;
+  const r = span(node);
+  const start = r.startPos + offset;
+  const end = r.endPos + offset;
   return { text: text.slice(start, end), start, end };
 }
 

@@ -47,6 +47,23 @@ describe("semantic chunker on fixtures", () => {
     expect(cs[1]!.kinds).not.toContain("class"); // anonymous keyword nodes are not kinds
   });
 
+  test("a big data literal is cut by lines, unless it holds definitions", () => {
+    const entries = Array.from({ length: 60 }, (_, i) => `    "key_${i}": [${i}, ${i * 2}, "value number ${i}"],`);
+    const py = enc.encode(`TABLE = {\n${entries.join("\n")}\n}\n`);
+    const data = chunksOf("table.py", "python", py, gov(64));
+    expect(data.length).toBeGreaterThan(3);
+    // Cut by lines: no chunk starts mid-line, and the pieces report the literal, not its pairs.
+    expect(data.slice(1).every((c) => py[c.byte_start - 1] === 10)).toBe(true);
+    expect(data.slice(1, -1).every((c) => c.partial && c.kinds.join() === "dictionary")).toBe(true);
+
+    const methods = Array.from({ length: 8 }, (_, i) => `  method${i}(a: number): number {\n    const b = a * ${i};\n    return b + ${i};\n  },`);
+    const ts = enc.encode(`export const api = {\n${methods.join("\n")}\n};\n`);
+    const cs = chunksOf("api.ts", "typescript", ts, gov(64));
+    // Opened: every method is whole in one chunk and named there.
+    for (let i = 0; i < 8; i++) expect(cs.filter((c) => c.content.includes(`method${i}(a: number): number {\n    const b = a * ${i};\n    return b + ${i};\n  }`)).length).toBe(1);
+    expect(cs.flatMap((c) => c.kinds)).toContain("method_definition");
+  });
+
   test("Go: doc comments stay with their declarations", () => {
     const cs = chunksOf("server.go", "go", fixture("server.go"), gov(64));
     expect(lines(cs)).toEqual([[1, 14], [15, 20], [21, 24]]);
