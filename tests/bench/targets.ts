@@ -4,6 +4,8 @@ import { figures, type Task } from "./task.ts";
 export type Target = { name: string; value: string; threshold: string; pass: boolean | undefined };
 
 const MIN_RATIO = 0.75;
+/** weft's inline -> N speedup as a share of parse-only's 1 -> N speedup (issue 5). */
+const MIN_SPEEDUP_SHARE = 0.9;
 const MAX_VERSION_MS = 50;
 const MAX_RSS_BYTES = 400e6;
 /** Peak RSS may wobble with GC timing; growing by more than this from 1x to the largest copy is not streaming. */
@@ -31,6 +33,21 @@ export function evaluateTargets(all: readonly Task[], o: { maxWorkers: number; s
     }
     const ratio = figures(p).wall.median / figures(w).wall.median;
     targets.push({ name, value: `${ratio.toFixed(2)}x (${figures(w).mbPerSec.toFixed(1)} vs ${figures(p).mbPerSec.toFixed(1)} MB/s)`, threshold: `>= ${MIN_RATIO}x`, pass: ratio >= MIN_RATIO });
+  }
+
+  const at = (tool: Task["tool"], workers: Task["workers"]) => throughput.find((t) => t.tool === tool && t.workers === workers && t.output === "null");
+  if (o.maxWorkers > 1) {
+    const [wi, wn, p1, pn] = [at("weft", "inline"), at("weft", o.maxWorkers), at("parse", 1), at("parse", o.maxWorkers)];
+    const name = `speedup weft inline -> ${o.maxWorkers} workers vs parse-only 1 -> ${o.maxWorkers}`;
+    const threshold = `>= ${MIN_SPEEDUP_SHARE * 100}%`;
+    if (!ok(wi) || !ok(wn) || !ok(p1) || !ok(pn)) {
+      const missing: (Task | undefined)[] = [wi, wn, p1, pn].filter((t) => !ok(t));
+      targets.push({ name, value: missing.map((t) => `${t?.label ?? "a run"}: ${why(t)}`).join("; "), threshold, pass: undefined });
+    } else {
+      const weft = figures(wi).wall.median / figures(wn).wall.median;
+      const parse = figures(p1).wall.median / figures(pn).wall.median;
+      targets.push({ name, value: `${weft.toFixed(2)}x vs ${parse.toFixed(2)}x = ${((weft / parse) * 100).toFixed(0)}%`, threshold, pass: weft / parse >= MIN_SPEEDUP_SHARE });
+    }
   }
 
   const version = all.find((t) => t.section === "startup" && t.label === "weft --version");
