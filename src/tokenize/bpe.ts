@@ -1,10 +1,12 @@
 import type { TokenizerId } from "../model/governor.ts";
 import type { TextIndex, Tokenizer } from "./tokenizer.ts";
+import type { PieceCounter } from "./bytePairCount.ts";
+import { loadPieceCounter } from "./encodings.ts";
 import { isAscii, o200kPieceEnd } from "./o200kAscii.ts";
 import { PieceMemo } from "./pieceMemo.ts";
 import { nextCodePoint, searchFit } from "./tokenizer.ts";
 
-// The encodings' pre-tokenizer patterns, as gpt-tokenizer 4.0 (and tiktoken) define them. BPE runs
+// The encodings' pre-tokenizer patterns, as tiktoken (and gpt-tokenizer 4.0) define them. BPE runs
 // inside each piece, so a text's count is the sum of its pieces' counts: that is what makes
 // memoizing per piece and prefix sums over a file's pieces exact.
 const CONTRACTION = String.raw`'(?:[sS]|[dD]|[mM]|[tT]|[lL][lL]|[vV][eE]|[rR][eE])`;
@@ -20,38 +22,17 @@ const MEMO_MAX_ENTRIES = 1 << 20;
 /** A window longer than budget * this many UTF-16 units is never tried when cutting inside a line. */
 const MAX_UNITS_PER_TOKEN = 32;
 
-type CountFn = (text: string, options?: { disallowedSpecial: Set<string> }) => number;
-
-function loadCounter(id: "o200k" | "cl100k"): CountFn {
-  // Loaded on first use: each rank table costs memory and start-up time. Static specifiers so the
-  // compiled binary embeds them.
-  const mod = (id === "o200k" ? require("gpt-tokenizer/encoding/o200k_base") : require("gpt-tokenizer/encoding/cl100k_base")) as { countTokens: CountFn; setMergeCacheSize(size: number): void };
-  // Its own cache of merges (100,000 pieces by default) would duplicate the piece memo: off.
-  mod.setMergeCacheSize(0);
-  return mod.countTokens;
-}
-
 function isSpaceCode(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && /\s/.test(String.fromCharCode(c)));
 }
 
-/** o200k / cl100k counted exactly with gpt-tokenizer, memoized per pre-tokenizer piece. */
+/** o200k / cl100k counted exactly (tiktoken's BPE over weft's rank tables), memoized per pre-tokenizer piece. */
 export function bpeTokenizer(id: TokenizerId): Tokenizer {
   if (id !== "o200k" && id !== "cl100k") throw new Error(`not a BPE tokenizer: ${id}`);
   const split = new RegExp(PATTERNS[id], "gu");
-  const options = { disallowedSpecial: new Set<string>() }; // special-token text counts as plain text
-  let countRaw: CountFn | undefined;
-  const memo = new PieceMemo((piece) => {
-    countRaw ??= loadCounter(id);
-    // A single piece cannot hold a whole special token (the pattern splits `<|` from letters),
-    // so the default options (cheaper: no per-call special-token setup) are exact; if that ever
-    // throws, count the piece as plain text.
-    try {
-      return countRaw(piece);
-    } catch {
-      return countRaw(piece, options);
-    }
-  }, MEMO_MAX_ENTRIES, MEMO_MAX_PIECE);
+  // The rank table loads on first use; special-token text (`<|endoftext|>`) counts as plain text.
+  let counter: PieceCounter | undefined;
+  const memo = new PieceMemo((text, s, e) => (counter ??= loadPieceCounter(id)).countRange(text, s, e), MEMO_MAX_ENTRIES, MEMO_MAX_PIECE);
   // o200k has a hand-written scanner for ASCII text; everything else uses the regex.
   const asciiScan = id === "o200k";
 

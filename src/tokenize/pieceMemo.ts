@@ -11,7 +11,8 @@ export class PieceMemo {
   private size = 0;
 
   constructor(
-    private readonly countPiece: (piece: string) => number,
+    /** Tokens in text[s, e), a whole piece. */
+    private readonly countPiece: (text: string, s: number, e: number) => number,
     private readonly maxEntries = 1 << 20,
     private readonly maxPiece = 64,
   ) {}
@@ -35,7 +36,7 @@ export class PieceMemo {
       }
       if (key !== 0) return this.countShort(text, s, e, key);
     }
-    if (len > this.maxPiece) return this.countPiece(text.slice(s, e));
+    if (len > this.maxPiece) return this.countPiece(text, s, e);
     let h = 0x811c9dc5;
     for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     const mask = (1 << this.bits) - 1;
@@ -44,9 +45,8 @@ export class PieceMemo {
       if (key === undefined) break;
       if (this.hashes[slot] === h && key.length === len && text.startsWith(key, s)) return this.counts[slot]!;
     }
-    const piece = text.slice(s, e);
-    const n = this.countPiece(piece);
-    this.insert(piece, h, n);
+    const n = this.countPiece(text, s, e);
+    this.insert(text.slice(s, e), h, n);
     return n;
   }
 
@@ -59,7 +59,7 @@ export class PieceMemo {
       if (k === 0) break;
       slot = (slot + 1) & mask;
     }
-    const n = this.countPiece(text.slice(s, e));
+    const n = this.countPiece(text, s, e);
     if (this.shortSize >= this.maxEntries) this.resetShort(16);
     else if ((this.shortSize + 1) * 2 > 1 << this.shortBits) {
       const keys = this.shortKeys;
