@@ -24,8 +24,8 @@ const HEAP_FROM = 128;
  * A counter over a rank table with tiktoken's merge rule (`_byte_pair_merge`): a piece that is a
  * token is 1; otherwise repeatedly merge the adjacent pair of parts whose joined bytes have the
  * lowest rank (leftmost on ties) until no joined pair is a token; the count is the parts left.
- * Lookups hash byte ranges of one scratch buffer, so a call allocates nothing once the buffers
- * have grown to the longest piece seen (up to 64 KiB). `heapFrom` is for tests.
+ * Lookups hash byte ranges of one scratch buffer, so counting a short piece allocates nothing;
+ * buffers grow to the longest piece seen, up to 64 KiB. `heapFrom` is for tests.
  */
 export function pieceCounter(table: RankTable, heapFrom = HEAP_FROM): PieceCounter {
   let bytes = new Uint8Array(256);

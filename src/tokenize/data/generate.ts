@@ -4,9 +4,8 @@
 // tests/tokenize checks that the committed files equal what this produces.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeRankTable } from "../rankTable.ts";
-
 import type { BpeEncodingId } from "../encodings.ts";
+import { encodeRankTable } from "../rankTable.ts";
 
 /**
  * The encoding's tokens as bytes, index = rank. gpt-tokenizer lists a token as a string when its
