@@ -64,6 +64,8 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
     let cum = new Int32Array(ends.length);
     let k = 0;
     let total = 0;
+    // Ranges that cut pieces are counted by rescanning only their edges (o200k, ASCII text).
+    const edgeScan = asciiScan && isAscii(text);
     forEachPiece(text, (s, e) => {
       if (k === ends.length) {
         const e2 = new Int32Array(k * 2); e2.set(ends); ends = e2;
@@ -108,7 +110,38 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
           return cum[j]! - (i >= 0 ? cum[i]! : 0);
         }
       }
-      return count(text.slice(s, e));
+      return edgeScan ? edgeCount(s, e, i) : count(text.slice(s, e));
+    };
+    /**
+     * Exact count of text[s, e) when an end cuts a piece: the slice's own pieces are scanned from
+     * s until they meet a piece boundary of the file, and again from the last file boundary whose
+     * piece the cut cannot change (at or before the last non-space character, three characters
+     * clear of e: no piece there looked further); between the two, the prefix sums hold.
+     */
+    const edgeCount = (s: number, e: number, startPiece: number): number => {
+      let n = 0;
+      let p = s;
+      let a = startPiece;
+      while (a === -2 && p < e) {
+        const m = o200kPieceEnd(text, p, e);
+        n += memo.count(text, p, m);
+        p = m;
+        a = pieceEndingAt(p);
+      }
+      if (p >= e) return n;
+      let q = e - 1;
+      while (q >= p && isSpaceCode(text.charCodeAt(q))) q--;
+      const b = firstEndAfter(Math.min(q, e - 3)) - 1; // last piece ending at or before that limit
+      if (b > a && ends[b]! > p) {
+        n += cum[b]! - (a >= 0 ? cum[a]! : 0);
+        p = ends[b]!;
+      }
+      while (p < e) {
+        const m = o200kPieceEnd(text, p, e);
+        n += memo.count(text, p, m);
+        p = m;
+      }
+      return n;
     };
     return {
       count: rangeCount,

@@ -56,6 +56,24 @@ describe("text index", () => {
   }
 });
 
+describe("o200k ranges that cut pieces in ASCII text (counted by rescanning only their edges)", () => {
+  // Code-like ASCII with runs of spaces, newlines, punctuation, digits and contractions: the
+  // places where a cut can change how the neighbouring text splits.
+  const text = `${SAMPLES.filter(isAscii).join("")}\n    def f(x):  \n\n\t  return x+1  # it's   \r\n  }}}) == 12345 'LL\n  \n${"a = [1, 2,   3]\n".repeat(20)}`;
+  test("every range counts as its slice", () => {
+    const tk = tokenizerFor("o200k");
+    const index = tk.index(text);
+    let checked = 0;
+    for (let s = 0; s < text.length; s += 3) {
+      for (let e = s; e <= Math.min(text.length, s + 700); e += 5) {
+        expect({ s, e, n: index.count(s, e) }).toEqual({ s, e, n: tk.count(text.slice(s, e)) });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+  });
+});
+
 describe("o200k ASCII scanner", () => {
   const CONTRACTION = String.raw`'(?:[sS]|[dD]|[mM]|[tT]|[lL][lL]|[vV][eE]|[rR][eE])`;
   const REGEX = new RegExp(String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?:${CONTRACTION})?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?:${CONTRACTION})?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`, "gu");
