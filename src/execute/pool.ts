@@ -58,6 +58,13 @@ export const BIG_FILE_BYTES = 512 * 1024;
  * CPU in 27 (a fresh worker re-warms its parsers and token memo).
  */
 export const RECYCLE_BYTES = 12 * 2 ** 20;
+/**
+ * The main thread runs a full GC after emitting this many input bytes. Each result is cloned in,
+ * validated (a copy) and serialized, so the main thread makes garbage at a few times the output's
+ * size, and JSC let it pile up to ~60 MB on the corpus; collecting every 4 MiB kept it under 40 MB
+ * (peak RSS 390-404 -> 313-337 MB) at ~17 collections of a small live heap.
+ */
+const MAIN_GC_BYTES = 4 * 2 ** 20;
 
 type Batch = { id: number; positions: number[]; next: number };
 /**
@@ -88,6 +95,8 @@ type Run = {
   /** Results waiting for their turn to be emitted. */
   done: Map<number, FileResult>;
   emitPos: number;
+  /** Input bytes emitted since the main thread's last GC. */
+  sinceGc: number;
   emitting: boolean;
   finished: boolean;
   startFailures: number;
@@ -338,10 +347,16 @@ export function createPool(options: PoolOptions = {}): Executor {
       while (!r.finished && r.done.has(r.emitPos)) {
         const result = r.done.get(r.emitPos)!;
         r.done.delete(r.emitPos);
-        tally(r.stats, r.files[r.emitPos]!, result);
+        const file = r.files[r.emitPos]!;
+        tally(r.stats, file, result);
         r.emitPos++;
         const pending = r.onResult(result);
         if (pending) await pending;
+        // After onResult: the consumer's serialization is most of the garbage.
+        if ((r.sinceGc += file.size) >= MAIN_GC_BYTES) {
+          r.sinceGc = 0;
+          Bun.gc(true);
+        }
       }
     } catch (err) {
       return fail(r, err);
@@ -397,7 +412,7 @@ export function createPool(options: PoolOptions = {}): Executor {
           files, governor, onResult, resolve, reject, stats, cum,
           batchBytes: options.batchBytes ?? Math.min(2 ** 20, Math.max(2 ** 16, total / (size * 8))),
           cursor: 0, retry: [], isolate: new Set(), deaths: new Map(), faults, done: new Map(),
-          emitPos: 0, emitting: false, finished: false, startFailures: 0,
+          emitPos: 0, sinceGc: 0, emitting: false, finished: false, startFailures: 0,
         };
         run = r;
         const signal = runOptions.signal;
