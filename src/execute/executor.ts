@@ -15,6 +15,8 @@ export type RunStats = {
   bytes: number;
   /** Workers only: the most results held at once waiting for an earlier file (bounded by the dispatch window). */
   peakBuffered?: number;
+  /** Workers only: workers stopped and replaced because they had chunked their share (PoolOptions.recycleBytes). */
+  recycled?: number;
 };
 
 /** Per-run options. An aborted signal stops the run: workers are stopped and `run` rejects with code "interrupted". */

@@ -65,6 +65,26 @@ describe("worker output equals inline output", () => {
     expect(stats.peakBuffered).toBeLessThanOrEqual(1);
   });
 
+  test("recycling a worker after every batch keeps the bytes identical and every file accounted for", async () => {
+    const { out, stats } = await collect(pool({ recycleBytes: 1, batchBytes: 4096 }));
+    expect(out).toEqual(inline);
+    expect(stats.chunked + stats.skipped + stats.failed).toBe(files.length);
+    // Every batch retires its worker (the last ones end with the run): more replacements than workers.
+    expect(stats.recycled).toBeGreaterThan(2);
+  });
+
+  test("with every file counted as big (one in flight at a time) the run still completes, identical", async () => {
+    const { out, stats } = await collect(pool({ bigFileBytes: 1, workers: 3 }));
+    expect(out).toEqual(inline);
+    expect(stats.recycled).toBe(0);
+  });
+
+  test("a worker that dies on a file while recycling is on: retried on a fresh worker, the rest intact", async () => {
+    const victim = files[5]!;
+    const { out } = await collect(pool({ recycleBytes: 1, batchBytes: 4096, faults: [{ path: victim.path, kind: "crash", attempts: 1 }] }));
+    expect(out).toEqual(inline);
+  });
+
   test("a pool runs again after a run, and an empty run returns at once", async () => {
     const p = pool();
     try {
