@@ -26,7 +26,7 @@ CORPUS_DIR defaults to /tmp/weft-corpus (build it with: bash ../shared/corpus/bu
 a corpus made by build-corpus.sh is measured on its src/ folder.
 
   --reps N            repetitions of each throughput / per-language measurement (default 3)
-  --scale-reps N      repetitions of each scaling measurement (default 1)
+  --scale-reps N      repetitions of each scaling measurement (default 3)
   --startup-reps N    repetitions of weft --version and single-file chunk (default 10)
   --sections LIST     any of ${SECTIONS.join(",")} (default: all)
   --workers LIST      worker counts to measure (default: 1..cores)
@@ -63,7 +63,7 @@ const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     reps: { type: "string", default: "3" },
-    "scale-reps": { type: "string", default: "1" },
+    "scale-reps": { type: "string", default: "3" },
     "startup-reps": { type: "string", default: "10" },
     sections: { type: "string" },
     workers: { type: "string" },

@@ -56,21 +56,23 @@ export function evaluateTargets(all: readonly Task[], o: { maxWorkers: number; s
     targets.push({ name: "weft --version", value: ok(version) ? `${ms.toFixed(1)} ms median` : why(version), threshold: `< ${MAX_VERSION_MS} ms`, pass: ok(version) ? ms < MAX_VERSION_MS : false });
   }
 
-  const whole = throughput.filter((t) => t.tool === "weft" && ok(t));
-  if (whole.length > 0) {
-    const worst = whole.reduce((a, b) => (figures(b).maxRss > figures(a).maxRss ? b : a));
-    const rss = figures(worst).maxRss;
-    targets.push({ name: "peak RSS of weft on the whole corpus (worst configuration)", value: `${(rss / 1e6).toFixed(0)} MB (${worst.label})`, threshold: `< ${MAX_RSS_BYTES / 1e6} MB`, pass: rss < MAX_RSS_BYTES });
+  // Issue 7's memory target is for default options; every configuration's peak is in the tables.
+  const byDefault = throughput.filter((t) => t.tool === "weft" && t.workers === "default" && ok(t));
+  if (byDefault.length > 0) {
+    const rss = Math.max(...byDefault.map((t) => figures(t).maxRss));
+    targets.push({ name: "peak RSS of weft on the whole corpus, default options (highest of the reps)", value: `${(rss / 1e6).toFixed(0)} MB`, threshold: `< ${MAX_RSS_BYTES / 1e6} MB`, pass: rss < MAX_RSS_BYTES });
   }
 
+  // One peak is the worst moment of a run (two big files' trees at once), so a single sample per
+  // scale says more about luck than growth: the medians of each scale's per-rep peaks are compared.
   const scaling = all.filter((t) => t.section === "scaling" && t.tool === "weft");
   const lo = scaling.find((t) => t.scale === Math.min(...o.scales));
   const hi = scaling.find((t) => t.scale === Math.max(...o.scales));
   if (lo && hi && lo !== hi) {
-    const name = `peak RSS growth from ${lo.scale}x to ${hi.scale}x corpus (streaming)`;
+    const name = `peak RSS growth from ${lo.scale}x to ${hi.scale}x corpus (streaming; medians of per-rep peaks)`;
     if (ok(lo) && ok(hi)) {
-      const growth = figures(hi).maxRss / figures(lo).maxRss;
-      targets.push({ name, value: `${growth.toFixed(2)}x (${(figures(lo).maxRss / 1e6).toFixed(0)} -> ${(figures(hi).maxRss / 1e6).toFixed(0)} MB)`, threshold: `<= ${MAX_RSS_GROWTH}x`, pass: growth <= MAX_RSS_GROWTH });
+      const growth = figures(hi).medianRss / figures(lo).medianRss;
+      targets.push({ name, value: `${growth.toFixed(2)}x (${(figures(lo).medianRss / 1e6).toFixed(0)} -> ${(figures(hi).medianRss / 1e6).toFixed(0)} MB)`, threshold: `<= ${MAX_RSS_GROWTH}x`, pass: growth <= MAX_RSS_GROWTH });
     } else targets.push({ name, value: why(ok(lo) ? hi : lo), threshold: `<= ${MAX_RSS_GROWTH}x`, pass: undefined });
   }
   return targets;

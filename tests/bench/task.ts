@@ -92,6 +92,8 @@ export type TaskFigures = {
   cpu: Summary;
   /** Highest peak RSS over the repetitions, bytes. */
   maxRss: number;
+  /** Median over the repetitions of each one's peak RSS, bytes. */
+  medianRss: number;
   mbPerSec: number;
   filesPerSec: number;
 };
@@ -105,6 +107,7 @@ export function figures(t: Task): TaskFigures {
     wall,
     cpu,
     maxRss: t.samples.length ? Math.max(...t.samples.map((s) => s.maxRssBytes)) : NaN,
+    medianRss: summarize(t.samples.map((s) => s.maxRssBytes)).median,
     mbPerSec: t.bytes / 1e6 / secs,
     filesPerSec: t.files / secs,
   };
