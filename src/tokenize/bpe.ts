@@ -2,7 +2,7 @@ import type { TokenizerId } from "../model/governor.ts";
 import type { TextIndex, Tokenizer } from "./tokenizer.ts";
 import type { PieceCounter } from "./bytePairCount.ts";
 import { loadPieceCounter } from "./encodings.ts";
-import { isAscii, o200kPieceEnd } from "./o200kAscii.ts";
+import { isAscii, O200kPieces, o200kPieceEnd } from "./o200kAscii.ts";
 import { PieceMemo } from "./pieceMemo.ts";
 import { nextCodePoint, searchFit } from "./tokenizer.ts";
 
@@ -22,6 +22,8 @@ const MEMO_MAX_PIECE = 64;
 const MEMO_MAX_ENTRIES = 1 << 20;
 /** A window longer than budget * this many UTF-16 units is never tried when cutting inside a line. */
 const MAX_UNITS_PER_TOKEN = 32;
+/** index() keeps its scratch arrays up to this many pieces (8 bytes each) between texts. */
+const SCRATCH_KEEP = 1 << 20;
 
 function isSpaceCode(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && /\s/.test(String.fromCharCode(c)));
@@ -34,48 +36,62 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
   // The rank table loads on first use; special-token text (`<|endoftext|>`) counts as plain text.
   let counter: PieceCounter | undefined;
   const memo = new PieceMemo((text, s, e) => (counter ??= loadPieceCounter(id)).countRange(text, s, e), MEMO_MAX_ENTRIES, MEMO_MAX_PIECE);
-  // o200k has a hand-written scanner for ASCII text; everything else uses the regex.
   const asciiScan = id === "o200k";
+  let scratchEnds = new Int32Array(0);
+  let scratchCum = new Int32Array(0);
 
-  /** Calls onPiece(start, end) for each pre-tokenizer piece of text, in order. */
-  const forEachPiece = (text: string, onPiece: (s: number, e: number) => void): void => {
-    const n = text.length;
-    if (asciiScan && isAscii(text)) {
-      for (let i = 0; i < n;) {
-        const e = o200kPieceEnd(text, i, n);
-        onPiece(i, e);
-        i = e;
-      }
-      return;
-    }
-    split.lastIndex = 0;
-    for (let m = split.exec(text); m !== null; m = split.exec(text)) onPiece(m.index, split.lastIndex);
+  // o200k: the hand-written scanner, the regex only near non-ASCII characters; cl100k: the regex.
+  const pieces = id === "o200k" ? new O200kPieces(new RegExp(PATTERNS.o200k, "gu")) : undefined;
+
+  /** End of the piece of text (of length n) starting at boundary p. */
+  const pieceEnd = (text: string, p: number, n: number): number => {
+    if (pieces) return pieces.next(p);
+    split.lastIndex = p;
+    // Every position starts a match (each character is a letter, digit, space or other).
+    return split.test(text) ? split.lastIndex : n;
   };
 
   const count = (text: string): number => {
+    const n = text.length;
+    pieces?.reset(text);
     let total = 0;
-    forEachPiece(text, (s, e) => { total += memo.count(text, s, e); });
+    for (let p = 0; p < n;) {
+      const e = pieceEnd(text, p, n);
+      total += memo.count(text, p, e);
+      p = e;
+    }
     return total;
   };
 
   const index = (text: string): TextIndex => {
     // ends[i]: UTF-16 end of piece i; cum[i]: tokens in pieces 0..i.
-    let ends = new Int32Array(Math.max(16, text.length >> 2));
-    let cum = new Int32Array(ends.length);
+    // Built in kept scratch arrays (a piece is a UTF-16 unit at least), then copied to their size.
+    const n = text.length;
+    if (scratchEnds.length < n) {
+      scratchEnds = new Int32Array(Math.max(n, scratchEnds.length * 2));
+      scratchCum = new Int32Array(scratchEnds.length);
+    }
+    const se = scratchEnds;
+    const sc = scratchCum;
     let k = 0;
     let total = 0;
+    pieces?.reset(text);
+    for (let p = 0; p < n;) {
+      const e = pieceEnd(text, p, n);
+      total += memo.count(text, p, e);
+      se[k] = e;
+      sc[k] = total;
+      k++;
+      p = e;
+    }
+    const ends = se.slice(0, k);
+    const cum = sc.slice(0, k);
+    if (se.length > SCRATCH_KEEP) {
+      scratchEnds = new Int32Array(0);
+      scratchCum = new Int32Array(0);
+    }
     // Ranges that cut pieces are counted by rescanning only their edges (o200k, ASCII text).
     const edgeScan = asciiScan && isAscii(text);
-    forEachPiece(text, (s, e) => {
-      if (k === ends.length) {
-        const e2 = new Int32Array(k * 2); e2.set(ends); ends = e2;
-        const c2 = new Int32Array(k * 2); c2.set(cum); cum = c2;
-      }
-      total += memo.count(text, s, e);
-      ends[k] = e;
-      cum[k] = total;
-      k++;
-    });
     /** Index of the piece ending exactly at p, -1 for p = 0, -2 when p is inside a piece. */
     const pieceEndingAt = (p: number): number => {
       if (p === 0) return -1;

@@ -17,24 +17,42 @@ export class PieceMemo {
     private readonly maxPiece = 64,
   ) {}
 
-  // Short pieces (most of them) are keyed by their characters packed into one exact number.
+  // ASCII pieces of up to 14 characters (nearly all of them) are keyed by their characters packed
+  // into exact numbers, with the count packed alongside so a lookup touches one cache line.
+  // short: up to 7 characters, one slot (key * 8 + count, key = 1 sentinel + 7 bits a character:
+  // at most 50 bits, so 53 with the count). mid: 8 to 14, two slots (the first 7 characters * 16
+  // + count, then 1 sentinel + the rest). A count never exceeds the characters (one byte each).
   private shortBits = 16;
-  private shortKeys = new Float64Array(1 << 16);
-  private shortCounts = new Int32Array(1 << 16);
+  private short = new Float64Array(1 << 16);
   private shortSize = 0;
+  private front = new Float64Array(1 << FRONT_BITS);
+  private midBits = 12;
+  private mid = new Float64Array(2 << 12);
+  private midSize = 0;
 
   /** Token count of text[s, e). */
   count(text: string, s: number, e: number): number {
     const len = e - s;
-    if (len <= 7) {
-      // 1 sentinel + 7 chars of 7 bits = 50 bits: exact in a double. Only ASCII packs this way.
-      let key = 1;
-      for (let i = s; i < e; i++) {
+    if (len <= 14) {
+      // Pack up to 7 characters; a non-ASCII one (key 0) sends the piece to the string table.
+      let a = 1;
+      const m = len <= 7 ? e : s + 7;
+      for (let i = s; i < m; i++) {
         const c = text.charCodeAt(i);
-        if (c >= 128) { key = 0; break; }
-        key = key * 128 + c;
+        if (c >= 128) { a = 0; break; }
+        a = a * 128 + c;
       }
-      if (key !== 0) return this.countShort(text, s, e, key);
+      if (a !== 0) {
+        if (len <= 7) return this.countShort(text, s, e, a);
+        let b = 1;
+        for (let i = m; i < e; i++) {
+          const c = text.charCodeAt(i);
+          if (c >= 128) { b = 0; break; }
+          b = b * 128 + c;
+        }
+        // Without its sentinel, a is the first 7 characters (the sentinel is 2^49).
+        if (b !== 0) return this.countMid(text, s, e, a - 562949953421312, b);
+      }
     }
     if (len > this.maxPiece) return this.countPiece(text, s, e);
     let h = 0x811c9dc5;
@@ -51,40 +69,70 @@ export class PieceMemo {
   }
 
   private countShort(text: string, s: number, e: number, key: number): number {
+    const shifted = key * 8;
+    const h = mix(key, 0);
+    const f = h >>> (32 - FRONT_BITS);
+    const fv = this.front[f]! - shifted;
+    if (fv >= 1 && fv <= 7) return fv;
     const mask = (1 << this.shortBits) - 1;
-    let slot = (Math.imul(key | 0, 0x9e3779b1) ^ ((key / 4294967296) | 0)) & mask;
-    for (;;) {
-      const k = this.shortKeys[slot]!;
-      if (k === key) return this.shortCounts[slot]!;
-      if (k === 0) break;
-      slot = (slot + 1) & mask;
+    for (let slot = h >>> (32 - this.shortBits); ; slot = (slot + 1) & mask) {
+      const v = this.short[slot]!;
+      if (v === 0) break;
+      const n = v - shifted;
+      if (n >= 1 && n <= 7) { this.front[f] = v; return n; }
     }
     const n = this.countPiece(text, s, e);
-    if (this.shortSize >= this.maxEntries) this.resetShort(16);
-    else if ((this.shortSize + 1) * 2 > 1 << this.shortBits) {
-      const keys = this.shortKeys;
-      const counts = this.shortCounts;
-      this.resetShort(this.shortBits + 1);
-      for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) this.putShort(keys[i]!, counts[i]!);
-    }
-    this.putShort(key, n);
+    if (this.shortSize >= this.maxEntries) this.shortSize = this.rebuild(16, false, 0);
+    else if ((this.shortSize + 1) * 2 > 1 << this.shortBits) this.shortSize = this.rebuild(this.shortBits + 1, false, this.shortSize);
+    this.put(this.short, this.shortBits, 1, slotOf(key, 0, this.shortBits), shifted + n, 0);
+    this.shortSize++;
     return n;
   }
 
-  private resetShort(bits: number): void {
-    this.shortBits = bits;
-    this.shortKeys = new Float64Array(1 << bits);
-    this.shortCounts = new Int32Array(1 << bits);
-    this.shortSize = 0;
+  private countMid(text: string, s: number, e: number, a: number, b: number): number {
+    const shifted = a * 16;
+    const mask = (1 << this.midBits) - 1;
+    for (let slot = slotOf(a, b, this.midBits); ; slot = (slot + 1) & mask) {
+      const w = this.mid[2 * slot + 1]!;
+      if (w === 0) break;
+      if (w === b) {
+        const n = this.mid[2 * slot]! - shifted;
+        if (n >= 1 && n <= 15) return n;
+      }
+    }
+    const n = this.countPiece(text, s, e);
+    if (this.midSize >= this.maxEntries) this.midSize = this.rebuild(12, true, 0);
+    else if ((this.midSize + 1) * 2 > 1 << this.midBits) this.midSize = this.rebuild(this.midBits + 1, true, this.midSize);
+    this.put(this.mid, this.midBits, 2, slotOf(a, b, this.midBits), shifted + n, b);
+    this.midSize++;
+    return n;
   }
 
-  private putShort(key: number, n: number): void {
-    const mask = (1 << this.shortBits) - 1;
-    let slot = (Math.imul(key | 0, 0x9e3779b1) ^ ((key / 4294967296) | 0)) & mask;
-    while (this.shortKeys[slot] !== 0) slot = (slot + 1) & mask;
-    this.shortKeys[slot] = key;
-    this.shortCounts[slot] = n;
-    this.shortSize++;
+  /** Puts an entry (first word x, second word y when stride 2) at the first free slot from slot. */
+  private put(table: Float64Array, bits: number, stride: number, slot: number, x: number, y: number): void {
+    const mask = (1 << bits) - 1;
+    while (table[stride * slot + stride - 1] !== 0) slot = (slot + 1) & mask;
+    table[stride * slot] = x;
+    if (stride === 2) table[stride * slot + 1] = y;
+  }
+
+  /** Replaces the short or mid table by one of 2^bits slots, keeping entries when keep > 0; returns the entries kept. */
+  private rebuild(bits: number, isMid: boolean, keep: number): number {
+    const stride = isMid ? 2 : 1;
+    const old = isMid ? this.mid : this.short;
+    const table = new Float64Array(stride << bits);
+    if (keep > 0) {
+      for (let i = 0; i < old.length; i += stride) {
+        const x = old[i]!;
+        if (x === 0) continue;
+        // Recover the key from the packed word: the count is below 8 (short) or 16 (mid).
+        const y = isMid ? old[i + 1]! : 0;
+        const key = isMid ? Math.floor(x / 16) : Math.floor(x / 8);
+        this.put(table, bits, stride, slotOf(key, y, bits), x, y);
+      }
+    }
+    if (isMid) { this.mid = table; this.midBits = bits; } else { this.short = table; this.shortBits = bits; }
+    return keep;
   }
 
   private insert(key: string, h: number, n: number): void {
@@ -115,4 +163,18 @@ export class PieceMemo {
     this.counts = new Int32Array(1 << bits);
     this.size = 0;
   }
+}
+
+const FRONT_BITS = 12;
+
+/** Slot of a packed key (a, b exact integers below 2^53) in a table of 2^bits slots. */
+function slotOf(a: number, b: number, bits: number): number {
+  // Multiplicative hashing: the high bits of the product depend on every input bit.
+  return mix(a, b) >>> (32 - bits);
+}
+
+function mix(a: number, b: number): number {
+  const lo = (a | 0) ^ Math.imul(b | 0, 0x27d4eb2d);
+  const hi = ((a * 2.3283064365386963e-10) | 0) ^ ((b * 2.3283064365386963e-10) | 0);
+  return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
 }

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { countTokens as cl100k } from "gpt-tokenizer/encoding/cl100k_base";
 import { countTokens as o200k } from "gpt-tokenizer/encoding/o200k_base";
-import { isAscii, o200kPieceEnd } from "../../src/tokenize/o200kAscii.ts";
+import { isAscii, O200kPieces, o200kPieceEnd } from "../../src/tokenize/o200kAscii.ts";
+import { PATTERNS } from "../../src/tokenize/bpe.ts";
 import { insidePair, tokenizerFor } from "../../src/tokenize/tokenizer.ts";
 
 const plain = { disallowedSpecial: new Set<string>() };
@@ -102,4 +103,35 @@ describe("o200k ASCII scanner", () => {
     }
     expect(files).toBeGreaterThan(1000);
   }, 300_000);
+});
+
+describe("o200k pieces of text with a few non-ASCII characters (scanner, regex near them)", () => {
+  const regexEnds = (text: string) => [...text.matchAll(new RegExp(PATTERNS.o200k, "gu"))].map((m) => m.index + m[0].length);
+  const hybridEnds = (text: string) => {
+    const pieces = new O200kPieces(new RegExp(PATTERNS.o200k, "gu"));
+    pieces.reset(text);
+    const out: number[] = [];
+    for (let p = 0; p < text.length;) out.push((p = pieces.next(p)));
+    return out;
+  };
+  test("same pieces as the regex with a non-ASCII character after every ASCII context", () => {
+    // Letters, contractions, digits, punctuation and whitespace runs (with and without newlines)
+    // just before a non-ASCII letter, mark, space, newline-like or symbol.
+    const contexts = ["abc", "ABC", "aB", "x'", "x's", "it'l", "12", "1234", "(", " (", "//", "a\n", "  ", " \n  ", "\n\n   ", "\t", "x  ", "x\n ", "'"];
+    const others = ["é", "É", "\u0301", "\u00a0", "\u2028", "\u3000", "—", "漢", "😀", "\ud800"];
+    let text = "";
+    for (const c of contexts) for (const o of others) for (const after of ["", "x", " y", "\n", "9"]) text += `${c}${o}${after} `;
+    expect(hybridEnds(text)).toEqual(regexEnds(text));
+    for (const s of SAMPLES) expect(hybridEnds(s)).toEqual(regexEnds(s));
+  });
+});
+
+describe("o200k pieces of 8 to 14 ASCII characters (memoized by two packed numbers)", () => {
+  test("pieces that share their first 7 characters, or their last ones, keep their own counts", () => {
+    const tk = tokenizerFor("o200k");
+    const words = ["abcdefgh", "abcdefgz", "abcdefghijklmn", "abcdefghijklmz", "zbcdefghijklmn", "qwertyuiopasdf", "qwertyuiopasdq", "internationals", "international", "internationalz", "Xinternational", "function", "functionq", "functional", "functionsqzq", "returnValue", "returnVxqzjk"];
+    for (let r = 0; r < 2; r++) for (const w of words) expect({ w, n: tk.count(w) }).toEqual({ w, n: o200k(w, plain) });
+    const text = words.join(" ");
+    expect(tk.index(text).count(0, text.length)).toBe(o200k(text, plain));
+  });
 });
