@@ -36,7 +36,6 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
   // The rank table loads on first use; special-token text (`<|endoftext|>`) counts as plain text.
   let counter: PieceCounter | undefined;
   const memo = new PieceMemo((text, s, e) => (counter ??= loadPieceCounter(id)).countRange(text, s, e), MEMO_MAX_ENTRIES, MEMO_MAX_PIECE);
-  const asciiScan = id === "o200k";
   let scratchEnds = new Int32Array(0);
   let scratchCum = new Int32Array(0);
 
@@ -91,7 +90,7 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
       scratchCum = new Int32Array(0);
     }
     // Ranges that cut pieces are counted by rescanning only their edges (o200k, ASCII text).
-    const edgeScan = asciiScan && isAscii(text);
+    const edgeScan = pieces !== undefined && isAscii(text);
     /** Index of the piece ending exactly at p, -1 for p = 0, -2 when p is inside a piece. */
     const pieceEndingAt = (p: number): number => {
       if (p === 0) return -1;

@@ -82,8 +82,10 @@ export class PieceMemo {
       if (n >= 1 && n <= 7) { this.front[f] = v; return n; }
     }
     const n = this.countPiece(text, s, e);
-    if (this.shortSize >= this.maxEntries) this.shortSize = this.rebuild(16, false, 0);
-    else if ((this.shortSize + 1) * 2 > 1 << this.shortBits) this.shortSize = this.rebuild(this.shortBits + 1, false, this.shortSize);
+    if (this.shortSize >= this.maxEntries) {
+      this.rebuild(16, false, false);
+      this.shortSize = 0;
+    } else if ((this.shortSize + 1) * 2 > 1 << this.shortBits) this.rebuild(this.shortBits + 1, false, true);
     this.put(this.short, this.shortBits, 1, slotOf(key, 0, this.shortBits), shifted + n, 0);
     this.shortSize++;
     return n;
@@ -101,8 +103,10 @@ export class PieceMemo {
       }
     }
     const n = this.countPiece(text, s, e);
-    if (this.midSize >= this.maxEntries) this.midSize = this.rebuild(12, true, 0);
-    else if ((this.midSize + 1) * 2 > 1 << this.midBits) this.midSize = this.rebuild(this.midBits + 1, true, this.midSize);
+    if (this.midSize >= this.maxEntries) {
+      this.rebuild(12, true, false);
+      this.midSize = 0;
+    } else if ((this.midSize + 1) * 2 > 1 << this.midBits) this.rebuild(this.midBits + 1, true, true);
     this.put(this.mid, this.midBits, 2, slotOf(a, b, this.midBits), shifted + n, b);
     this.midSize++;
     return n;
@@ -116,12 +120,12 @@ export class PieceMemo {
     if (stride === 2) table[stride * slot + 1] = y;
   }
 
-  /** Replaces the short or mid table by one of 2^bits slots, keeping entries when keep > 0; returns the entries kept. */
-  private rebuild(bits: number, isMid: boolean, keep: number): number {
+  /** Replaces the short or mid table by an empty one of 2^bits slots, or one holding the old entries. */
+  private rebuild(bits: number, isMid: boolean, keep: boolean): void {
     const stride = isMid ? 2 : 1;
     const old = isMid ? this.mid : this.short;
     const table = new Float64Array(stride << bits);
-    if (keep > 0) {
+    if (keep) {
       for (let i = 0; i < old.length; i += stride) {
         const x = old[i]!;
         if (x === 0) continue;
@@ -132,7 +136,6 @@ export class PieceMemo {
       }
     }
     if (isMid) { this.mid = table; this.midBits = bits; } else { this.short = table; this.shortBits = bits; }
-    return keep;
   }
 
   private insert(key: string, h: number, n: number): void {
