@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { chunkFile } from "../../src/execute/chunkFile.ts";
 import { loadParsers } from "../../src/languages/registry.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
-import { resetTokenizers } from "../../src/tokenize/tokenizer.ts";
+import { resetTokenizers, tokenizerFor } from "../../src/tokenize/tokenizer.ts";
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +42,24 @@ async function parseOnly(): Promise<number> {
   return nodes;
 }
 
+/** Parsing plus the one search for ERROR nodes that chunkFile makes (the chunks' has_error flags need it). */
+async function parseAndErrors(): Promise<number> {
+  let errors = 0;
+  for (let i = 0; i < texts.length; i++) {
+    errors += parse(language, texts[i]!).root().findAll({ rule: { kind: "ERROR" } }).length;
+    if (i % YIELD_EVERY === 0) await Bun.sleep(0);
+  }
+  return errors;
+}
+
+/** The exact token index of every file (every chunk's token count comes from it). */
+async function tokenIndex(): Promise<number> {
+  const tokenizer = tokenizerFor(DEFAULT_GOVERNOR.tokenizer);
+  let tokens = 0;
+  for (const t of texts) tokens += tokenizer.index(t).count(0, t.length);
+  return tokens;
+}
+
 async function chunkAll(): Promise<number> {
   let chunks = 0;
   for (const f of files) {
@@ -60,6 +78,9 @@ await chunkAll();
 const parseMs: number[] = [];
 const chunkMs: number[] = [];
 const parseCpu: number[] = [];
+const errorsMs: number[] = [];
+const indexMs: number[] = [];
+const unusedCpu: number[] = [];
 const chunkCpu: number[] = [];
 let chunks = 0;
 /** Frees what the previous side left (its parse trees go only with a full GC and a turn), untimed. */
@@ -82,6 +103,9 @@ for (let r = 0; r < reps; r++) {
   // A cold piece memo each time, as one run over these files would start (the BPE tables stay loaded).
   resetTokenizers();
   await timed(async () => { chunks = await chunkAll(); }, chunkMs, chunkCpu);
+  await timed(parseAndErrors, errorsMs, unusedCpu);
+  resetTokenizers();
+  await timed(tokenIndex, indexMs, unusedCpu);
   console.error(`rep ${r + 1}: parse ${parseMs[r]!.toFixed(0)} ms, chunk ${chunkMs[r]!.toFixed(0)} ms, ratio ${(chunkMs[r]! / parseMs[r]!).toFixed(2)} (CPU ${(chunkCpu[r]! / parseCpu[r]!).toFixed(2)})`);
 }
 const p = median(parseMs);
@@ -91,3 +115,8 @@ console.log(`files ${files.length}, ${mb.toFixed(1)} MB, ${chunks} chunks, ${rep
 console.log(`parse only  ${p.toFixed(0)} ms  ${(mb / (p / 1000)).toFixed(1)} MB/s`);
 console.log(`chunk       ${c.toFixed(0)} ms  ${(mb / (c / 1000)).toFixed(1)} MB/s`);
 console.log(`ratio chunk/parse ${(c / p).toFixed(2)} (target <= 1.50); by CPU time ${(median(chunkCpu) / median(parseCpu)).toFixed(2)}; median of per-rep ratios ${median(chunkMs.map((x, i) => x / parseMs[i]!)).toFixed(2)}`);
+// The floor: what any run must do for the output weft promises, before building a single unit.
+const perRep = (i: number) => ({ errors: errorsMs[i]! / parseMs[i]! - 1, index: indexMs[i]! / parseMs[i]! });
+const errorsRatio = median(parseMs.map((_, i) => perRep(i).errors));
+const indexRatio = median(parseMs.map((_, i) => perRep(i).index));
+console.log(`floor, as fractions of parse time (medians of per-rep ratios): ERROR search +${errorsRatio.toFixed(2)}, exact token index +${indexRatio.toFixed(2)}; parse + both = ${(1 + errorsRatio + indexRatio).toFixed(2)}x, leaving ${(1.5 - 1 - errorsRatio - indexRatio).toFixed(2)}x of parse time under the 1.5x target for reading the tree, splitting, packing and building chunks`);
