@@ -20,6 +20,15 @@ import { tokenizerFor } from "../tokenize/tokenizer.ts";
 // ignoreBOM keeps a BOM in the text, so UTF-16 positions map to the bytes on disk.
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/**
+ * Texts at least this long (UTF-16 units) are garbage-collected between the engine's phases. Each
+ * phase makes garbage at several times the text's size, and the collector let it pile up within one
+ * file: the corpus's 9 MB file peaked at 247 MB RSS inline, 169 MB with these collections, and a
+ * whole-corpus run on 2 workers at 340-355 MB instead of 300-330 MB, at no measurable cost in time
+ * (a few dozen collections of a small heap per corpus).
+ */
+const COLLECT_BETWEEN_PHASES = 256 * 1024;
+
 let parserStatus: Map<string, { ok: boolean; error?: string }> | undefined;
 
 /**
@@ -66,6 +75,8 @@ export function chunkText(file: DiscoveredFile, text: string, byteLength: number
   const tokenizer = tokenizerFor(governor.tokenizer);
   const budget = governor.context ? governor.maxTokens - headerReserve(governor.maxTokens) : governor.maxTokens;
   const index = tokenizer.index(text);
+  const collect = text.length >= COLLECT_BETWEEN_PHASES;
+  if (collect) Bun.gc(true);
   const unitBytes = byteLength === text.length ? 1 : 3; // equal lengths: the text is ASCII
   const fits = fitter(index, budget, unitBytes);
 
@@ -80,6 +91,7 @@ export function chunkText(file: DiscoveredFile, text: string, byteLength: number
     units = lang ? delimiterUnits(text, lang.delimiter, commentPrefixes(lang), fits) : delimiterUnits(text, "paragraph", [], fits);
   }
   units ??= textUnits(text);
+  if (collect) Bun.gc(true);
 
   const pieces = splitOversize(units, text, index, budget, unitBytes);
   const plans = pack(pieces, text, index, budget, unitBytes);

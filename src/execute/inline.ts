@@ -6,7 +6,7 @@ import { yieldEvery } from "./yieldPoint.ts";
 
 /**
  * The same-thread executor: no start-up cost, so it wins on small jobs. It turns the event loop
- * every few files so native parse trees are freed and signals are seen. It cannot interrupt a
+ * between files so native parse trees are freed and signals are seen. It cannot interrupt a
  * file that never returns (no --timeout here): that needs the worker pool.
  */
 export function createInlineExecutor(): Executor {
@@ -18,11 +18,11 @@ export function createInlineExecutor(): Executor {
       const stats = emptyStats("inline", 0, files.length);
       const turn = yieldEvery();
       for (const file of files) {
+        await turn(file.size);
         if (options.signal?.aborted) throw new WeftError("interrupted", "run interrupted");
         const result = processFile(file, governor);
         tally(stats, file, result);
         await onResult(result);
-        await turn(file.size);
       }
       return stats;
     },

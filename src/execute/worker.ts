@@ -76,11 +76,11 @@ const turn = yieldEvery();
 async function chunkBatch(req: ChunkRequest): Promise<void> {
   const faults = new Map(req.faults?.map((f) => [f.index, f.kind]));
   for (const file of req.files) {
+    await turn(file.size);
     const fault = faults.get(file.index);
     if (fault && (await injectFault(fault, req, file))) continue;
     const result = processFile(file, req.governor, fault === "throw" ? () => { throw new Error(`injected fault "throw" on ${file.path}`); } : undefined);
     post({ type: "result", batchId: req.batchId, result });
-    await turn(file.size);
   }
   post({ type: "batch-done", batchId: req.batchId, count: req.files.length });
 }
