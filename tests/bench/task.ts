@@ -69,7 +69,7 @@ export async function runRep(t: Task, rep: number, tmp: string, timeoutMs: numbe
     return `${t.label}: FAILED (${why})`;
   }
   if (r.exitCode !== 0) {
-    const msg = `exit code ${r.exitCode} (${tailLines(errPath, 1)[0] ?? ""})`;
+    const msg = `exit code ${r.exitCode} (${tailLines(errPath, 1)[0] || "no stderr"})`;
     if (!t.note.includes(msg)) t.note.push(msg);
   }
   if (isBaseline) {
