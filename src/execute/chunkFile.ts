@@ -16,18 +16,10 @@ import type { FileResult } from "../model/result.ts";
 import type { Selection, Strategy } from "../model/selection.ts";
 import { judgeTree, parserUnavailable, selectForFile } from "../select/selector.ts";
 import { tokenizerFor } from "../tokenize/tokenizer.ts";
+import { BIG_FILE_COLLECT_BYTES } from "./yieldPoint.ts";
 
 // ignoreBOM keeps a BOM in the text, so UTF-16 positions map to the bytes on disk.
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-/**
- * Texts at least this long (UTF-16 units) are garbage-collected between the engine's phases. Each
- * phase makes garbage at several times the text's size, and the collector let it pile up within one
- * file: the corpus's 9 MB file peaked at 247 MB RSS inline, 169 MB with these collections, and a
- * whole-corpus run on 2 workers at 340-355 MB instead of 300-330 MB, at no measurable cost in time
- * (a few dozen collections of a small heap per corpus).
- */
-const COLLECT_BETWEEN_PHASES = 256 * 1024;
 
 let parserStatus: Map<string, { ok: boolean; error?: string }> | undefined;
 
@@ -75,7 +67,9 @@ export function chunkText(file: DiscoveredFile, text: string, byteLength: number
   const tokenizer = tokenizerFor(governor.tokenizer);
   const budget = governor.context ? governor.maxTokens - headerReserve(governor.maxTokens) : governor.maxTokens;
   const index = tokenizer.index(text);
-  const collect = text.length >= COLLECT_BETWEEN_PHASES;
+  // Each phase makes garbage at several times a big text's size and the collector let it pile up
+  // within the file: the corpus's 9 MB file peaked at 247 MB RSS inline, 169 MB with these.
+  const collect = text.length >= BIG_FILE_COLLECT_BYTES;
   if (collect) Bun.gc(true);
   const unitBytes = byteLength === text.length ? 1 : 3; // equal lengths: the text is ASCII
   const fits = fitter(index, budget, unitBytes);
