@@ -115,14 +115,22 @@ function embedPlugin(plan: Plan, fired: Set<string>): BunPlugin {
         return { contents: parserFilesModule(plan.parsers), loader: "ts" };
       });
       // napi's index.js picks an addon by process.platform at run time, and bundling it would pull in
-      // whichever platform packages happen to be installed: load the target's addon directly.
-      // Its export lines are kept so the bundler still sees the named exports.
+      // whichever platform packages happen to be installed. Worse, Bun extracts an embedded addon to
+      // $TMPDIR/.bun-<uid>-<hash>.node and loads whatever file it finds there. Embed the target's
+      // addon as a plain file instead; addon.ts copies it into weft's verified cache and loads it.
       build.onLoad({ filter: /[\\/]@ast-grep[\\/]napi[\\/]index\.js$/ }, async (args) => {
         const original = await Bun.file(args.path).text();
-        const exportsAt = original.indexOf("module.exports = nativeBinding");
-        if (exportsAt < 0) throw new BuildError(`${args.path}: layout changed (no "module.exports = nativeBinding"); update embedPlugin`);
+        const names = [...original.matchAll(/^module\.exports\.(\w+) = nativeBinding\.\1$/gm)].map((m) => m[1]!);
+        if (names.length === 0) throw new BuildError(`${args.path}: layout changed (no "module.exports.X = nativeBinding.X" lines); update embedPlugin`);
         fired.add("napi");
-        return { contents: `const nativeBinding = require(${JSON.stringify(plan.addon)});\n${original.slice(exportsAt)}`, loader: "js" };
+        const contents = [
+          `import addon from ${JSON.stringify(plan.addon)} with { type: "file" };`,
+          `import { loadEmbeddedAddon } from ${JSON.stringify(join(ROOT, "src/languages/addon.ts"))};`,
+          `const nativeBinding = loadEmbeddedAddon(addon, ${JSON.stringify(sha256(readFileSync(plan.addon)))}, ${JSON.stringify(names)});`,
+          `export default nativeBinding;`,
+          ...names.map((n) => `export const ${n} = nativeBinding.${n};`),
+        ];
+        return { contents: contents.join("\n"), loader: "js" };
       });
     },
   };

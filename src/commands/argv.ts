@@ -14,6 +14,7 @@ async function resolve<T>(value: T | (() => T | Promise<T>) | Promise<T> | undef
   return typeof value === "function" ? await (value as () => T | Promise<T>)() : await value;
 }
 
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -67,7 +68,8 @@ export async function checkArgv(main: AnyCommand, argv: readonly string[]): Prom
       let value = inline;
       if (value === undefined) {
         const next = argv[i + 1];
-        if (next === undefined || (next.startsWith("-") && next !== "-")) return error(`option --${opt.name} needs a value`);
+        // A negative number is a value (the option's own check rejects it with its bounds), not an option.
+        if (next === undefined || (next.startsWith("-") && next !== "-" && !NEGATIVE_NUMBER.test(next))) return error(`option --${opt.name} needs a value`);
         value = next;
         i++;
       }

@@ -29,6 +29,21 @@ function numberArg(name: string, raw: string, min: number, integer: boolean): nu
   return n;
 }
 
+/**
+ * The most workers a run may ask for: twice the cores. Chunking is CPU-bound, so more workers add
+ * only memory (each holds a parser, tokenizer tables and a heap: 64 workers on 2 cores took 614 MB).
+ */
+export function maxWorkers(cores: number = navigator.hardwareConcurrency || 1): number {
+  return 2 * cores;
+}
+
+function workersArg(raw: string): number {
+  const n = numberArg("workers", raw, 1, true);
+  const max = maxWorkers();
+  if (n > max) throw new WeftError("usage", `--workers must be at most ${max} (twice the ${max / 2} cores here; more workers only cost memory), got "${raw}"`);
+  return n;
+}
+
 function pick<T extends string>(name: string, schema: v.PicklistSchema<T[], undefined>, raw: string): T {
   const parsed = v.safeParse(schema, raw);
   if (!parsed.success) throw new WeftError("usage", `--${name} must be one of ${schema.options.join(", ")}, got "${raw}"`);
@@ -44,7 +59,7 @@ export async function chunkOptionsFromArgs(a: ParsedArgs, rawArgs: readonly stri
     governor: governorFromArgs(a),
     format: pick("format", FormatSchema, String(a.format)),
     executor: pick("executor", ExecutorChoiceSchema, String(a.executor)),
-    workers: a.workers === undefined ? undefined : numberArg("workers", String(a.workers), 1, true),
+    workers: a.workers === undefined ? undefined : workersArg(String(a.workers)),
     timeoutMs: numberArg("timeout", String(a.timeout), 0, false) * 1000,
     quiet: a.quiet === true,
     summaryJson: typeof a["summary-json"] === "string" ? a["summary-json"] : undefined,

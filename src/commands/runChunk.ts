@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { discover } from "../discover/discover.ts";
-import { writeSkipRecords } from "../discover/skipLog.ts";
+import { skipRecordsJsonl } from "../discover/skipLog.ts";
+import { describe } from "../discover/walk.ts";
 import { chooseExecutor, type ExecutorChoice } from "../execute/choose.ts";
 import type { Executor } from "../execute/executor.ts";
 import { createLedger } from "../execute/ledger.ts";
@@ -12,7 +13,8 @@ import type { FileResult } from "../model/result.ts";
 import { createEmitter, type Format } from "../output/formats.ts";
 import { createProgress } from "../output/progress.ts";
 import { createSink } from "../output/sink.ts";
-import { formatSummary, type Summary } from "../output/summary.ts";
+import { formatSkips, formatSummary, type Summary } from "../output/summary.ts";
+import { parserProblems } from "../languages/registry.ts";
 import { EXIT } from "./exitCodes.ts";
 
 /** Everything `weft chunk` needs, already validated. */
@@ -44,15 +46,13 @@ type StopReason = { kind: "signal"; signal: keyof typeof SIGNAL_EXIT } | { kind:
  */
 export async function runChunk(opts: ChunkOptions): Promise<number> {
   const started = performance.now();
-  if (opts.summaryJson) {
-    try {
-      writeFileSync(opts.summaryJson, "");
-    } catch (err) {
-      throw new WeftError("usage", `cannot write --summary-json file: ${errorMessage(err)}`, opts.summaryJson);
-    }
-  }
+  // Report files are created up front, so a bad path costs a usage error, not the whole run's work.
+  const reports = [{ flag: "--summary-json", file: opts.summaryJson }, { flag: "--skipped", file: opts.skippedFile }];
+  for (const { flag, file } of reports) if (file) writeReport(flag, file, "", "usage");
   const { files, skipped: discoverySkips } = discover(opts.discovery);
-  if (!opts.quiet) for (const s of discoverySkips) process.stderr.write(`weft: skipped ${s.path}: ${s.detail}\n`);
+  // Parsers load before any file is chunked (and before workers start): one line per refused
+  // directory or file, whatever --quiet says, since the files it affects are not chunked as asked.
+  for (const p of parserProblems([...new Set(files.map((f) => f.language))])) process.stderr.write(`weft: ${p.error}\n`);
   const { executor, reason } = chooseExecutor(opts.executor, files, { workers: opts.workers, timeoutMs: opts.timeoutMs, faults: opts.faults });
 
   const controller = new AbortController();
@@ -83,7 +83,6 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   const onResult = (result: FileResult) => {
     ledger.record(result);
     if (result.status === "failed" && !stop) progress.note(`weft: ${result.failure.path}: ${result.failure.message} [${result.failure.code}]\n`);
-    else if (result.status === "skipped" && !stop && !opts.quiet) progress.note(`weft: skipped ${result.path}: ${result.detail}\n`);
     emitter.result(result);
     progress.update(ledger.delivered, ledger.bytes);
   };
@@ -115,25 +114,44 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
     : ended?.kind === "signal" ? SIGNAL_EXIT[ended.signal]
     : ended ? EXIT.ok // the reader went away (EPIPE): not an error
     : ledger.failures.length > 0 ? EXIT.someFailed
+    : ledger.degradations.length > 0 ? EXIT.degraded
     : EXIT.ok;
   const summary: Summary = {
     outcome, exitCode, executor: executor.kind, executorReason: reason, workers: executor.workers,
     submitted: files.length + discoverySkips.length, chunked: ledger.chunked, skipped: skips.length, failed: ledger.failures.length,
-    chunks: ledger.chunks, bytes: ledger.bytes, seconds, mbPerSecond: ledger.bytes / 1e6 / Math.max(seconds, 1e-6),
-    failures: [...ledger.failures], skips, unaccounted,
+    degraded: ledger.degradations.length, chunks: ledger.chunks, bytes: ledger.bytes, seconds, mbPerSecond: ledger.bytes / 1e6 / Math.max(seconds, 1e-6),
+    failures: [...ledger.failures], skips, degradations: [...ledger.degradations], unaccounted,
   };
 
-  if (opts.summaryJson) writeFileSync(opts.summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
-  if (opts.skippedFile) writeSkipRecords(opts.skippedFile, skips);
-  if (ended?.kind === "output-closed") return exitCode; // the reader left: stop quietly
+  let reportFailed = false;
+  try {
+    if (opts.summaryJson) writeReport("--summary-json", opts.summaryJson, `${JSON.stringify(summary, null, 2)}\n`, "report-write");
+    if (opts.skippedFile) writeReport("--skipped", opts.skippedFile, skipRecordsJsonl(skips), "report-write");
+  } catch (err) {
+    process.stderr.write(`weft: ${errorMessage(err)}\n`);
+    reportFailed = true;
+  }
+  if (ended?.kind === "output-closed") return reportFailed ? EXIT.internal : exitCode; // the reader left: stop quietly
   if (runError) process.stderr.write(`weft: ${errorMessage(runError)}\n`);
   if (unaccounted.length > 0) {
     process.stderr.write(`weft: internal error: ${unaccounted.length} of ${summary.submitted} files have no result (submitted != chunked + skipped + failed): ${listSome(unaccounted)}\n`);
   }
   if (duplicates.length > 0) process.stderr.write(`weft: internal error: results delivered twice or for unknown files: ${listSome(duplicates)}\n`);
   if (ended?.kind === "signal") process.stderr.write(`weft: interrupted by ${ended.signal} after ${ledger.delivered} of ${files.length} files; output so far was flushed\n`);
-  if (!opts.quiet) process.stderr.write(formatSummary(summary));
-  return exitCode;
+  if (summary.degraded > 0) {
+    process.stderr.write(`weft: ${summary.degraded} of ${files.length} files were not chunked as asked (their parser could not be loaded; delimiter rules were used): ${listSome(summary.degradations.map((d) => d.path))}\n`);
+  }
+  if (!opts.quiet) process.stderr.write(`${skips.length > 0 ? formatSkips(skips) : ""}${formatSummary(summary)}`);
+  return reportFailed ? EXIT.internal : exitCode;
+}
+
+/** Writes a report file named by `flag`; an error names the flag and file, with `code` (usage when checked up front). */
+function writeReport(flag: string, file: string, text: string, code: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new WeftError(code, `cannot write ${flag} file: ${describe(err)}`, file);
+  }
 }
 
 function listSome(paths: readonly string[]): string {

@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import type { SkipRecord } from "../model/file.ts";
 
 /** Skip records as JSON Lines: one `{"path","reason","detail"}` object per line. */
@@ -8,7 +7,3 @@ export function skipRecordsJsonl(records: readonly SkipRecord[]): string {
   return out;
 }
 
-/** Writes skip records to `file` as JSON Lines (the `--skipped FILE` of `weft chunk`), replacing it. */
-export function writeSkipRecords(file: string, records: readonly SkipRecord[]): void {
-  writeFileSync(file, skipRecordsJsonl(records));
-}

@@ -16,8 +16,7 @@ export function chooseExecutor(choice: ExecutorChoice, files: readonly Discovere
   if (choice === "inline") return { executor: createInlineExecutor(), reason: "--executor inline" };
   if (choice === "workers") return { executor: createPool(pool), reason: "--executor workers" };
   const bytes = files.reduce((sum, f) => sum + f.size, 0);
-  if (bytes < AUTO_INLINE_BYTES || files.length < 2) {
-    return { executor: createInlineExecutor(), reason: `auto: ${(bytes / 1e6).toFixed(2)} MB is below 1 MiB` };
-  }
+  if (files.length < 2) return { executor: createInlineExecutor(), reason: `auto: ${files.length === 0 ? "no files" : "a single file"} (workers cannot share it)` };
+  if (bytes < AUTO_INLINE_BYTES) return { executor: createInlineExecutor(), reason: `auto: ${(bytes / 2 ** 20).toFixed(2)} MiB is below 1 MiB` };
   return { executor: createPool(pool), reason: "auto" };
 }

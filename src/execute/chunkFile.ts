@@ -6,7 +6,7 @@ import { semanticUnits } from "../chunkers/semantic.ts";
 import { textUnits } from "../chunkers/text.ts";
 import type { Unit } from "../chunkers/unit.ts";
 import { commentPrefixes } from "../languages/comments.ts";
-import { loadParsers, napiName } from "../languages/registry.ts";
+import { loadParsers, napiName, type ParserStatus } from "../languages/registry.ts";
 import type { LanguageSpec } from "../languages/spec.ts";
 import { grammarLanguages, languageById } from "../languages/table.ts";
 import { errorMessage } from "../model/errors.ts";
@@ -21,16 +21,15 @@ import { BIG_FILE_COLLECT_BYTES } from "./yieldPoint.ts";
 // ignoreBOM keeps a BOM in the text, so UTF-16 positions map to the bytes on disk.
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-let parserStatus: Map<string, { ok: boolean; error?: string }> | undefined;
+let parserStatus: Map<string, ParserStatus> | undefined;
 
 /**
  * Loads every grammar once per process (ast-grep allows one registration per process), for
- * callers that did not load them first; the load error for `lang`, if any.
+ * callers that did not load them first; the load status of `lang`.
  */
-function parserError(lang: LanguageSpec): string | undefined {
+function parserLoad(lang: LanguageSpec): ParserStatus | undefined {
   parserStatus ??= loadParsers(grammarLanguages().map((l) => l.id));
-  const s = parserStatus.get(lang.id);
-  return s && !s.ok ? s.error ?? "not loaded" : undefined;
+  return parserStatus.get(lang.id);
 }
 
 /**
@@ -93,7 +92,8 @@ export function chunkText(file: DiscoveredFile, text: string, byteLength: number
     path: file.path, language: file.language, strategy: selection.strategy, text, byteLength,
     units: pieces, plans, index, tokenizer, governor, errors,
   });
-  return { status: "chunked", index: file.index, path: file.path, strategy: selection.strategy, reason: selection.reason, chunks };
+  const degraded = selection.degraded === undefined ? {} : { degraded: selection.degraded };
+  return { status: "chunked", index: file.index, path: file.path, strategy: selection.strategy, reason: selection.reason, ...degraded, chunks };
 }
 
 type SemanticOutcome = { units: Unit[]; errors: [number, number][] } | { fallback: Selection };
@@ -108,11 +108,14 @@ function semantic(lang: LanguageSpec, text: string, fits: (s: number, e: number)
   } catch {
     // Grammars are loaded only when a parse fails: in a worker the main thread has registered
     // them already, and loading every grammar again cost each worker ~100 ms of CPU.
-    const loadError = parserError(lang);
+    const load = parserLoad(lang);
     try {
       root = parse(napiName(lang.id), source).root();
     } catch (err) {
-      return { fallback: parserUnavailable(lang, loadError ?? errorMessage(err)) };
+      // A grammar declared unavailable on this platform is a documented limit; any other load
+      // failure (a refused cache, a tampered file) means the file was not chunked as asked.
+      const declared = load !== undefined && !load.ok && load.unavailable === true;
+      return { fallback: parserUnavailable(lang, load && !load.ok ? load.error : errorMessage(err), !declared) };
     }
   }
   const errors = errorRanges(root, offset);

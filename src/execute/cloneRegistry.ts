@@ -197,6 +197,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
   WorkerResponse: entry(protocol.WorkerResponseSchema, (): Sample<WorkerResponse>[] => [
     { name: "ready", value: { type: "ready" } },
     { name: "result", value: { type: "result", batchId: 1, result: chunked([chunk()]) } },
+    { name: "result, degraded", value: { type: "result", batchId: 1, result: chunked([chunk()], { strategy: "delimiter", degraded: `Python parser could not be loaded: ${UNICODE}` }) } },
     { name: "result, failed", value: { type: "result", batchId: 1, result: { status: "failed", index: 1, failure: { path: "x", stage: "read", code: "ENOENT", message: "no such file" } } } },
     { name: "result, huge", value: { type: "result", batchId: BIG, result: chunked([...manyChunks(2000), chunk({ content: hugeText() })], { index: BIG }) } },
     { name: "batch-done", value: { type: "batch-done", batchId: 1, count: 0 } },
@@ -209,13 +210,14 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
   Summary: entry(summaryOutput.SummarySchema, (): Sample<Summary>[] => {
     const base: Summary = {
       outcome: "complete", exitCode: 0, executor: "workers", executorReason: "auto: 3.20 MB", workers: 2, submitted: 3, chunked: 1, skipped: 1, failed: 1,
-      chunks: 4, bytes: 3_200_000, seconds: 0.25, mbPerSecond: 12.8,
+      degraded: 1, chunks: 4, bytes: 3_200_000, seconds: 0.25, mbPerSecond: 12.8,
       failures: [{ path: "bad.py", stage: "execute", code: "timeout", message: "no result after 30 s" }],
-      skips: [{ path: "logo.png", reason: "binary", detail: "binary file" }], unaccounted: [],
+      skips: [{ path: "logo.png", reason: "binary", detail: "binary file" }],
+      degradations: [{ path: "a.py", reason: `Python parser could not be loaded: ${UNICODE}` }], unaccounted: [],
     };
     return [
       { name: "typical", value: base },
-      { name: "empty run", value: { ...base, outcome: "complete", executor: "inline", executorReason: "", workers: 0, submitted: 0, chunked: 0, skipped: 0, failed: 0, chunks: 0, bytes: 0, seconds: 0, mbPerSecond: 0, failures: [], skips: [] } },
+      { name: "empty run", value: { ...base, outcome: "complete", executor: "inline", executorReason: "", workers: 0, submitted: 0, chunked: 0, skipped: 0, failed: 0, degraded: 0, chunks: 0, bytes: 0, seconds: 0, mbPerSecond: 0, failures: [], skips: [], degradations: [] } },
       ...summaryOutput.SummarySchema.entries.outcome.options.map((outcome) => ({ name: outcome, value: { ...base, outcome, exitCode: 3, unaccounted: [UNICODE] } })),
       { name: "largest values", value: { ...base, submitted: BIG, chunked: BIG, bytes: BIG, chunks: BIG, seconds: Number.MAX_VALUE, mbPerSecond: Number.MIN_VALUE } },
     ];

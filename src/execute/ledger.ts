@@ -1,5 +1,5 @@
 import type { DiscoveredFile, SkipRecord } from "../model/file.ts";
-import type { FailureRecord, FileResult } from "../model/result.ts";
+import type { Degradation, FailureRecord, FileResult } from "../model/result.ts";
 
 /**
  * The run's books, kept by the consumer of results independently of the executor: what came back
@@ -14,6 +14,8 @@ export type Ledger = {
   readonly delivered: number;
   readonly failures: readonly FailureRecord[];
   readonly skips: readonly SkipRecord[];
+  /** Files chunked, but not as asked (their parser could not be loaded), and why. */
+  readonly degradations: readonly Degradation[];
   /** Results for a file already delivered, or for a file never submitted. */
   readonly duplicates: readonly string[];
   /** Paths of submitted files with no result, in order. */
@@ -26,7 +28,7 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
   const seen = new Set<number>();
   const ledger = {
     chunked: 0, chunks: 0, bytes: 0, delivered: 0,
-    failures: [] as FailureRecord[], skips: [] as SkipRecord[], duplicates: [] as string[],
+    failures: [] as FailureRecord[], skips: [] as SkipRecord[], degradations: [] as Degradation[], duplicates: [] as string[],
     record(result: FileResult) {
       if (seen.has(result.index) || !sizes.has(result.index)) {
         ledger.duplicates.push(result.status === "failed" ? result.failure.path : result.path);
@@ -38,6 +40,7 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
       if (result.status === "chunked") {
         ledger.chunked++;
         ledger.chunks += result.chunks.length;
+        if (result.degraded !== undefined) ledger.degradations.push({ path: result.path, reason: result.degraded });
       } else if (result.status === "skipped") ledger.skips.push({ path: result.path, reason: result.reason, detail: result.detail });
       else ledger.failures.push(result.failure);
     },

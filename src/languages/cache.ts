@@ -1,6 +1,6 @@
 import { accessSync, chmodSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { WeftError } from "../model/errors.ts";
 
 /** sha256 of bytes, hex. */
@@ -13,7 +13,7 @@ type Env = Record<string, string | undefined>;
 /**
  * The parser cache directory: $WEFT_CACHE_DIR, else $XDG_CACHE_HOME/weft, else ~/.cache/weft
  * (%LOCALAPPDATA%\weft on Windows); when that cannot be created or written, a per-user directory
- * in the temp directory. An explicit WEFT_CACHE_DIR never falls back, and a directory that exists
+ * in the temp directory. A relative XDG_CACHE_HOME is ignored, as the XDG spec requires. An explicit WEFT_CACHE_DIR never falls back, and a directory that exists
  * but is insecure is refused rather than silently avoided, so the user learns about it.
  */
 export function cacheDir(env: Env = process.env): string {
@@ -28,7 +28,8 @@ export function cacheDir(env: Env = process.env): string {
 
 function defaultCacheDir(env: Env): string {
   if (process.platform === "win32" && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, "weft");
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "weft");
+  const xdg = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+  return join(xdg ?? join(env.HOME || homedir(), ".cache"), "weft");
 }
 
 /**
@@ -39,39 +40,39 @@ function defaultCacheDir(env: Env): string {
 export function ensurePrivateDir(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = statSync(dir);
-  if (!st.isDirectory()) throw new WeftError("cache-insecure", "cache path is not a directory", dir);
+  if (!st.isDirectory()) throw new WeftError("cache-insecure", "cache path is not a directory; refusing to load native code from it; fix: remove it, or set WEFT_CACHE_DIR to a directory of yours", dir);
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) {
-    throw new WeftError("cache-insecure", `cache directory is owned by another user (uid ${st.uid}, you are ${uid}); refusing to load parsers from it`, dir);
+    throw new WeftError("cache-insecure", `cache directory is owned by another user (uid ${st.uid}, you are ${uid}); refusing to load native code from it; fix: set WEFT_CACHE_DIR to a directory of yours`, dir);
   }
   if (process.platform !== "win32" && (st.mode & 0o022) !== 0) {
-    throw new WeftError("cache-insecure", `cache directory is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); refusing to load parsers from it; fix with: chmod 700 ${dir}`, dir);
+    throw new WeftError("cache-insecure", `cache directory is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); refusing to load native code from it; fix: chmod 700 ${dir}`, dir);
   }
   accessSync(dir, constants.W_OK);
   return dir;
 }
 
-/** The content-addressed cache path of a parser: its name plus a prefix of its sha256. */
-export function cachedParserPath(dir: string, name: string, hash: string): string {
-  return join(dir, `${name}-${hash.slice(0, 32)}.so`);
+/** The content-addressed cache path of a native library: its name plus a prefix of its sha256, then `ext`. */
+export function cachedParserPath(dir: string, name: string, hash: string, ext = ".so"): string {
+  return join(dir, `${name}-${hash.slice(0, 32)}${ext}`);
 }
 
 /**
- * Returns the cache path of parser `name` whose content has sha256 `hash`, verified right now, so
- * the caller can register it at once. `readBytes` (the embedded file) is read only when the cache
+ * Returns the cache path of native library `name` (a parser, or the napi addon with `ext` ".node")
+ * whose content has sha256 `hash`, verified right now, so the caller can load it at once. `readBytes` (the embedded file) is read only when the cache
  * lacks a good copy:
  * - missing: written atomically (readers never see a partial file);
  * - truncated (a strict prefix of the expected bytes, e.g. a disk that filled up): repaired;
  * - any other content: refused, since something replaced a native library in a private directory.
  */
-export function installParser(dir: string, name: string, hash: string, readBytes: () => Uint8Array): string {
-  const target = cachedParserPath(dir, name, hash);
+export function installParser(dir: string, name: string, hash: string, readBytes: () => Uint8Array, ext = ".so"): string {
+  const target = cachedParserPath(dir, name, hash, ext);
   const existing = readOwnFile(target);
   if (existing !== null && sha256(existing) === hash) return target;
   const bytes = readBytes();
-  if (sha256(bytes) !== hash) throw new WeftError("parser-corrupt", `embedded parser for ${name} does not match its build-time sha256`, target);
+  if (sha256(bytes) !== hash) throw new WeftError("parser-corrupt", `embedded native code for ${name} does not match its build-time sha256 (a damaged weft binary: download it again)`, target);
   if (existing !== null && !(existing.length < bytes.length && isPrefix(existing, bytes))) {
-    throw new WeftError("cache-tampered", `cached parser was replaced by different bytes (sha256 mismatch); refusing to load it; delete the file to let weft rewrite it`, target);
+    throw new WeftError("cache-tampered", `cached native code was replaced by different bytes (sha256 mismatch); refusing to load it; fix: delete the file and weft writes it again`, target);
   }
   try {
     writeAtomically(target, bytes);
@@ -81,7 +82,7 @@ export function installParser(dir: string, name: string, hash: string, readBytes
     if (readOwnFile(target) === null) throw err;
   }
   const written = readOwnFile(target);
-  if (written === null || sha256(written) !== hash) throw new WeftError("cache-tampered", "cached parser changed while it was being written", target);
+  if (written === null || sha256(written) !== hash) throw new WeftError("cache-tampered", "cached native code changed while it was being written; refusing to load it", target);
   return target;
 }
 
@@ -96,7 +97,7 @@ function readOwnFile(path: string): Uint8Array | null {
   }
   const uid = process.getuid?.();
   if (!st.isFile() || (uid !== undefined && st.uid !== uid)) {
-    throw new WeftError("cache-tampered", "cached parser is not a regular file owned by you; refusing to load it", path);
+    throw new WeftError("cache-tampered", "cached native code is not a regular file owned by you; refusing to load it; fix: delete it and weft writes it again", path);
   }
   return readFileSync(path);
 }

@@ -1,6 +1,7 @@
 import { registerDynamicLanguage, type DynamicLangRegistrations } from "@ast-grep/napi";
 import { readFileSync } from "node:fs";
 import { errorMessage } from "../model/errors.ts";
+import { addonError } from "./addon.ts";
 import { cacheDir, installParser, sha256 } from "./cache.ts";
 import { parserFiles, type ParserFile } from "./parserFiles.ts";
 import { languageById } from "./table.ts";
@@ -33,12 +34,14 @@ export function loadParsers(ids: readonly string[]): Map<string, ParserStatus> {
   for (const id of wanted) {
     const grammar = languageById(id)?.grammar;
     if (!grammar) { status.set(id, { ok: false, error: "no grammar" }); continue; }
-    if (grammar.kind === "builtin") { status.set(id, { ok: true, source: "builtin" }); continue; }
+    const noAddon = addonError();
+    if (grammar.kind === "builtin") { status.set(id, noAddon ? { ok: false, error: noAddon } : { ok: true, source: "builtin" }); continue; }
     if (!target) { status.set(id, { ok: false, unavailable: true, error: `no parsers are published for ${process.platform}-${process.arch}` }); continue; }
     if (grammar.unavailableOn?.includes(target.id)) {
       status.set(id, { ok: false, unavailable: true, error: `not available on ${target.id} (${grammar.pkg} publishes no parser for it)` });
       continue;
     }
+    if (noAddon) { status.set(id, { ok: false, error: noAddon }); continue; }
     if (registeredOnce) { status.set(id, { ok: false, error: "parser not registered at startup (ast-grep allows one registration per process)" }); continue; }
     try {
       files ??= parserFiles();
@@ -69,4 +72,20 @@ export function loadParsers(ids: readonly string[]): Map<string, ParserStatus> {
 export function napiName(id: string): string {
   const grammar = languageById(id)?.grammar;
   return grammar?.kind === "builtin" ? grammar.napiLang : id;
+}
+
+/**
+ * The distinct load errors among `ids` (declared-unavailable grammars excluded: those are a
+ * documented platform limit, not a failure), each with the languages it affects. A refused cache
+ * directory gives one entry for all of them; a tampered parser file one entry naming the file.
+ */
+export function parserProblems(ids: readonly string[]): { error: string; languages: string[] }[] {
+  const byError = new Map<string, string[]>();
+  for (const [id, st] of loadParsers(ids)) {
+    if (st.ok || st.unavailable) continue;
+    const list = byError.get(st.error) ?? [];
+    list.push(id);
+    byError.set(st.error, list);
+  }
+  return [...byError].map(([error, languages]) => ({ error, languages }));
 }

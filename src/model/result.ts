@@ -16,6 +16,10 @@ export const FailureRecordSchema = v.object({
 });
 export type FailureRecord = v.InferOutput<typeof FailureRecordSchema>;
 
+/** A file chunked by a fallback because its parser could not be loaded, and why (one line). */
+export const DegradationSchema = v.object({ path: v.string(), reason: v.string() });
+export type Degradation = v.InferOutput<typeof DegradationSchema>;
+
 /** The outcome of chunking one file: exactly one of chunked, skipped or failed. */
 export const FileResultSchema = v.variant("status", [
   v.object({
@@ -24,6 +28,8 @@ export const FileResultSchema = v.variant("status", [
     path: v.string(),
     strategy: StrategySchema,
     reason: v.string(),
+    /** Set when the file was chunked by a fallback because its parser could not be loaded: why. */
+    degraded: v.optional(v.string()),
     chunks: v.array(ChunkSchema),
   }),
   v.object({

@@ -8,5 +8,7 @@ export type Strategy = v.InferOutput<typeof StrategySchema>;
 export const SelectionSchema = v.object({
   strategy: StrategySchema,
   reason: v.string(),
+  /** Set when the file could not be chunked as asked (its parser failed to load): why, in one line. */
+  degraded: v.optional(v.string()),
 });
 export type Selection = v.InferOutput<typeof SelectionSchema>;

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { SkipRecordSchema } from "../model/file.ts";
-import { FailureRecordSchema } from "../model/result.ts";
+import { DegradationSchema, FailureRecordSchema } from "../model/result.ts";
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
@@ -18,12 +18,16 @@ export const SummarySchema = v.object({
   chunked: count,
   skipped: count,
   failed: count,
+  /** Chunked files that were not chunked as asked (a parser that could not be loaded); exit 4 when no file failed. */
+  degraded: count,
   chunks: count,
   bytes: count,
   seconds: v.number(),
   mbPerSecond: v.number(),
   failures: v.array(FailureRecordSchema),
   skips: v.array(SkipRecordSchema),
+  /** Each degraded file with the reason (e.g. the refused cache directory or tampered parser file). */
+  degradations: v.array(DegradationSchema),
   /** Files with no result at all (must be empty; non-empty means exit 3). */
   unaccounted: v.array(v.string()),
 });
@@ -35,5 +39,14 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 export function formatSummary(s: Summary): string {
   const executor = s.executor === "workers" ? `${s.workers} workers` : "inline";
   const stopped = s.outcome === "complete" ? "" : ` (${s.outcome})`;
-  return `weft: ${s.submitted} files: ${s.chunked} chunked, ${s.skipped} skipped, ${s.failed} failed; ${s.chunks} chunks; ${mb(s.bytes)} MB in ${s.seconds.toFixed(2)} s (${s.mbPerSecond.toFixed(1)} MB/s); executor ${executor} (${s.executorReason})${stopped}\n`;
+  const degraded = s.degraded > 0 ? ` (${s.degraded} not as asked)` : "";
+  return `weft: ${s.submitted} files: ${s.chunked} chunked${degraded}, ${s.skipped} skipped, ${s.failed} failed; ${s.chunks} chunks; ${mb(s.bytes)} MB in ${s.seconds.toFixed(2)} s (${s.mbPerSecond.toFixed(1)} MB/s); executor ${executor} (${s.executorReason})${stopped}\n`;
+}
+
+/** The one stderr line about skipped files: how many for each reason, and where to see them. */
+export function formatSkips(skips: readonly { reason: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const s of skips) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
+  const by = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${reason} ${n}`).join(", ");
+  return `weft: skipped ${skips.length} ${skips.length === 1 ? "file" : "files"} (${by}); list them with --skipped FILE or \`weft files --skipped\`\n`;
 }

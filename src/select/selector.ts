@@ -14,9 +14,13 @@ export function selectForLanguage(lang: LanguageSpec | undefined): Selection {
   return { strategy: "delimiter", reason: `no ${lang.name} grammar: ${lang.delimiter} rules` };
 }
 
-/** The fallback when the parser cannot be used for a file that has a grammar. */
-export function parserUnavailable(lang: LanguageSpec, detail: string): Selection {
-  return { strategy: "delimiter", reason: `${lang.name} parser unavailable (${detail}): ${lang.delimiter} rules` };
+/**
+ * The fallback when the parser cannot be used for a file that has a grammar; `degraded` when that
+ * is a failure (not a grammar declared unavailable on this platform), so the run reports it.
+ */
+export function parserUnavailable(lang: LanguageSpec, detail: string, degraded: boolean): Selection {
+  const selection: Selection = { strategy: "delimiter", reason: `${lang.name} parser unavailable (${detail}): ${lang.delimiter} rules` };
+  return degraded ? { ...selection, degraded: `${lang.name} parser could not be loaded: ${detail}` } : selection;
 }
 
 /** Keeps a parsed tree, or falls back to delimiter rules when it is mostly ERROR nodes. */

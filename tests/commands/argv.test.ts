@@ -47,6 +47,10 @@ test("option shapes any command can declare", async () => {
   expect(await kind(["demo", "--format", "xml"], withDemo)).toBe('error: option --format must be one of jsonl, json (got "xml")');
   expect(await kind(["demo", "--max-tokens"], withDemo)).toBe("error: option --maxTokens needs a value");
   expect(await kind(["demo", "--max-tokens", "--progress"], withDemo)).toBe("error: option --maxTokens needs a value");
+  // A negative number is the option's value (its own bounds check rejects it), not an unknown option.
+  expect(await kind(["demo", "--max-tokens", "-5"], withDemo)).toBe("run");
+  expect(await kind(["demo", "--max-tokens", "-.5"], withDemo)).toBe("run");
+  expect(await kind(["demo", "--max-tokens", "-x"], withDemo)).toBe("error: option --maxTokens needs a value");
   expect(await kind(["demo", "--no-format"], withDemo)).toBe(`error: unknown option "--no-format" for 'weft demo'`);
   expect(await kind(["demo", "--", "--not-an-option"], withDemo)).toBe("run");
   expect(await kind(["languages", "--", "x"], withDemo)).toBe(`error: unexpected argument "x" for 'weft languages'`);

@@ -41,7 +41,7 @@ describe("weft chunk", () => {
     expect(summary).toMatchObject({ outcome: "complete", exitCode: 0, executor: "workers", workers: 2, chunks: lines.length, unaccounted: [] });
     expect(summary.chunked + summary.skipped + summary.failed).toBe(summary.submitted);
     expect(summary.skips).toContainEqual(expect.objectContaining({ path: join(dir, "misc/latin1.txt"), reason: "invalid-utf8" }));
-    expect(stderr).toMatch(/^weft: skipped .*latin1.txt: file is not valid UTF-8\nweft: \d+ files: \d+ chunked, 1 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/);
+    expect(stderr).toMatch(/^weft: skipped 1 file \(invalid-utf8 1\); list them with --skipped FILE or `weft files --skipped`\nweft: \d+ files: \d+ chunked, 1 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/);
     expect(stderr).not.toContain("\r"); // no progress bar when stderr is not a terminal
   });
 
@@ -55,7 +55,7 @@ describe("weft chunk", () => {
 
   test("auto runs a small job inline and says so", async () => {
     const { stderr } = await weft(["chunk", join(dir, "misc")]);
-    expect(stderr).toMatch(/executor inline \(auto: 0\.\d+ MB is below 1 MiB\)/);
+    expect(stderr).toMatch(/executor inline \(auto: 0\.\d+ MiB is below 1 MiB\)/);
   });
 
   test("--format json groups the same chunks by file", async () => {
@@ -76,6 +76,10 @@ describe("weft chunk", () => {
   for (const [flags, message] of [
     [["--workers", "0"], /--workers must be an integer >= 1, got "0"/],
     [["--workers", "two"], /--workers must be an integer/],
+    [["--workers", "-1"], /--workers must be an integer >= 1, got "-1"/],
+    [["--workers", "999"], /--workers must be at most \d+ \(twice the \d+ cores here; more workers only cost memory\), got "999"/],
+    [["--timeout", "-3"], /--timeout must be a number >= 0, got "-3"/],
+    [["--skipped", "/nonexistent-dir/s.jsonl"], /\/nonexistent-dir\/s.jsonl: cannot write --skipped file: ENOENT/],
     [["--timeout", "soon"], /--timeout must be a number >= 0, got "soon"/],
     [["--format", "xml"], /--format must be one of jsonl, json, text, got "xml"/],
     [["--executor", "gpu"], /--executor must be one of auto, inline, workers/],
@@ -94,7 +98,7 @@ describe("weft chunk", () => {
     const [main, chunk] = await Promise.all([weft(["--help"]), weft(["chunk", "--help"])]);
     expect([main.code, chunk.code]).toEqual([0, 0]);
     expect(main.stdout).toContain("EXIT CODES");
-    for (const c of ["0 ", "1 ", "2 ", "3 ", "130/143"]) expect(main.stdout).toContain(`\n  ${c}`);
+    for (const c of ["0 ", "1 ", "2 ", "3 ", "4 ", "130/143"]) expect(main.stdout).toContain(`\n  ${c}`);
     for (const flag of ["--format", "--executor", "--workers", "--timeout", "--quiet", "--summary-json"]) expect(chunk.stdout).toContain(flag);
   });
 });

@@ -1,0 +1,152 @@
+// Issue 14, point 1 and 3: a refused cache, a tampered parser or addon, never loaded and never quiet.
+// Each case runs the compiled binary on a fresh cache in its own sandbox.
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as v from "valibot";
+import { sha256 } from "../../src/languages/cache.ts";
+import { ChunkSchema } from "../../src/model/chunk.ts";
+import { SummarySchema, type Summary } from "../../src/output/summary.ts";
+import { cleanup, runWeft, sandbox, sandboxEnv, type RunResult, type Sandbox } from "./harness.ts";
+
+setDefaultTimeout(60_000);
+afterAll(cleanup);
+
+const FILES: Record<string, string> = {
+  "tree/app.py": "import os\n\n\ndef main():\n    return os.getcwd()\n",
+  "tree/lib.ts": "export function add(a: number, b: number): number {\n  return a + b;\n}\n",
+  "tree/main.go": "package main\n\nfunc main() {}\n",
+  "tree/notes.txt": "plain text, no grammar\n",
+};
+const GRAMMAR_FILES = ["tree/app.py", "tree/lib.ts", "tree/main.go"];
+
+function project(sb: Sandbox): void {
+  for (const [path, text] of Object.entries(FILES)) {
+    mkdirSync(join(sb.dir, path, ".."), { recursive: true });
+    writeFileSync(join(sb.dir, path), text);
+  }
+}
+
+/** `weft chunk tree` with a summary; checks what must hold whatever the cache did: valid records that tile every file. */
+async function chunk(sb: Sandbox, extra: string[] = [], env?: Record<string, string>): Promise<{ res: RunResult; summary: Summary; strategy: Map<string, string> }> {
+  const res = await runWeft(sb, ["chunk", "tree", "--summary-json", "s.json", ...extra], env ?? sandboxEnv(sb));
+  const summary = v.parse(SummarySchema, JSON.parse(readFileSync(join(sb.dir, "s.json"), "utf8")));
+  const records = res.stdout.trim().split("\n").map((l) => v.parse(ChunkSchema, JSON.parse(l)));
+  const strategy = new Map<string, string>();
+  for (const [path, text] of Object.entries(FILES)) {
+    const mine = records.filter((r) => r.path === path);
+    expect(mine.map((r) => r.content).join("")).toBe(text);
+    strategy.set(path, mine[0]!.strategy);
+  }
+  return { res, summary, strategy };
+}
+
+function cachedFile(dir: string, prefix: string): string {
+  const name = readdirSync(dir).find((f) => f.startsWith(`${prefix}-`));
+  if (!name) throw new Error(`nothing named ${prefix}-* in ${dir}`);
+  return join(dir, name);
+}
+
+/** The run fell back for exactly `paths`, said so once per cause on stderr (`cause` names it), in the summary, and exits 4. */
+function expectDegraded(run: Awaited<ReturnType<typeof chunk>>, paths: string[], cause: string): void {
+  const { res, summary, strategy } = run;
+  expect(res.code).toBe(4);
+  expect(summary.exitCode).toBe(4);
+  expect(summary.degradations.map((d) => d.path)).toEqual(paths);
+  for (const d of summary.degradations) expect(d.reason).toContain(cause);
+  expect(summary.degraded).toBe(paths.length);
+  for (const p of paths) expect(strategy.get(p)).toBe("delimiter");
+  const lines = res.stderr.trim().split("\n");
+  expect(lines.filter((l) => l.includes(cause))).toHaveLength(1); // the one line naming the cause
+  expect(lines.find((l) => l.includes("not chunked as asked"))).toContain(`${paths.length} of ${Object.keys(FILES).length} files`);
+  expect(res.stderr).not.toContain("    at ");
+}
+
+describe("a refused parser cache is never used, and never quiet", () => {
+  test("a fresh private cache: every grammar file semantic, exit 0, the addon and parsers verified in it, nothing extracted to TMPDIR", async () => {
+    const sb = sandbox();
+    project(sb);
+    const { res, summary, strategy } = await chunk(sb);
+    expect(res.code).toBe(0);
+    expect(summary.degraded).toBe(0);
+    for (const p of GRAMMAR_FILES) expect(strategy.get(p)).toBe("semantic");
+    // The napi addon lives in weft's cache under its own sha256, like every parser...
+    const addon = cachedFile(sb.cache, "ast-grep-napi");
+    expect(addon).toEndWith(".node");
+    expect(sha256(readFileSync(addon)).slice(0, 32)).toBe(addon.replace(/^.*-([0-9a-f]{32})\.node$/, "$1"));
+    // ...and Bun did not extract it to $TMPDIR/.bun-<uid>-<hash>.node, where anyone running as this user could plant one.
+    expect(readdirSync(join(sb.dir, "tmp"))).toEqual([]);
+  });
+
+  for (const executor of ["inline", "workers"]) {
+    test(`WEFT_CACHE_DIR writable by others: one line naming it and the fix, delimiter fallback, exit 4 (${executor})`, async () => {
+      const sb = sandbox();
+      project(sb);
+      mkdirSync(sb.cache, { mode: 0o700 });
+      chmodSync(sb.cache, 0o777);
+      const run = await chunk(sb, ["--executor", executor]);
+      expectDegraded(run, GRAMMAR_FILES, `${sb.cache}: cache directory is writable by group or others (mode 777)`);
+      expect(run.res.stderr).toContain(`fix: chmod 700 ${sb.cache}`);
+      expect(readdirSync(sb.cache)).toEqual([]); // nothing written to, or loaded from, it
+      expect(run.summary.degradations[0]!.reason).toStartWith("Python parser could not be loaded: native parser library not loaded: ");
+    });
+  }
+
+  test.skipIf(process.getuid?.() !== 0)("a cache directory owned by another user is refused (needs root to chown)", async () => {
+    const sb = sandbox();
+    project(sb);
+    mkdirSync(sb.cache, { mode: 0o700 });
+    chownSync(sb.cache, 65534, 65534);
+    expectDegraded(await chunk(sb), GRAMMAR_FILES, `${sb.cache}: cache directory is owned by another user`);
+  });
+
+  test("a squatted weft-<uid> in TMPDIR (the fallback when ~/.cache is unusable) is refused", async () => {
+    const sb = sandbox();
+    project(sb);
+    writeFileSync(join(sb.dir, "not-a-dir"), "");
+    const env = sandboxEnv(sb, { HOME: join(sb.dir, "not-a-dir") });
+    delete env.WEFT_CACHE_DIR;
+    const squat = join(sb.dir, "tmp", `weft-${process.getuid?.() ?? "user"}`);
+    mkdirSync(squat, { recursive: true });
+    chmodSync(squat, 0o777);
+    const run = await chunk(sb, [], env);
+    expectDegraded(run, GRAMMAR_FILES, `${squat}: cache directory is writable by group or others`);
+    expect(readdirSync(squat)).toEqual([]);
+  });
+
+  test("a planted parser with wrong bytes is refused, named with the fix; only its language falls back", async () => {
+    const sb = sandbox();
+    project(sb);
+    expect((await chunk(sb)).res.code).toBe(0);
+    const planted = cachedFile(sb.cache, "python");
+    chmodSync(planted, 0o600);
+    writeFileSync(planted, readFileSync(cachedFile(sb.cache, "go"))); // a real library, just not python's
+    for (const executor of ["inline", "workers"]) {
+      const run = await chunk(sb, ["--executor", executor]);
+      expectDegraded(run, ["tree/app.py"], `${planted}: cached native code was replaced by different bytes`);
+      expect(run.res.stderr).toContain("fix: delete the file and weft writes it again");
+      expect(run.strategy.get("tree/lib.ts")).toBe("semantic");
+      expect(run.strategy.get("tree/main.go")).toBe("semantic");
+    }
+  });
+
+  const cc = Bun.which("cc") ?? Bun.which("gcc");
+  test.skipIf(!cc)("a planted napi addon is never loaded: its constructor does not run", async () => {
+    const sb = sandbox();
+    project(sb);
+    expect((await chunk(sb)).res.code).toBe(0);
+    // A shared library whose constructor leaves a mark: what an attacker would plant.
+    const marker = join(sb.dir, "pwned");
+    const src = join(sb.dir, "evil.c");
+    writeFileSync(src, `#include <stdio.h>\n__attribute__((constructor)) static void evil(void) { FILE *f = fopen(${JSON.stringify(marker)}, "w"); if (f) fclose(f); }\n`);
+    const evil = join(sb.dir, "evil.so");
+    const built = Bun.spawnSync([cc!, "-shared", "-fPIC", "-o", evil, src]);
+    expect(built.exitCode).toBe(0);
+    const addon = cachedFile(sb.cache, "ast-grep-napi");
+    chmodSync(addon, 0o600);
+    writeFileSync(addon, readFileSync(evil));
+    const run = await chunk(sb);
+    expectDegraded(run, GRAMMAR_FILES, `${addon}: cached native code was replaced by different bytes`);
+    expect(existsSync(marker)).toBe(false);
+  });
+});
