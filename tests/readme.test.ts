@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { EXIT } from "../src/commands/exitCodes.ts";
 import { LANGUAGES } from "../src/languages/table.ts";
 
 const README = resolve(import.meta.dir, "../README.md");
@@ -29,4 +30,28 @@ test("README's language table matches src/languages/table.ts", () => {
   const expected = `${BEGIN}\n${languagesMarkdown()}\n${END}`;
   if (process.env.WEFT_UPDATE_README) writeFileSync(README, text.slice(0, start) + expected + text.slice(end + END.length));
   else expect(text.slice(start, end + END.length)).toBe(expected);
+});
+
+/** The first-column values of the README table that follows `heading`. */
+function tableKeys(heading: string): string[] {
+  const text = readFileSync(README, "utf8");
+  const at = text.indexOf(heading);
+  expect(at).toBeGreaterThanOrEqual(0);
+  const keys: string[] = [];
+  let inTable = false;
+  for (const line of text.slice(at).split("\n").slice(1)) {
+    if (!line.startsWith("|")) {
+      if (inTable) break;
+      continue;
+    }
+    inTable = true;
+    const cell = line.split("|")[1]!.trim();
+    if (!/^-+$/.test(cell)) keys.push(cell);
+  }
+  return keys.slice(1); // the header row
+}
+
+test("README's exit code table lists exactly the codes weft uses", () => {
+  const documented = tableKeys("## Exit codes").flatMap((k) => k.split("/").map((c) => Number(c.trim())));
+  expect(documented.sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b));
 });

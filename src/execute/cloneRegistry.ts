@@ -11,7 +11,7 @@ import type { Chunk } from "../model/chunk.ts";
 import type { Check, DiagnoseReport } from "../model/diagnosis.ts";
 import type { DiscoveredFile, DiscoveryOptions, Shard, SkipRecord } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
-import type { FailureRecord, FileResult } from "../model/result.ts";
+import type { Degradation, FailureRecord, FileResult } from "../model/result.ts";
 import type { Selection } from "../model/selection.ts";
 import * as protocol from "./protocol.ts";
 import type { Fault, ProbeEntry, WorkerRequest, WorkerResponse } from "./protocol.ts";
@@ -149,6 +149,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     ...selectionModel.StrategySchema.options.map((strategy) => ({ name: strategy, value: { strategy, reason: `chose ${strategy}` } })),
     { name: "empty reason", value: { strategy: "text", reason: "" } },
     { name: "unicode reason", value: { strategy: "delimiter", reason: UNICODE } },
+    { name: "degraded", value: { strategy: "delimiter", reason: "Python parser unavailable (refused): indent rules", degraded: `Python parser could not be loaded: ${UNICODE}` } },
   ]),
   Chunk: entry(chunkModel.ChunkSchema, (): Sample<Chunk>[] => [
     { name: "optional fields absent", value: chunk() },
@@ -163,6 +164,10 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     ...resultModel.StageSchema.options.map((stage) => ({ name: stage, value: { path: "src/a.ts", stage, code: `${stage}-error`, message: `${stage} failed` } })),
     { name: "empty", value: { path: "", stage: "read", code: "", message: "" } },
     { name: "unicode", value: { path: `${UNICODE}.py`, stage: "chunk", code: "EILSEQ", message: UNICODE } },
+  ]),
+  Degradation: entry(resultModel.DegradationSchema, (): Sample<Degradation>[] => [
+    { name: "typical", value: { path: "src/a.py", reason: "Python parser could not be loaded: /cache: cache directory is writable by group or others" } },
+    { name: "unicode", value: { path: `${UNICODE}.py`, reason: UNICODE } },
   ]),
   FileResult: entry(resultModel.FileResultSchema, (): Sample<FileResult>[] => [
     { name: "chunked", value: chunked([chunk()]) },

@@ -75,13 +75,13 @@ export function napiName(id: string): string {
 }
 
 /**
- * The distinct load errors among `ids` (declared-unavailable grammars excluded: those are a
- * documented platform limit, not a failure), each with the languages it affects. A refused cache
+ * The distinct load errors among the grammars of `ids` (languages without one, and grammars declared
+ * unavailable on this platform, are a documented limit, not a failure), each with the languages it affects. A refused cache
  * directory gives one entry for all of them; a tampered parser file one entry naming the file.
  */
 export function parserProblems(ids: readonly string[]): { error: string; languages: string[] }[] {
   const byError = new Map<string, string[]>();
-  for (const [id, st] of loadParsers(ids)) {
+  for (const [id, st] of loadParsers(ids.filter((id) => languageById(id)?.grammar))) {
     if (st.ok || st.unavailable) continue;
     const list = byError.get(st.error) ?? [];
     list.push(id);

@@ -10,7 +10,7 @@ export const SummarySchema = v.object({
   outcome: v.picklist(["complete", "interrupted", "output-closed", "error"]),
   exitCode: count,
   executor: v.picklist(["inline", "workers"]),
-  /** Why this executor ran (e.g. "auto: 0.3 MB is below 1 MB"). */
+  /** Why this executor ran (e.g. "auto: 0.30 MiB is below 1 MiB"). */
   executorReason: v.string(),
   workers: count,
   /** Files discovered; accounting holds when submitted = chunked + skipped + failed. */
