@@ -150,7 +150,7 @@ function missing(err: unknown): Skip {
  * to the current directory or one of its ancestors: the user runs inside it (/home may be a link).
  * Any other link is a link found in the walk: without --follow it is not followed, with --follow
  * its real target must lie inside the containment roots. Returns the skip (its detail names the
- * link), or where the components really lead when a link among them was followed.
+ * link), or where the components really lead when a link among them was passed.
  */
 function passThrough(walk: Walk, input: string): Passed {
   let end = input.length;
@@ -163,10 +163,11 @@ function passThrough(walk: Walk, input: string): Passed {
   if (passed) return passed;
   passed = { real: undefined };
   let at = isAbsolute(input) ? "" : walk.opts.cwd;
-  for (let from = 0; from < dir.length; from++) {
-    const to = dir.indexOf("/", from) < 0 ? dir.length : dir.indexOf("/", from);
+  for (let from = 0; from < dir.length; ) {
+    const slash = dir.indexOf("/", from);
+    const to = slash < 0 ? dir.length : slash;
     const name = dir.slice(from, to);
-    from = to;
+    from = to + 1;
     if (name === "") continue;
     const parent = at;
     at = `${at}/${name}`;
