@@ -209,7 +209,7 @@ export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {
     let inlineRun: Collected | undefined;
     let poolRun: Collected | undefined;
     const good = [...fx.expected.values()].filter((e) => e.status === "chunked").length;
-    const describeRun = (c: Collected) => `${good} good files chunked (${c.stats.chunks} chunks), the unreadable file failed, the non-UTF-8 file skipped; accounting holds`;
+    const describeRun = (c: Collected) => `${good} good files chunked (${c.stats.chunks} chunks), the file that became a directory failed, the vanished and the non-UTF-8 file skipped; accounting holds`;
     checks.push(await runCheck("executor.inline", "executor", async () => {
       inlineRun = await collect(inline, fx.files, deadlineMs);
       return verdict([...accountingProblems(fx.files, inlineRun), ...fixtureProblems(fx, fx.files, inlineRun.results)], describeRun(inlineRun));
@@ -231,7 +231,7 @@ export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {
         if (!run) { problems.push(`${name}: no run`); continue; }
         const failed = run.results.filter((r) => r.status === "failed");
         const others = run.results.filter((r) => r.status !== "failed");
-        if (failed.length !== 1) problems.push(`${name}: ${failed.length} failed files, expected exactly the unreadable one`);
+        if (failed.length !== 1) problems.push(`${name}: ${failed.length} failed files, expected exactly the one that became a directory`);
         if (others.length !== fx.files.length - 1) problems.push(`${name}: only ${others.length} of ${fx.files.length - 1} other files completed`);
       }
       const f = poolRun?.results.find((r) => r.status === "failed");

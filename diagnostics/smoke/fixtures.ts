@@ -126,8 +126,10 @@ make run
   { path: "legacy/latin1.c", expect: { status: "skipped", reason: "invalid-utf8" }, content: new Uint8Array([0x2f, 0x2a, 0x20, 0xe9, 0x74, 0xe9, 0x20, 0x2a, 0x2f, 0x0a]) },
 ];
 
-/** Discovered but gone before it is read (a race every real run can meet): must fail at "read". */
-const VANISHED = { path: "app/vanished.py", expect: { status: "failed", stage: "read" } as Expected };
+/** Discovered but gone before it is read (a race every real run can meet): skipped as not-found, as discovery would. */
+const VANISHED = { path: "app/vanished.py", expect: { status: "skipped", reason: "not-found" } as Expected };
+/** Discovered as a file, a directory when it is read: neither gone nor forbidden, so it must fail at "read" (EISDIR). */
+const REPLACED = { path: "app/replaced.py", expect: { status: "failed", stage: "read" } as Expected };
 
 /** A fixture tree on disk: the discovered files in index order, and what each must become. */
 export type FixtureSet = { root: string; files: DiscoveredFile[]; expected: Map<number, Expected>; texts: Map<number, Uint8Array>; dispose(): void };
@@ -135,14 +137,15 @@ export type FixtureSet = { root: string; files: DiscoveredFile[]; expected: Map<
 /** Writes the embedded fixtures to a fresh temporary directory and numbers them like discovery does. */
 export function writeFixtures(): FixtureSet {
   const root = mkdtempSync(join(tmpdir(), "weft-diagnose-"));
-  const all = [...FIXTURES, { ...VANISHED, content: "" }].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const all = [...FIXTURES, { ...VANISHED, content: "" }, { ...REPLACED, content: "" }].sort((a, b) => (a.path < b.path ? -1 : 1));
   const files: DiscoveredFile[] = [];
   const expected = new Map<number, Expected>();
   const texts = new Map<number, Uint8Array>();
   all.forEach((f, index) => {
     const absPath = join(root, f.path);
     const bytes = typeof f.content === "string" ? new TextEncoder().encode(f.content) : f.content;
-    if (f.path !== VANISHED.path) {
+    if (f.path === REPLACED.path) mkdirSync(absPath, { recursive: true });
+    else if (f.path !== VANISHED.path) {
       mkdirSync(join(absPath, ".."), { recursive: true });
       writeFileSync(absPath, bytes);
     }

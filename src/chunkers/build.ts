@@ -1,3 +1,4 @@
+import { encodePath, hasRawBytes } from "../discover/pathBytes.ts";
 import type { Chunk } from "../model/chunk.ts";
 import type { Governor } from "../model/governor.ts";
 import type { Strategy } from "../model/selection.ts";
@@ -106,9 +107,15 @@ export function buildChunks(input: BuildInput): Chunk[] {
   return chunks;
 }
 
-/** Stable id: a hash of path, byte range and content (never random; same input, same id). */
+/**
+ * Stable id: a hash of path, byte range and content (never random; same input, same id). Bun hashes
+ * a string's UTF-8, in which every byte of a name that is not UTF-8 would be U+FFFD: such a path is
+ * hashed as its exact bytes, so two files whose names differ in one bad byte get different ids.
+ */
 export function chunkId(path: string, byteStart: number, byteEnd: number, content: string): string {
-  return Bun.hash.xxHash3(`${path}\0${byteStart}\0${byteEnd}\0${content}`).toString(16).padStart(16, "0");
+  const rest = `\0${byteStart}\0${byteEnd}\0${content}`;
+  const key = hasRawBytes(path) ? Buffer.concat([encodePath(path), Buffer.from(rest)]) : path + rest;
+  return Bun.hash.xxHash3(key).toString(16).padStart(16, "0");
 }
 
 function commonPrefix(a: readonly string[], b: readonly string[]): readonly string[] {

@@ -2,6 +2,8 @@ import type { ArgsDef } from "citty";
 import type { DiscoveryOptions } from "../model/file.ts";
 import { WeftError } from "../model/errors.ts";
 import { knownLanguageIds } from "./detect.ts";
+import { currentDirectory } from "./fsNames.ts";
+import { decodePath } from "./pathBytes.ts";
 
 /** Default --max-file-size: 10 MiB. */
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -45,7 +47,7 @@ export async function discoveryOptionsFromArgs(
   args: DiscoveryArgValues,
   rawArgs: readonly string[],
   readStdin: () => Promise<Uint8Array> = () => Bun.stdin.bytes(),
-  cwd: string = process.cwd(),
+  cwd: string = currentDirectory(),
 ): Promise<DiscoveryOptions> {
   const known = new Set(knownLanguageIds());
   const languages = repeated(rawArgs, "lang").flatMap((v) => v.split(",")).map((s) => s.trim()).filter((s) => s !== "");
@@ -100,9 +102,14 @@ export function repeated(rawArgs: readonly string[], name: string): string[] {
   return values;
 }
 
-/** Paths from a newline- (or NUL-) separated list; blank entries are dropped, a CR before a newline too. */
+/**
+ * Paths from a newline- (or NUL-) separated list; blank entries are dropped, a CR before a newline
+ * too, and a byte-order mark at the start. Names that are not valid UTF-8 keep their bytes (see
+ * pathBytes.ts): the separators are ASCII, so decoding the whole list splits it the same way.
+ */
 export function parsePathList(bytes: Uint8Array, nul: boolean): string[] {
-  const text = new TextDecoder().decode(bytes);
+  let text = decodePath(bytes);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const parts = nul ? text.split("\0") : text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
   return parts.filter((p) => p !== "");
 }

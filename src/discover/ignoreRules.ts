@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fsPath } from "./pathBytes.ts";
 import ignore, { type Ignore } from "ignore";
 
 /** Tests one path against one file's rules, without looking at its parent directories. */
@@ -109,7 +110,7 @@ function remembered(rules: PathRules): PathRules {
 function readFrame(path: string, prefix: number): Frame | undefined {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync(fsPath(path), "utf8");
   } catch {
     return undefined; // An unreadable ignore file is treated as absent, like git does.
   }
@@ -142,7 +143,7 @@ function resolveGitDir(repoDir: string): string | undefined {
   const dotGit = `${repoDir}/.git`;
   let text: string;
   try {
-    text = readFileSync(dotGit, "utf8");
+    text = readFileSync(fsPath(dotGit), "utf8");
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EISDIR" ? dotGit : undefined;
   }
@@ -150,7 +151,7 @@ function resolveGitDir(repoDir: string): string | undefined {
   if (!m) return undefined;
   const gitDir = m[1]!.startsWith("/") ? m[1]! : `${repoDir}/${m[1]}`;
   try {
-    const common = readFileSync(`${gitDir}/commondir`, "utf8").trim();
+    const common = readFileSync(fsPath(`${gitDir}/commondir`), "utf8").trim();
     return common.startsWith("/") ? common : `${gitDir}/${common}`;
   } catch {
     return gitDir;

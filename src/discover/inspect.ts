@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "
 import type { DiscoveredFile, DiscoveryOptions, SkipReason } from "../model/file.ts";
 import { contentSkip, HEAD_BYTES } from "./content.ts";
 import { detectByName, detectByShebang, needsShebang } from "./detect.ts";
+import { fsPath } from "./pathBytes.ts";
 import { describe, notRegular, type Entry } from "./walk.ts";
 
 type Skip = { reason: SkipReason; detail: string };
@@ -20,11 +21,11 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBL
 function openChecked(abs: string, maxFileSize: number): { fd: number; size: number } | Skip {
   let fd: number;
   try {
-    fd = openSync(abs, OPEN_FLAGS);
+    fd = openSync(fsPath(abs), OPEN_FLAGS);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ELOOP") return { reason: "symlink-not-followed", detail: "became a symbolic link after discovery; not followed" };
-    if (code === "ENOENT") return { reason: "not-found", detail: `vanished after discovery: ${describe(err)}` };
+    if (code === "ENOENT" || code === "ENOTDIR") return { reason: "not-found", detail: `vanished after discovery: ${describe(err)}` };
     return { reason: "unreadable", detail: `cannot be opened: ${describe(err)}` };
   }
   const st = fstatSync(fd);
@@ -85,7 +86,7 @@ export function inspectFile(entry: Entry, opts: DiscoveryOptions, buffer: Uint8A
     let size = entry.size;
     if (size === undefined) {
       try {
-        size = lstatSync(entry.abs).size;
+        size = lstatSync(fsPath(entry.abs)).size;
       } catch (err) {
         return skip({ reason: "not-found", detail: `vanished during the walk: ${describe(err)}` });
       }

@@ -1,14 +1,14 @@
 import type { Shard } from "../model/file.ts";
-
-const encoder = new TextEncoder();
+import { encodePath } from "./pathBytes.ts";
 
 /**
- * A stable 32-bit hash of a path: FNV-1a over its UTF-8 bytes. Fixed forever, since machines that
- * split one run with --shard must agree on it; it is simple enough to reproduce in any language.
+ * A stable 32-bit hash of a path: FNV-1a over its bytes (UTF-8; a byte of a name that is not
+ * UTF-8 counts as itself). Fixed forever, since machines that split one run with --shard must agree
+ * on it; it is simple enough to reproduce in any language.
  */
 export function pathHash(path: string): number {
   let h = 0x811c9dc5;
-  for (const b of encoder.encode(path)) {
+  for (const b of encodePath(path)) {
     h ^= b;
     h = Math.imul(h, 0x01000193) >>> 0;
   }

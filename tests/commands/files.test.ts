@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readFileSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { formatFiles } from "../../src/commands/files.ts";
 import { git, removeTree, tempDir, writeTree } from "../discover/tree.ts";
 
 const CLI = resolve(import.meta.dir, "../../src/cli.ts");
@@ -56,6 +57,21 @@ describe("weft files", () => {
   test("paths given relative stay relative; absolute stay absolute", () => {
     expect(weft(join(root, "src"), ["files", "../a.py", "."]).stdout).toBe("../a.py\tpython\t9\nb.ts\ttypescript\t20\nrun\tbash\t18\n");
     expect(weft(root, ["files", join(root, "src/b.ts")]).stdout).toBe(`${join(root, "src/b.ts")}\ttypescript\t20\n`);
+  });
+
+  test("plain output quotes odd names as git does, one line per record; --json keeps their bytes as \\udcXX", () => {
+    const found = {
+      files: [
+        { index: 0, path: "bad\udcff.py", absPath: "/x/bad\udcff.py", language: "python", languageSource: "extension" as const, size: 4 },
+        { index: 1, path: "new\nline\t\"q\".py", absPath: "/x/n", language: "python", languageSource: "extension" as const, size: 3 },
+        { index: 2, path: "café.py", absPath: "/x/c", language: "python", languageSource: "extension" as const, size: 2 },
+      ],
+      skipped: [{ path: "odd\\name\n.bin", reason: "binary" as const, detail: "contains NUL bytes (binary, or UTF-16 text)" }],
+    };
+    expect(formatFiles(found, false, false)).toBe('"bad\\377.py"\tpython\t4\n"new\\nline\\t\\"q\\".py"\tpython\t3\ncafé.py\tpython\t2\n');
+    expect(formatFiles(found, true, false)).toBe('"odd\\\\name\\n.bin"\tbinary\tcontains NUL bytes (binary, or UTF-16 text)\n');
+    expect(formatFiles(found, false, true).split("\n")[0]).toBe('{"index":0,"path":"bad\\udcff.py","language":"python","languageSource":"extension","size":4}');
+    expect(formatFiles(found, true, true)).toBe('{"path":"odd\\\\name\\n.bin","reason":"binary","detail":"contains NUL bytes (binary, or UTF-16 text)"}\n');
   });
 
   test("usage errors exit 2 with one line", () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Executor, RunStats } from "../../src/execute/executor.ts";
 import { createInlineExecutor } from "../../src/execute/inline.ts";
@@ -214,14 +214,22 @@ describe("ordering, memory and interruption", () => {
     expect((err as WeftError).message).toBe("disk full");
   });
 
-  test("an unreadable file is a read failure naming it, not a lost file", async () => {
+  test("in a worker, a file gone since discovery is skipped as not-found; one that became a directory is a read failure naming it", async () => {
     const gone = join(dir, "misc/vanishing.py");
+    const replaced = join(dir, "misc/replaced.py");
     writeFileSync(gone, "x = 1\n");
+    writeFileSync(replaced, "y = 2\n");
     const list = discoverFiles([dir]);
     rmSync(gone);
-    const { results } = await collect(pool(), list);
-    const r = results.find((x) => pathOf(x) === gone);
-    expect(r).toMatchObject({ status: "failed", failure: { stage: "read", code: "ENOENT", path: gone } });
-    expect(results.length).toBe(list.length);
+    rmSync(replaced);
+    mkdirSync(replaced);
+    try {
+      const { results } = await collect(pool(), list);
+      expect(results.find((x) => pathOf(x) === gone)).toMatchObject({ status: "skipped", reason: "not-found", detail: "vanished after discovery: ENOENT: no such file or directory" });
+      expect(results.find((x) => pathOf(x) === replaced)).toMatchObject({ status: "failed", failure: { stage: "read", code: "EISDIR", path: replaced } });
+      expect(results.length).toBe(list.length);
+    } finally {
+      rmSync(replaced, { recursive: true });
+    }
   });
 });

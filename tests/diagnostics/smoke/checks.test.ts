@@ -28,7 +28,7 @@ describe("executor smoke tests", () => {
     const checks = await smokeChecks(session, { faultPool: { ignoreWorkerLoss: true, timeoutMs: 0 }, deadlineMs: 2_000 });
     const run = checks.find((c) => c.id === "executor.fault-run")!;
     expect(run.status).toBe("fail");
-    expect(run.detail).toMatch(/^workers executor did not finish within 2000 ms: \d+ of 11 results delivered; no result for .+ \(a worker fault went undetected\?\)/);
+    expect(run.detail).toMatch(/^workers executor did not finish within 2000 ms: \d+ of 12 results delivered; no result for .+ \(a worker fault went undetected\?\)/);
     for (const kind of ["crash", "exit", "reject"]) {
       const check = checks.find((c) => c.id === `executor.fault-${kind}`)!;
       expect(check.status).toBe("fail");
@@ -57,7 +57,7 @@ describe("executor smoke tests", () => {
     // (Not toMatchObject with expect.stringContaining: Bun 1.4.4 writes the matcher into the received object.)
     const pool = byId.get("executor.pool")!;
     expect(pool.status).toBe("fail");
-    expect(pool.detail).toContain("10 results for 11 files; stats (9/1/1, 9 chunks) disagree with delivered results (8/1/1, 8 chunks)");
+    expect(pool.detail).toContain("11 results for 12 files; stats (9/2/1, 9 chunks) disagree with delivered results (8/2/1, 8 chunks)");
     expect(pool.detail).toContain("svc/main.go: chunk contents do not reproduce the file's bytes");
     expect(byId.get("executor.identical")).toMatchObject({ status: "fail", detail: "worker output differs from inline output at svc/main.go; --format jsonl output differs; --format json output differs; and 1 more" });
     expect(byId.get("executor.inline")!.status).toBe("pass");
