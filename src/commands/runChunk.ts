@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { discover } from "../discover/discover.ts";
+import { quotePath } from "../discover/pathBytes.ts";
 import { skipRecordsJsonl } from "../discover/skipLog.ts";
 import { describe } from "../discover/walk.ts";
 import { chooseExecutor, type ExecutorChoice } from "../execute/choose.ts";
@@ -82,7 +83,7 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
 
   const onResult = (result: FileResult) => {
     ledger.record(result);
-    if (result.status === "failed" && !stop) progress.note(`weft: ${result.failure.path}: ${result.failure.message} [${result.failure.code}]\n`);
+    if (result.status === "failed" && !stop) progress.note(`weft: ${quotePath(result.failure.path)}: ${result.failure.message} [${result.failure.code}]\n`);
     emitter.result(result);
     progress.update(ledger.delivered, ledger.bytes);
   };
@@ -154,8 +155,10 @@ function writeReport(flag: string, file: string, text: string, code: string): vo
   }
 }
 
+/** Up to ten paths, quoted for a terminal, and how many more. */
 function listSome(paths: readonly string[]): string {
-  return paths.length <= 10 ? paths.join(", ") : `${paths.slice(0, 10).join(", ")} and ${paths.length - 10} more`;
+  const shown = paths.slice(0, 10).map(quotePath).join(", ");
+  return paths.length <= 10 ? shown : `${shown} and ${paths.length - 10} more`;
 }
 
 async function closeQuietly(executor: Executor): Promise<void> {

@@ -1,3 +1,4 @@
+import { quotePath } from "../discover/pathBytes.ts";
 import type { Chunk } from "../model/chunk.ts";
 
 /** Options for the human preview. */
@@ -16,7 +17,7 @@ export function renderPreview(chunks: readonly Chunk[], options: PreviewOptions 
   const maxLines = options.maxLines ?? 0;
   for (const c of chunks) {
     const flags = [c.strategy, c.partial ? "partial" : "", c.has_error ? "has errors" : ""].filter(Boolean).join(", ");
-    out.push(`── ${c.path}  chunk ${c.index + 1}/${c.count}  lines ${c.line_start}-${c.line_end}  bytes ${c.byte_start}-${c.byte_end}  ${c.tokens} tokens  (${flags})`);
+    out.push(`── ${quotePath(c.path)}  chunk ${c.index + 1}/${c.count}  lines ${c.line_start}-${c.line_end}  bytes ${c.byte_start}-${c.byte_end}  ${c.tokens} tokens  (${flags})`);
     const about: string[] = [];
     if (c.scope.length > 0) about.push(`scope: ${c.scope.join(" > ")}`);
     if (c.symbols.length > 0) about.push(`defines: ${c.symbols.join(", ")}`);
