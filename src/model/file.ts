@@ -24,7 +24,6 @@ export const SkipReasonSchema = v.picklist([
   "binary",
   "too-large",
   "minified",
-  "invalid-utf8",
   "unreadable",
   "not-found",
   "broken-symlink",
