@@ -216,7 +216,7 @@ export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {
     let inlineRun: Collected | undefined;
     let poolRun: Collected | undefined;
     const good = [...fx.expected.values()].filter((e) => e.status === "chunked").length;
-    const describeRun = (c: Collected) => `${good} good files chunked (${c.stats.chunks} chunks) and rebuilt byte for byte from their chunks (a Latin-1 one through invalid_utf8), the unreadable file failed; accounting holds`;
+    const describeRun = (c: Collected) => `${good} files chunked (${c.stats.chunks} chunks) and rebuilt byte for byte from their chunks (the Latin-1 one through invalid_utf8), the unreadable file failed; accounting holds`;
     checks.push(await runCheck("executor.inline", "executor", async () => {
       inlineRun = await collect(inline, fx.files, deadlineMs);
       return verdict([...accountingProblems(fx.files, inlineRun), ...fixtureProblems(fx, fx.files, inlineRun.results)], describeRun(inlineRun));

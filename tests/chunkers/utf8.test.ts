@@ -187,6 +187,15 @@ describe("chunkFile on files that are not valid UTF-8", () => {
     ]);
   });
 
+  test("--overlap-lines on a Latin-1 file: decoded the same way, core ranges and invalid_utf8 unchanged", () => {
+    const bytes = Buffer.from("caf\xe9 = 1\r\nna\xefve = 2\r\nx = 3\r\n", "latin1");
+    const plain = chunksOf("l.py", "python", bytes, gov(7, "chars"));
+    const extra = chunksOf("l.py", "python", bytes, gov(7, "chars", { overlapLines: 1 }));
+    expect(plain.map((c) => [c.byte_start, c.byte_end])).toEqual([[0, 10], [10, 21], [21, 28]]);
+    expect(extra.map((c) => [c.byte_start, c.byte_end, c.id, c.invalid_utf8])).toEqual(plain.map((c) => [c.byte_start, c.byte_end, c.id, c.invalid_utf8]));
+    expect(extra.map((c) => c.overlap_before)).toEqual([undefined, "caf\uFFFD = 1\r\n", "na\uFFFDve = 2\r\n"]);
+  });
+
   test("a valid file's chunks have no invalid_utf8 key at all", () => {
     const cs = chunksOf("v.py", "python", cat("def f():\n    return '\uFFFD 😀'\n"), gov());
     expect(cs.every((c) => !("invalid_utf8" in c))).toBe(true);
