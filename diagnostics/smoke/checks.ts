@@ -1,10 +1,10 @@
+import { chunkBytes } from "../../src/chunkers/utf8.ts";
 import type { Executor, RunStats } from "../../src/execute/executor.ts";
 import { createInlineExecutor } from "../../src/execute/inline.ts";
 import { createPool, type FaultSpec, type PoolOptions } from "../../src/execute/pool.ts";
 import type { FaultKind } from "../../src/execute/protocol.ts";
 import { loadParsers } from "../../src/languages/registry.ts";
 import { grammarLanguages } from "../../src/languages/table.ts";
-import { chunkBytes } from "../../src/chunkers/utf8.ts";
 import type { Check } from "../../src/model/diagnosis.ts";
 import { errorMessage } from "../../src/model/errors.ts";
 import type { DiscoveredFile } from "../../src/model/file.ts";
@@ -190,8 +190,9 @@ export function groupedEqualsFlat(files: readonly DiscoveredFile[], results: rea
 
 /**
  * The executor section: inline and pool on embedded fixtures (several languages, a file that
- * cannot be read, one that is not UTF-8 and must rebuild byte for byte), byte-identical output, empty input, grouping, parsers
- * inside a worker, and every injectable worker fault, each detected with the pool recovering.
+ * cannot be read, one that is not UTF-8; each chunked file must rebuild byte for byte from its
+ * chunks), byte-identical output, empty input, grouping, parsers inside a worker, and every
+ * injectable worker fault, each detected with the pool recovering.
  */
 export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {}): Promise<Check[]> {
   const workers = opts.workers ?? 2;

@@ -67,7 +67,7 @@ export function problems(bytes: Uint8Array, chunks: readonly Chunk[], governor: 
  * and the content is exactly those valid stretches decoded with one U+FFFD for each entry. So the
  * entries are the invalid bytes, no more and no fewer, split as the decoder splits them.
  */
-export function invalidProblems(bytes: Uint8Array, c: Chunk): string[] {
+function invalidProblems(bytes: Uint8Array, c: Chunk): string[] {
   const entries = c.invalid_utf8 ?? [];
   if (c.invalid_utf8 && entries.length === 0) return ["invalid_utf8 is present but empty"];
   const out: string[] = [];
