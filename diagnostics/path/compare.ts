@@ -54,9 +54,11 @@ export async function pathChecks(dir: string, limit: number, workers = 2): Promi
       if (d) problems.push(`${f.path}: ${d.path} ${d.how} (inline -> worker)`);
     });
     const count = (s: string) => inline.filter((r) => r.status === s).length;
+    const invalid = inline.filter((r) => r.status === "chunked" && r.chunks.some((c) => c.invalid_utf8)).length;
+    const chunked = `${count("chunked")} chunked${invalid > 0 ? ` (${invalid} with invalid UTF-8, listed in invalid_utf8)` : ""}`;
     const left = skipped.length > 0 ? `; ${leftOut(skipped)}` : "";
     const sampled = files.length < all.length ? `${files.length} of ${all.length}` : `all ${files.length}`;
     return verdict(problems.length > 0 ? [`${problems.length} of ${files.length} files differ`, ...problems] : [],
-      `${sampled} files under ${dir}: worker output identical to inline (${count("chunked")} chunked, ${count("skipped")} skipped, ${count("failed")} failed)${left}`);
+      `${sampled} files under ${dir}: worker output identical to inline (${chunked}, ${count("skipped")} skipped, ${count("failed")} failed)${left}`);
   })];
 }

@@ -122,8 +122,8 @@ make run
   },
   { path: "config/settings.json", expect: chunked, content: `{\n  "name": "inventory",\n  "ports": [8080, 8443],\n  "debug": false\n}\n` },
   { path: "notes.txt", expect: chunked, content: "Plain text without a grammar.\nSecond line.\n" },
-  // Latin-1 bytes: not UTF-8, so the file must be skipped with a reason, not chunked as garbage.
-  { path: "legacy/latin1.c", expect: { status: "skipped", reason: "invalid-utf8" }, content: new Uint8Array([0x2f, 0x2a, 0x20, 0xe9, 0x74, 0xe9, 0x20, 0x2a, 0x2f, 0x0a]) },
+  // Latin-1 bytes: not UTF-8, chunked with each invalid byte listed (invalid_utf8), so the bytes rebuild exactly.
+  { path: "legacy/latin1.c", expect: chunked, content: new Uint8Array([0x2f, 0x2a, 0x20, 0xe9, 0x74, 0xe9, 0x20, 0x2a, 0x2f, 0x0a]) },
 ];
 
 /** Discovered but gone before it is read (a race every real run can meet): skipped as not-found, as discovery would. */

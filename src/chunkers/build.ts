@@ -5,15 +5,15 @@ import type { Strategy } from "../model/selection.ts";
 import type { TextIndex, Tokenizer } from "../tokenize/tokenizer.ts";
 import type { Plan } from "./pack.ts";
 import type { Unit } from "./unit.ts";
+import { byteMap, type DecodedFile } from "./utf8.ts";
 
 /** Everything needed to turn planned ranges into output records. */
 export type BuildInput = {
   path: string;
   language: string;
   strategy: Strategy;
-  text: string;
-  /** UTF-8 length of the file (equal to text.length when the file is ASCII). */
-  byteLength: number;
+  /** The file's text, its bytes and where they differ. */
+  file: DecodedFile;
   units: readonly Unit[];
   plans: readonly Plan[];
   index: TextIndex;
@@ -28,23 +28,11 @@ const MAX_KINDS = 8;
 
 /** Chunk records for planned ranges: exact byte and line positions, counts, ids, context. */
 export function buildChunks(input: BuildInput): Chunk[] {
-  const { text, plans, units } = input;
-  const ascii = input.byteLength === text.length;
+  const { plans, units } = input;
+  const text = input.file.text;
   const chunks: Chunk[] = [];
   // Forward cursors: positions only grow, so bytes and lines cost one pass over the text.
-  let bytePos = 0;
-  let byteAt = 0;
-  const byteOffset = (p: number): number => {
-    if (ascii) return p;
-    for (; bytePos < p; bytePos++) {
-      const c = text.charCodeAt(bytePos);
-      if (c < 0x80) byteAt += 1;
-      else if (c < 0x800) byteAt += 2;
-      else if (c >= 0xd800 && c <= 0xdbff) { byteAt += 4; bytePos++; }
-      else byteAt += 3;
-    }
-    return byteAt;
-  };
+  const bytes = byteMap(input.file);
   let line = 1;
   let nextNewline = text.indexOf("\n");
   const lineOf = (p: number): number => {
@@ -59,8 +47,8 @@ export function buildChunks(input: BuildInput): Chunk[] {
   for (let k = 0; k < plans.length; k++) {
     const plan = plans[k]!;
     const content = text.slice(plan.start, plan.end);
-    const byteStart = byteOffset(plan.start);
-    const byteEnd = byteOffset(plan.end);
+    const byteStart = bytes.offset(plan.start);
+    const byteEnd = bytes.offset(plan.end);
     const lineStart = lineOf(plan.start);
     const lineEnd = lineOf(plan.end - 1);
     const kinds: string[] = [];
@@ -95,6 +83,8 @@ export function buildChunks(input: BuildInput): Chunk[] {
       has_error: err !== undefined && err[0] < plan.end,
       content,
     };
+    const invalid = bytes.invalidIn(plan.start, plan.end);
+    if (invalid) chunk.invalid_utf8 = invalid;
     chunk.id = chunkId(input.path, byteStart, byteEnd, content);
     if (input.governor.context) {
       const context = fitHeader(chunk, input.tokenizer, input.governor.maxTokens);

@@ -9,7 +9,8 @@ const ESTIMATE_SLACK = 8;
 
 /**
  * A size test: yes when the UTF-16 length alone proves the fit (every tokenizer counts at most
- * one per UTF-8 byte, and a UTF-16 unit is at most `unitBytes` bytes: 1 in ASCII text, else 3),
+ * one per UTF-8 byte of the text, and a UTF-16 unit is at most `unitBytes` bytes: 1 in ASCII text,
+ * else 3; a U+FFFD standing for one invalid byte of the file is 3 bytes of text, not 1),
  * no when the file-wide estimate is clearly over, and only otherwise an exact count; so big nodes
  * are never tokenized again.
  */

@@ -5,6 +5,7 @@ import { fitter, pack, splitOversize } from "../chunkers/pack.ts";
 import { semanticUnits } from "../chunkers/semantic.ts";
 import { textUnits } from "../chunkers/text.ts";
 import type { Unit } from "../chunkers/unit.ts";
+import { decodeFile, type DecodedFile } from "../chunkers/utf8.ts";
 import { commentPrefixes } from "../languages/comments.ts";
 import { loadParsers, napiName, type ParserStatus } from "../languages/registry.ts";
 import type { LanguageSpec } from "../languages/spec.ts";
@@ -17,9 +18,6 @@ import type { Selection, Strategy } from "../model/selection.ts";
 import { judgeTree, parserUnavailable, selectForFile } from "../select/selector.ts";
 import { tokenizerFor } from "../tokenize/tokenizer.ts";
 import { BIG_FILE_COLLECT_BYTES } from "./yieldPoint.ts";
-
-// ignoreBOM keeps a BOM in the text, so UTF-16 positions map to the bytes on disk.
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 let parserStatus: Map<string, ParserStatus> | undefined;
 
@@ -35,29 +33,24 @@ function parserLoad(lang: LanguageSpec): ParserStatus | undefined {
 /**
  * Chunks one file: pure apart from the parser, and the ONLY function both executors call, so the
  * worker path and the inline path cannot differ. Never throws: failures come back as data.
+ * Invalid UTF-8 is chunked too: the content shows each invalid sequence as U+FFFD and the chunk
+ * lists its bytes (`invalid_utf8`), while byte ranges stay those of the file on disk.
  * Parse trees are native and freed only when the event loop turns: callers chunking many files in
  * a row must yield (e.g. `await Bun.sleep(0)`) every few files to keep memory bounded.
+ * `force` overrides the selector, for tests that run every strategy over the same files.
  */
-export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Governor): FileResult {
-  let text: string;
+export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Governor, force?: Strategy): FileResult {
   try {
-    text = utf8.decode(bytes);
-  } catch {
-    // A JSON string cannot carry invalid UTF-8 byte for byte, so the file is reported, not mangled.
-    return { status: "skipped", index: file.index, path: file.path, reason: "invalid-utf8", detail: "file is not valid UTF-8" };
-  }
-  try {
-    return chunkText(file, text, bytes.length, governor);
+    return chunkText(file, decodeFile(bytes), governor, force);
   } catch (err) {
     return { status: "failed", index: file.index, failure: { path: file.path, stage: "chunk", code: "chunk-error", message: errorMessage(err) } };
   }
 }
 
-/**
- * Chunks decoded text (the body of chunkFile; throws on internal errors). `force` overrides the
- * selector, for tests that run every strategy over the same files.
- */
-export function chunkText(file: DiscoveredFile, text: string, byteLength: number, governor: Governor, force?: Strategy): FileResult {
+/** Chunks a decoded file (the body of chunkFile; throws on internal errors). */
+function chunkText(file: DiscoveredFile, decoded: DecodedFile, governor: Governor, force?: Strategy): FileResult {
+  const { text } = decoded;
+  const byteLength = decoded.bytes.length;
   const lang = languageById(file.language);
   let selection = force ? { strategy: force, reason: "forced" } : selectForFile(lang, byteLength);
   if (text.length === 0) {
@@ -70,7 +63,9 @@ export function chunkText(file: DiscoveredFile, text: string, byteLength: number
   // within the file: the corpus's 9 MB file peaked at 247 MB RSS inline, 169 MB with these.
   const collect = text.length >= BIG_FILE_COLLECT_BYTES;
   if (collect) Bun.gc(true);
-  const unitBytes = byteLength === text.length ? 1 : 3; // equal lengths: the text is ASCII
+  // Equal lengths and nothing invalid: the text is ASCII. (A U+FFFD for one invalid byte is 3
+  // bytes of text to a tokenizer.)
+  const unitBytes = byteLength === text.length && decoded.invalid.length === 0 ? 1 : 3;
   const fits = fitter(index, budget, unitBytes);
 
   let units: Unit[] | undefined;
@@ -89,7 +84,7 @@ export function chunkText(file: DiscoveredFile, text: string, byteLength: number
   const pieces = splitOversize(units, text, index, budget, unitBytes);
   const plans = pack(pieces, text, index, budget, unitBytes);
   const chunks = buildChunks({
-    path: file.path, language: file.language, strategy: selection.strategy, text, byteLength,
+    path: file.path, language: file.language, strategy: selection.strategy, file: decoded,
     units: pieces, plans, index, tokenizer, governor, errors,
   });
   const degraded = selection.degraded === undefined ? {} : { degraded: selection.degraded };

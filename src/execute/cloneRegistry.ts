@@ -7,7 +7,7 @@ import * as resultModel from "../model/result.ts";
 import * as selectionModel from "../model/selection.ts";
 import * as summaryOutput from "../output/summary.ts";
 import type { Summary } from "../output/summary.ts";
-import type { Chunk } from "../model/chunk.ts";
+import type { Chunk, InvalidUtf8 } from "../model/chunk.ts";
 import type { Check, DiagnoseReport } from "../model/diagnosis.ts";
 import type { DiscoveredFile, DiscoveryOptions, Shard, SkipRecord } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
@@ -158,7 +158,18 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "empty content", value: chunk({ content: "", byte_end: 0, tokens: 0, kinds: [], symbols: [], strategy: "text" }) },
     { name: "unicode", value: chunk({ content: UNICODE, symbols: ["日本", "🧵"], scope: ["class Straße", "fn 関数"], path: `${UNICODE}.rs`, partial: true, has_error: true }) },
     { name: "lone surrogate", value: chunk({ content: LONE_SURROGATE }) },
+    // "/* été */\n" in Latin-1 (2f 2a 20 e9 74 e9 20 2a 2f 0a): two invalid bytes, each one U+FFFD.
+    {
+      name: "invalid UTF-8", value: chunk({
+        content: "/* \uFFFDt\uFFFD */\n", byte_end: 10, tokens: 6, kinds: [], symbols: [], language: "c", strategy: "delimiter",
+        invalid_utf8: [{ byte_start: 3, byte_end: 4, hex: "e9" }, { byte_start: 5, byte_end: 6, hex: "e9" }],
+      }),
+    },
     { name: "largest values", value: chunk({ content: hugeText(), index: BIG - 1, count: BIG, byte_start: BIG, byte_end: BIG, line_start: BIG, line_end: BIG, tokens: BIG, kinds: Array.from({ length: 1000 }, (_, i) => `kind_${i}`) }) },
+  ]),
+  InvalidUtf8: entry(chunkModel.InvalidUtf8Schema, (): Sample<InvalidUtf8>[] => [
+    { name: "one byte", value: { byte_start: 0, byte_end: 1, hex: "ff" } },
+    { name: "three bytes", value: { byte_start: BIG - 3, byte_end: BIG, hex: "f09f98" } },
   ]),
   FailureRecord: entry(resultModel.FailureRecordSchema, (): Sample<FailureRecord>[] => [
     ...resultModel.StageSchema.options.map((stage) => ({ name: stage, value: { path: "src/a.ts", stage, code: `${stage}-error`, message: `${stage} failed` } })),
@@ -174,7 +185,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "chunked, no chunks", value: chunked([]) },
     { name: "chunked, many chunks", value: chunked(manyChunks(2000), { index: BIG }) },
     { name: "skipped", value: { status: "skipped", index: 3, path: "logo.png", reason: "binary", detail: "binary file (NUL byte at 12)" } },
-    { name: "skipped unicode", value: { status: "skipped", index: 0, path: UNICODE, reason: "invalid-utf8", detail: UNICODE } },
+    { name: "skipped unicode", value: { status: "skipped", index: 0, path: UNICODE, reason: "unreadable", detail: UNICODE } },
     { name: "failed", value: { status: "failed", index: 7, failure: { path: "bad.py", stage: "chunk", code: "parse-error", message: "parser gave up" } } },
   ]),
   FaultKind: everyOption(protocol.FaultKindSchema),

@@ -24,7 +24,6 @@ export const SkipReasonSchema = v.picklist([
   "binary",
   "too-large",
   "minified",
-  "invalid-utf8",
   "unreadable",
   "not-found",
   "broken-symlink",
@@ -32,7 +31,6 @@ export const SkipReasonSchema = v.picklist([
   "symlink-outside-root",
   "symlink-loop",
   "not-regular-file",
-  "ignored-language",
 ]);
 export type SkipReason = v.InferOutput<typeof SkipReasonSchema>;
 

@@ -16,7 +16,8 @@ export function renderPreview(chunks: readonly Chunk[], options: PreviewOptions 
   const out: string[] = [];
   const maxLines = options.maxLines ?? 0;
   for (const c of chunks) {
-    const flags = [c.strategy, c.partial ? "partial" : "", c.has_error ? "has errors" : ""].filter(Boolean).join(", ");
+    const invalid = c.invalid_utf8?.length ?? 0;
+    const flags = [c.strategy, c.partial ? "partial" : "", c.has_error ? "has errors" : "", invalid > 0 ? `${invalid} invalid UTF-8 sequence${invalid > 1 ? "s" : ""} shown as U+FFFD` : ""].filter(Boolean).join(", ");
     out.push(`── ${quotePath(c.path)}  chunk ${c.index + 1}/${c.count}  lines ${c.line_start}-${c.line_end}  bytes ${c.byte_start}-${c.byte_end}  ${c.tokens} tokens  (${flags})`);
     const about: string[] = [];
     if (c.scope.length > 0) about.push(`scope: ${c.scope.join(" > ")}`);

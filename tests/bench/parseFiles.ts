@@ -10,6 +10,7 @@ export type ParseJob = { abs: string; language: string; size: number };
 export type ParseCounts = { files: number; bytes: number; parsed: number; parsedBytes: number; textOnly: number; invalidUtf8: number };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+const withReplacement = new TextDecoder("utf-8");
 
 /** Zero counts. */
 export function emptyCounts(): ParseCounts {
@@ -31,7 +32,7 @@ export function prepareLanguages(languages: readonly string[]): Set<string> {
 /**
  * The physical floor of a syntax-aware chunker: read the file, decode UTF-8 and build the syntax
  * tree with @ast-grep/napi, touching nothing in it. Files without a loadable grammar are read and
- * decoded only; invalid UTF-8 is counted and skipped (weft cannot chunk those either).
+ * decoded only. Invalid UTF-8 is counted, then decoded with replacement and parsed, as weft does.
  */
 export function parseOne(job: ParseJob, parsable: ReadonlySet<string>, counts: ParseCounts): void {
   const bytes = readFileSync(job.abs);
@@ -42,7 +43,7 @@ export function parseOne(job: ParseJob, parsable: ReadonlySet<string>, counts: P
     text = utf8.decode(bytes);
   } catch {
     counts.invalidUtf8++;
-    return;
+    text = withReplacement.decode(bytes);
   }
   if (!parsable.has(job.language)) {
     counts.textOnly++;

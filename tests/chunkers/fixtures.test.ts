@@ -123,11 +123,6 @@ describe("positions", () => {
     chunksOf("w.py", "python", enc.encode("\n\n   \n"), gov());
   });
 
-  test("invalid UTF-8 is skipped with a reason, not mangled", () => {
-    const r = run("bin.py", "python", new Uint8Array([0x61, 0xff, 0xfe, 0x62]), gov());
-    expect(r).toMatchObject({ status: "skipped", reason: "invalid-utf8" });
-  });
-
   test("a 10 MB single-line file finishes, tiles and stays in budget (text and semantic)", () => {
     const line = "var a=[" + "1234567,abcdefg,".repeat(640_000) + "];";
     const bytes = enc.encode(line);

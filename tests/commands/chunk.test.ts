@@ -40,8 +40,11 @@ describe("weft chunk", () => {
     const summary = v.parse(SummarySchema, JSON.parse(readFileSync(summaryPath, "utf8")));
     expect(summary).toMatchObject({ outcome: "complete", exitCode: 0, executor: "workers", workers: 2, chunks: lines.length, unaccounted: [] });
     expect(summary.chunked + summary.skipped + summary.failed).toBe(summary.submitted);
-    expect(summary.skips).toContainEqual(expect.objectContaining({ path: join(dir, "misc/latin1.txt"), reason: "invalid-utf8" }));
-    expect(stderr).toMatch(/^weft: skipped 1 file \(invalid-utf8 1\); list them with --skipped FILE or `weft files --skipped`\nweft: \d+ files: \d+ chunked, 1 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/);
+    // Not UTF-8, chunked all the same: the record lists the bytes its U+FFFDs stand for.
+    const latin1 = lines.map((l) => JSON.parse(l)).filter((c) => c.path === join(dir, "misc/latin1.txt"));
+    expect(latin1).toMatchObject([{ byte_start: 0, byte_end: 7, content: "caf\uFFFD\n\uFFFD\uFFFD", invalid_utf8: [{ byte_start: 3, byte_end: 4, hex: "e9" }, { byte_start: 5, byte_end: 6, hex: "ff" }, { byte_start: 6, byte_end: 7, hex: "fe" }] }]);
+    expect(summary.skips).toEqual([]);
+    expect(stderr).toMatch(/^weft: \d+ files: \d+ chunked, 0 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/);
     expect(stderr).not.toContain("\r"); // no progress bar when stderr is not a terminal
   });
 

@@ -30,6 +30,8 @@ export function fixtureTree(): string {
   writeFileSync(join(dir, "misc/crlf.py"), "def a():\r\n    return 1\r\n\r\ndef b():\r\n    return 2\r\n");
   writeFileSync(join(dir, "misc/unicode.py"), "def grüße(名前):\n    return f'こんにちは {名前} 🎉'\n");
   writeFileSync(join(dir, "misc/latin1.txt"), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0xff, 0xfe]));
+  // Python in Latin-1 with CRLF, and long enough to be cut into several chunks.
+  writeFileSync(join(dir, "misc/legacy.py"), Buffer.from(Array.from({ length: 60 }, (_, i) => `def caf\xe9_${i}(x):\r\n    return "na\xefve \xa9 ${"\xe9".repeat(i)}"\r\n`).join("\r\n"), "latin1"));
   writeFileSync(join(dir, "misc/big.py"), Array.from({ length: 4000 }, (_, i) => `def f${i}(x):\n    return x * ${i} + len("${"y".repeat(i % 20)}")\n`).join("\n"));
   return dir;
 }

@@ -24,7 +24,7 @@ test("compares worker and inline output on a directory, within the limit", async
   writeFileSync(join(dir, "logo.png"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
   const [all] = await pathChecks(dir, 100);
   expect(all!.status).toBe("pass");
-  expect(all!.detail).toBe(`all 7 files under ${dir}: worker output identical to inline (6 chunked, 1 skipped, 0 failed); 1 left out by discovery: 1 binary`);
+  expect(all!.detail).toBe(`all 7 files under ${dir}: worker output identical to inline (7 chunked (1 with invalid UTF-8, listed in invalid_utf8), 0 skipped, 0 failed); 1 left out by discovery: 1 binary`);
   const [some] = await pathChecks(dir, 3);
   expect(some!.detail).toStartWith(`3 of 7 files under ${dir}`);
   const empty = temp.make("weft-path-empty-");

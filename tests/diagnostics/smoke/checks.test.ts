@@ -57,10 +57,22 @@ describe("executor smoke tests", () => {
     // (Not toMatchObject with expect.stringContaining: Bun 1.4.4 writes the matcher into the received object.)
     const pool = byId.get("executor.pool")!;
     expect(pool.status).toBe("fail");
-    expect(pool.detail).toContain("11 results for 12 files; stats (9/2/1, 9 chunks) disagree with delivered results (8/2/1, 8 chunks)");
+    expect(pool.detail).toContain("11 results for 12 files; stats (10/1/1, 10 chunks) disagree with delivered results (9/1/1, 9 chunks)");
     expect(pool.detail).toContain("svc/main.go: chunk contents do not reproduce the file's bytes");
     expect(byId.get("executor.identical")).toMatchObject({ status: "fail", detail: "worker output differs from inline output at svc/main.go; --format jsonl output differs; --format json output differs; and 1 more" });
     expect(byId.get("executor.inline")!.status).toBe("pass");
+  });
+
+  test("fail when a chunk of the Latin-1 fixture lists other bytes than the file's", async () => {
+    const tamper = (pool: Executor): Executor => ({
+      ...pool,
+      run: (files, governor, onResult, options) => pool.run(files, governor, (r) => {
+        if (r.status === "chunked" && r.path === "legacy/latin1.c") r = { ...r, chunks: r.chunks.map((c) => ({ ...c, invalid_utf8: c.invalid_utf8?.map((e) => ({ ...e, hex: "e8" })) })) };
+        return onResult(r);
+      }, options),
+    });
+    const pool = (await smokeChecks(session, { wrapPool: tamper })).find((c) => c.id === "executor.pool")!;
+    expect(pool).toEqual({ ...pool, status: "fail", detail: "legacy/latin1.c: chunk contents do not reproduce the file's bytes" });
   });
 });
 
