@@ -120,7 +120,7 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   const summary: Summary = {
     outcome, exitCode, executor: executor.kind, executorReason: reason, workers: executor.workers,
     submitted: files.length + discoverySkips.length, chunked: ledger.chunked, skipped: skips.length, failed: ledger.failures.length,
-    degraded: ledger.degradations.length, chunks: ledger.chunks, bytes: ledger.bytes, seconds, mbPerSecond: ledger.bytes / 1e6 / Math.max(seconds, 1e-6),
+    degraded: ledger.degradations.length, invalidUtf8: ledger.invalidUtf8, chunks: ledger.chunks, bytes: ledger.bytes, seconds, mbPerSecond: ledger.bytes / 1e6 / Math.max(seconds, 1e-6),
     failures: [...ledger.failures], skips, degradations: [...ledger.degradations], unaccounted,
   };
 

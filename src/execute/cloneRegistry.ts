@@ -226,14 +226,14 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
   Summary: entry(summaryOutput.SummarySchema, (): Sample<Summary>[] => {
     const base: Summary = {
       outcome: "complete", exitCode: 0, executor: "workers", executorReason: "auto: 3.20 MB", workers: 2, submitted: 3, chunked: 1, skipped: 1, failed: 1,
-      degraded: 1, chunks: 4, bytes: 3_200_000, seconds: 0.25, mbPerSecond: 12.8,
+      degraded: 1, invalidUtf8: 1, chunks: 4, bytes: 3_200_000, seconds: 0.25, mbPerSecond: 12.8,
       failures: [{ path: "bad.py", stage: "execute", code: "timeout", message: "no result after 30 s" }],
       skips: [{ path: "logo.png", reason: "binary", detail: "binary file" }],
       degradations: [{ path: "a.py", reason: `Python parser could not be loaded: ${UNICODE}` }], unaccounted: [],
     };
     return [
       { name: "typical", value: base },
-      { name: "empty run", value: { ...base, outcome: "complete", executor: "inline", executorReason: "", workers: 0, submitted: 0, chunked: 0, skipped: 0, failed: 0, degraded: 0, chunks: 0, bytes: 0, seconds: 0, mbPerSecond: 0, failures: [], skips: [], degradations: [] } },
+      { name: "empty run", value: { ...base, outcome: "complete", executor: "inline", executorReason: "", workers: 0, submitted: 0, chunked: 0, skipped: 0, failed: 0, degraded: 0, invalidUtf8: 0, chunks: 0, bytes: 0, seconds: 0, mbPerSecond: 0, failures: [], skips: [], degradations: [] } },
       ...summaryOutput.SummarySchema.entries.outcome.options.map((outcome) => ({ name: outcome, value: { ...base, outcome, exitCode: 3, unaccounted: [UNICODE] } })),
       { name: "largest values", value: { ...base, submitted: BIG, chunked: BIG, bytes: BIG, chunks: BIG, seconds: Number.MAX_VALUE, mbPerSecond: Number.MIN_VALUE } },
     ];

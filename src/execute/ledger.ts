@@ -14,6 +14,8 @@ export type Ledger = {
   readonly delivered: number;
   readonly failures: readonly FailureRecord[];
   readonly skips: readonly SkipRecord[];
+  /** Chunked files whose bytes are not all valid UTF-8 (their chunks carry `invalid_utf8`). */
+  readonly invalidUtf8: number;
   /** Files chunked, but not as asked (their parser could not be loaded), and why. */
   readonly degradations: readonly Degradation[];
   /** Results for a file already delivered, or for a file never submitted. */
@@ -27,7 +29,7 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
   const sizes = new Map(files.map((f) => [f.index, f.size]));
   const seen = new Set<number>();
   const ledger = {
-    chunked: 0, chunks: 0, bytes: 0, delivered: 0,
+    chunked: 0, chunks: 0, bytes: 0, delivered: 0, invalidUtf8: 0,
     failures: [] as FailureRecord[], skips: [] as SkipRecord[], degradations: [] as Degradation[], duplicates: [] as string[],
     record(result: FileResult) {
       if (seen.has(result.index) || !sizes.has(result.index)) {
@@ -40,6 +42,7 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
       if (result.status === "chunked") {
         ledger.chunked++;
         ledger.chunks += result.chunks.length;
+        if (result.chunks.some((c) => c.invalid_utf8 !== undefined)) ledger.invalidUtf8++;
         if (result.degraded !== undefined) ledger.degradations.push({ path: result.path, reason: result.degraded });
       } else if (result.status === "skipped") ledger.skips.push({ path: result.path, reason: result.reason, detail: result.detail });
       else ledger.failures.push(result.failure);

@@ -20,6 +20,8 @@ export const SummarySchema = v.object({
   failed: count,
   /** Chunked files that were not chunked as asked (a parser that could not be loaded); exit 4 when no file failed. */
   degraded: count,
+  /** Chunked files that are not valid UTF-8: their chunks list the replaced bytes in `invalid_utf8`. */
+  invalidUtf8: count,
   chunks: count,
   bytes: count,
   seconds: v.number(),
@@ -39,7 +41,8 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 export function formatSummary(s: Summary): string {
   const executor = s.executor === "workers" ? `${s.workers} workers` : "inline";
   const stopped = s.outcome === "complete" ? "" : ` (${s.outcome})`;
-  const degraded = s.degraded > 0 ? ` (${s.degraded} not as asked)` : "";
+  const notes = [s.degraded > 0 ? `${s.degraded} not as asked` : "", s.invalidUtf8 > 0 ? `${s.invalidUtf8} not valid UTF-8` : ""].filter(Boolean);
+  const degraded = notes.length > 0 ? ` (${notes.join(", ")})` : "";
   return `weft: ${s.submitted} files: ${s.chunked} chunked${degraded}, ${s.skipped} skipped, ${s.failed} failed; ${s.chunks} chunks; ${mb(s.bytes)} MB in ${s.seconds.toFixed(2)} s (${s.mbPerSecond.toFixed(1)} MB/s); executor ${executor} (${s.executorReason})${stopped}\n`;
 }
 

@@ -65,10 +65,10 @@ describe("compiled binary: files that are not valid UTF-8", () => {
     const inline = await runWeft(sb, ["chunk", "tree", "--no-skip-minified", "--executor", "inline", "--summary-json", "inline.json"]);
     const workers = await runWeft(sb, ["chunk", "tree", "--no-skip-minified", "--executor", "workers", "--workers", "2", "--quiet"]);
     expect([inline.code, workers.code]).toEqual([0, 0]);
-    expect(inline.stderr).toMatch(/^weft: 5 files: 5 chunked, 0 skipped, 0 failed; /);
+    expect(inline.stderr).toMatch(/^weft: 5 files: 5 chunked \(4 not valid UTF-8\), 0 skipped, 0 failed; /);
     expect(workers.stderr).toBe("");
     expect(workers.stdout).toBe(inline.stdout);
-    expect(JSON.parse(readFileSync(join(sb.dir, "inline.json"), "utf8"))).toMatchObject({ skipped: 0, skips: [], failed: 0 });
+    expect(JSON.parse(readFileSync(join(sb.dir, "inline.json"), "utf8"))).toMatchObject({ skipped: 0, skips: [], failed: 0, invalidUtf8: 4 });
 
     const records = inline.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as ChunkRecord);
     const decoder = new TextDecoder("utf-8", { ignoreBOM: true });

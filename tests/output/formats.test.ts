@@ -50,11 +50,11 @@ test("text: the engine's preview of each file's chunks, in order", () => {
 test("summary: schema-valid, and the line says what ran", () => {
   const s: Summary = {
     outcome: "complete", exitCode: 1, executor: "workers", executorReason: "auto", workers: 2, submitted: 5, chunked: 3, skipped: 1, failed: 1,
-    degraded: 0, chunks: 3, bytes: 2_500_000, seconds: 0.5, mbPerSecond: 5, failures: [], skips: [], degradations: [], unaccounted: [],
+    degraded: 0, invalidUtf8: 0, chunks: 3, bytes: 2_500_000, seconds: 0.5, mbPerSecond: 5, failures: [], skips: [], degradations: [], unaccounted: [],
   };
   expect(v.is(SummarySchema, s)).toBe(true);
   expect(formatSummary(s)).toBe("weft: 5 files: 3 chunked, 1 skipped, 1 failed; 3 chunks; 2.5 MB in 0.50 s (5.0 MB/s); executor 2 workers (auto)\n");
-  const degraded = { ...s, degraded: 2, degradations: [{ path: "a.py", reason: "Python parser could not be loaded: x" }, { path: "b.py", reason: "Python parser could not be loaded: x" }] };
+  const degraded = { ...s, degraded: 2, invalidUtf8: 1, degradations: [{ path: "a.py", reason: "Python parser could not be loaded: x" }, { path: "b.py", reason: "Python parser could not be loaded: x" }] };
   expect(v.is(SummarySchema, degraded)).toBe(true);
-  expect(formatSummary(degraded)).toBe("weft: 5 files: 3 chunked (2 not as asked), 1 skipped, 1 failed; 3 chunks; 2.5 MB in 0.50 s (5.0 MB/s); executor 2 workers (auto)\n");
+  expect(formatSummary(degraded)).toBe("weft: 5 files: 3 chunked (2 not as asked, 1 not valid UTF-8), 1 skipped, 1 failed; 3 chunks; 2.5 MB in 0.50 s (5.0 MB/s); executor 2 workers (auto)\n");
 });
