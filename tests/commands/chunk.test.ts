@@ -44,7 +44,7 @@ describe("weft chunk", () => {
     const latin1 = lines.map((l) => JSON.parse(l)).filter((c) => c.path === join(dir, "misc/latin1.txt"));
     expect(latin1).toMatchObject([{ byte_start: 0, byte_end: 7, content: "caf\uFFFD\n\uFFFD\uFFFD", invalid_utf8: [{ byte_start: 3, byte_end: 4, hex: "e9" }, { byte_start: 5, byte_end: 6, hex: "ff" }, { byte_start: 6, byte_end: 7, hex: "fe" }] }]);
     expect(summary.skips).toEqual([]);
-    expect(stderr).toMatch(/^weft: \d+ files: \d+ chunked \(1 not valid UTF-8\), 0 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/);
+    expect(stderr).toMatch(/^weft: \d+ files: \d+ chunked \(2 not valid UTF-8\), 0 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/);
     expect(stderr).not.toContain("\r"); // no progress bar when stderr is not a terminal
   });
 

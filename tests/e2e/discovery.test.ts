@@ -108,8 +108,9 @@ describe("discovery in the compiled binary", () => {
     expect(files.stdout).toBe('"bad\\376.py"\tpython\t6\n"bad\\377.py"\tpython\t6\n"d\\376/in.py"\tpython\t6\n"new\\nline.py"\tpython\t6\nok.py\tpython\t6\n');
     const json = (await weft(sb, ["files", "--json", "--exclude", "home/", "--exclude", "tmp/"])).stdout.trim().split("\n").map((l) => JSON.parse(l).path);
     expect(json).toEqual(["bad\udcfe.py", "bad\udcff.py", "d\udcfe/in.py", "new\nline.py", "ok.py"]);
-    const inline = await weft(sb, ["chunk", "--executor", "inline", "--exclude", "home/", "--exclude", "tmp/"]);
-    const workers = await weft(sb, ["chunk", "--executor", "workers", "--workers", "2", "--exclude", "home/", "--exclude", "tmp/"]);
+    // The sandbox's parser cache (which holds the napi addon from the moment weft starts) is not part of the tree.
+    const inline = await weft(sb, ["chunk", "--executor", "inline", "--exclude", "home/", "--exclude", "tmp/", "--exclude", "cache/"]);
+    const workers = await weft(sb, ["chunk", "--executor", "workers", "--workers", "2", "--exclude", "home/", "--exclude", "tmp/", "--exclude", "cache/"]);
     expect(inline.code).toBe(0);
     expect(inline.stderr).toContain("5 chunked, 0 skipped, 0 failed");
     expect(workers.stdout).toBe(inline.stdout);
