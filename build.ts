@@ -177,6 +177,7 @@ async function buildOne(plan: Plan, otherAddons: string[]): Promise<{ size: numb
     bytecode: true,
     format: "esm",
     sourcemap: "linked",
+    define: { WEFT_BUILD: JSON.stringify({ commit: sourceCommit(), target: plan.target.id }) },
   });
   if (!result.success) throw new BuildError(`${plan.target.id}: bun build failed:\n${result.logs.map(String).join("\n")}`);
   for (const name of ["parserFiles", "napi"]) if (!fired.has(name)) throw new BuildError(`${plan.target.id}: the ${name} replacement did not apply; check embedPlugin's filters`);
@@ -184,6 +185,19 @@ async function buildOne(plan: Plan, otherAddons: string[]): Promise<{ size: numb
   const bytes = readFileSync(plan.outfile);
   return { size: bytes.length, sha256: sha256(bytes) };
 }
+
+/** The commit being built, "-dirty" when the work tree differs from it, "unknown" outside git (read once: `weft --version` reports it). */
+const sourceCommit = (() => {
+  let commit: string | undefined;
+  return () => {
+    if (commit) return commit;
+    const git = (args: string[]) => Bun.spawnSync(["git", ...args], { cwd: ROOT, stdout: "pipe", stderr: "ignore" });
+    const head = git(["rev-parse", "HEAD"]);
+    if (head.exitCode !== 0) return (commit = "unknown");
+    const dirty = git(["status", "--porcelain"]).stdout.toString().trim() !== "";
+    return (commit = `${head.stdout.toString().trim()}${dirty ? "-dirty" : ""}`);
+  };
+})();
 
 function selectTargets(argv: string[]): { targets: Target[]; release: boolean } {
   let values: { target?: string[]; all?: boolean };
