@@ -186,18 +186,16 @@ async function buildOne(plan: Plan, otherAddons: string[]): Promise<{ size: numb
   return { size: bytes.length, sha256: sha256(bytes) };
 }
 
-/** The commit being built, "-dirty" when the work tree differs from it, "unknown" outside git (read once: `weft --version` reports it). */
-const sourceCommit = (() => {
-  let commit: string | undefined;
-  return () => {
-    if (commit) return commit;
-    const git = (args: string[]) => Bun.spawnSync(["git", ...args], { cwd: ROOT, stdout: "pipe", stderr: "ignore" });
-    const head = git(["rev-parse", "HEAD"]);
-    if (head.exitCode !== 0) return (commit = "unknown");
-    const dirty = git(["status", "--porcelain"]).stdout.toString().trim() !== "";
-    return (commit = `${head.stdout.toString().trim()}${dirty ? "-dirty" : ""}`);
-  };
-})();
+let commit: string | undefined;
+/** The commit being built, "-dirty" when the work tree differs from it, "unknown" outside git (`weft --version` reports it). */
+function sourceCommit(): string {
+  if (commit) return commit;
+  const git = (args: string[]) => Bun.spawnSync(["git", ...args], { cwd: ROOT, stdout: "pipe", stderr: "ignore" });
+  const head = git(["rev-parse", "HEAD"]);
+  if (head.exitCode !== 0) return (commit = "unknown");
+  const dirty = git(["status", "--porcelain"]).stdout.toString().trim() !== "";
+  return (commit = `${head.stdout.toString().trim()}${dirty ? "-dirty" : ""}`);
+}
 
 function selectTargets(argv: string[]): { targets: Target[]; release: boolean } {
   let values: { target?: string[]; all?: boolean };
@@ -234,6 +232,8 @@ async function main(argv: string[]): Promise<void> {
     const rel = plan.outfile.slice(ROOT.length + 1);
     console.log(`${rel}  ${(size / 1e6).toFixed(1)} MB  sha256 ${hash}`);
     console.log(`  ${plan.target.id}: verified to embed ${plan.target.napiPackage} and ${plan.parsers.length} parsers byte for byte (+ ${LANGUAGES.filter((l) => l.grammar?.kind === "builtin").length} grammars built into the addon), and no other platform's addon`);
+    const built = plan.parsers.filter((p) => p.source).map((p) => p.id);
+    if (built.length > 0) console.log(`  compiled from the packages' C sources, sha256 as pinned in packaging/cross/parsers.json: ${built.join(", ")}`);
     if (plan.declaredMissing.length > 0) console.log(`  not available on ${plan.target.id} (declared in src/languages/table.ts, delimiter chunker used): ${plan.declaredMissing.join(", ")}`);
     sums.push(`${hash}  ${rel.replace(/^dist\//, "")}`);
   }
