@@ -51,7 +51,7 @@ export function sourceParserPath(target: TargetId, id: string): string {
 }
 
 /** The package's C sources, relative to its directory (compiled from there so no absolute path can reach the output). */
-export function cSources(pkgDir: string): string[] {
+function cSources(pkgDir: string): string[] {
   return ["src/parser.c", "src/scanner.c"].filter((f) => existsSync(join(pkgDir, f)));
 }
 
@@ -86,7 +86,7 @@ export async function buildSourceParsers(target: Target, parsers: SourceParser[]
   const todo = parsers.filter((p) => record || !existsSync(p.path) || sha256(readFileSync(p.path)) !== p.sha256);
   if (todo.length === 0) return;
   const zigTarget = ZIG_TARGETS[target.id] ?? fail(`${target.id}: no cross compiler target configured in build/crossParsers.ts for ${todo.map((p) => p.id).join(", ")}`);
-  const zig = await ensureZig();
+  const zig = ensureZig();
   const problems: string[] = [];
   const queue = [...todo];
   const worker = async () => {
@@ -137,7 +137,7 @@ async function compile(zig: string, zigTarget: string, target: Target, p: Source
 }
 
 /** The pinned zig, installed into packaging/cross from its lock file on first use. */
-async function ensureZig(): Promise<string> {
+function ensureZig(): string {
   if (process.platform !== "linux" || process.arch !== "x64") fail(`parsers built from source need a linux-x64 build machine (the pinned compiler is Zig 0.11.0 for linux-x86_64); this is ${process.platform}-${process.arch}`);
   if (!existsSync(ZIG)) {
     console.error(`installing the cross compiler in ${CROSS_DIR}`);
