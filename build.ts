@@ -3,27 +3,32 @@
 //   bun run build --target linux-arm64 (repeatable) -> dist/weft-linux-arm64
 //   bun run build --all                every release target
 // Each binary embeds ITS target's @ast-grep/napi addon and parser.so files (never the build
-// machine's), and is checked after the build to contain exactly those bytes. A parser that is
-// missing for a target fails the build unless the language table declares it unavailable there.
+// machine's), and is checked after the build to contain exactly those bytes. A parser that a
+// package does not publish for a target is compiled from that package's C sources with a pinned
+// cross compiler (build/crossParsers.ts) and must match its sha256 in packaging/cross/parsers.json;
+// one that can be neither fails the build unless the language table declares it unavailable there.
 import type { BunPlugin } from "bun";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { buildSourceParsers, parserProblems, readPins, sourceParserPath, ZIG_TARGETS, type Pins, type SourceParser } from "./build/crossParsers.ts";
+import { BuildError } from "./build/error.ts";
 import { sha256 } from "./src/languages/cache.ts";
 import type { LanguageSpec } from "./src/languages/spec.ts";
 import { LANGUAGES } from "./src/languages/table.ts";
 import { hostTarget, TARGET_IDS, TARGETS, targetById, type Target } from "./src/languages/targets.ts";
 
 const ROOT = import.meta.dir;
+/** Set to record the sha256 of parsers built from source instead of checking them (see build/crossParsers.ts). */
+const RECORD_HASHES = process.env.WEFT_UPDATE_PARSER_HASHES === "1";
 const ADDONS_DIR = join(ROOT, "packaging", "napi");
 const require = createRequire(join(ROOT, "package.json"));
 
-/** A build failure with a message for the person building; printed without a stack. */
-export class BuildError extends Error {}
+export { BuildError };
 
-/** One parser to embed. */
-type ParserPlan = { id: string; path: string; sha256: string };
+/** One parser to embed; `source` when it is compiled from its package's C sources. */
+type ParserPlan = { id: string; path: string; sha256: string; source?: SourceParser["source"] };
 
 /** What goes into one target's binary. */
 type Plan = { target: Target; outfile: string; addon: string; parsers: ParserPlan[]; declaredMissing: string[] };
@@ -73,8 +78,13 @@ function packageDir(name: string, from: string): string | undefined {
   }
 }
 
-/** Every package grammar's parser.so for the target; missing ones must be declared in the table. */
-export function parsersFor(target: Target, languages: readonly LanguageSpec[] = LANGUAGES): { parsers: ParserPlan[]; declaredMissing: string[] } {
+/**
+ * Every package grammar's parser.so for the target: the package's prebuilt file (checked to be a
+ * library for the target's format and CPU exporting the grammar's symbol), else one compiled from
+ * the package's sources with its sha256 pinned in `pins` (or being recorded: `record`), else
+ * declared unavailable in the table. Anything else fails the build.
+ */
+export function parsersFor(target: Target, languages: readonly LanguageSpec[] = LANGUAGES, pins: Pins = readPins(), record = false): { parsers: ParserPlan[]; declaredMissing: string[] } {
   const parsers: ParserPlan[] = [];
   const declaredMissing: string[] = [];
   const problems: string[] = [];
@@ -85,13 +95,21 @@ export function parsersFor(target: Target, languages: readonly LanguageSpec[] = 
     if (!root) { problems.push(`${lang.id}: package ${g.pkg} is not installed`); continue; }
     const path = join(root, "prebuilds", target.prebuild, "parser.so");
     const declared = g.unavailableOn?.includes(target.id) ?? false;
+    const pin = pins[target.id]?.[lang.id];
     if (existsSync(path)) {
+      const bytes = readFileSync(path);
       if (declared) problems.push(`${lang.id}: declared unavailable on ${target.id} but ${path} exists; remove it from unavailableOn in src/languages/table.ts`);
-      else parsers.push({ id: lang.id, path, sha256: sha256(readFileSync(path)) });
+      else if (pin) problems.push(`${lang.id}: ${path} exists now; remove its ${target.id} hash from packaging/cross/parsers.json`);
+      else problems.push(...parserProblems(target, g.symbol, bytes, false).map((m) => `${lang.id}: ${path} ${m}`));
+      parsers.push({ id: lang.id, path, sha256: sha256(bytes) });
     } else if (declared) {
+      if (pin) problems.push(`${lang.id}: declared unavailable on ${target.id} but its hash is pinned in packaging/cross/parsers.json; keep one of the two`);
       declaredMissing.push(lang.id);
+    } else if (ZIG_TARGETS[target.id] && (pin || record)) {
+      parsers.push({ id: lang.id, path: sourceParserPath(target.id, lang.id), sha256: pin ?? "", source: { pkgDir: root, symbol: g.symbol } });
     } else {
-      problems.push(`${lang.id}: ${path} is missing and not declared unavailable on ${target.id}`);
+      const build = ZIG_TARGETS[target.id] ? `build it from the package's sources (WEFT_UPDATE_PARSER_HASHES=1 bun run build --target ${target.id} records its sha256)` : `build.ts cannot build parsers for ${target.id} from source`;
+      problems.push(`${lang.id}: ${path} is missing; ${build}, or declare it unavailable on ${target.id} in src/languages/table.ts`);
     }
   }
   if (problems.length > 0) throw new BuildError(`${target.id}: parsers:\n  ${problems.join("\n  ")}`);
@@ -159,12 +177,24 @@ async function buildOne(plan: Plan, otherAddons: string[]): Promise<{ size: numb
     bytecode: true,
     format: "esm",
     sourcemap: "linked",
+    define: { WEFT_BUILD: JSON.stringify({ commit: sourceCommit(), target: plan.target.id }) },
   });
   if (!result.success) throw new BuildError(`${plan.target.id}: bun build failed:\n${result.logs.map(String).join("\n")}`);
   for (const name of ["parserFiles", "napi"]) if (!fired.has(name)) throw new BuildError(`${plan.target.id}: the ${name} replacement did not apply; check embedPlugin's filters`);
   verifyArtifact(plan, otherAddons);
   const bytes = readFileSync(plan.outfile);
   return { size: bytes.length, sha256: sha256(bytes) };
+}
+
+let commit: string | undefined;
+/** The commit being built, "-dirty" when the work tree differs from it, "unknown" outside git (`weft --version` reports it). */
+function sourceCommit(): string {
+  if (commit) return commit;
+  const git = (args: string[]) => Bun.spawnSync(["git", ...args], { cwd: ROOT, stdout: "pipe", stderr: "ignore" });
+  const head = git(["rev-parse", "HEAD"]);
+  if (head.exitCode !== 0) return (commit = "unknown");
+  const dirty = git(["status", "--porcelain"]).stdout.toString().trim() !== "";
+  return (commit = `${head.stdout.toString().trim()}${dirty ? "-dirty" : ""}`);
 }
 
 function selectTargets(argv: string[]): { targets: Target[]; release: boolean } {
@@ -192,15 +222,18 @@ async function main(argv: string[]): Promise<void> {
   const plans: Plan[] = targets.map((target) => {
     const exe = target.platform === "win32" ? ".exe" : "";
     const outfile = resolve(ROOT, "dist", release ? `weft-${target.id}${exe}` : `weft${exe}`);
-    return { target, outfile, addon: addonFor(target), ...parsersFor(target) };
+    return { target, outfile, addon: addonFor(target), ...parsersFor(target, LANGUAGES, readPins(), RECORD_HASHES) };
   });
   const sums: string[] = [];
   for (const plan of plans) {
+    await buildSourceParsers(plan.target, plan.parsers.filter((p): p is SourceParser => p.source !== undefined), RECORD_HASHES);
     const others = TARGETS.filter((t) => t.id !== plan.target.id).flatMap((t) => installedAddon(t.napiPackage) ?? []);
     const { size, sha256: hash } = await buildOne(plan, others);
     const rel = plan.outfile.slice(ROOT.length + 1);
     console.log(`${rel}  ${(size / 1e6).toFixed(1)} MB  sha256 ${hash}`);
     console.log(`  ${plan.target.id}: verified to embed ${plan.target.napiPackage} and ${plan.parsers.length} parsers byte for byte (+ ${LANGUAGES.filter((l) => l.grammar?.kind === "builtin").length} grammars built into the addon), and no other platform's addon`);
+    const built = plan.parsers.filter((p) => p.source).map((p) => p.id);
+    if (built.length > 0) console.log(`  compiled from the packages' C sources, sha256 as pinned in packaging/cross/parsers.json: ${built.join(", ")}`);
     if (plan.declaredMissing.length > 0) console.log(`  not available on ${plan.target.id} (declared in src/languages/table.ts, delimiter chunker used): ${plan.declaredMissing.join(", ")}`);
     sums.push(`${hash}  ${rel.replace(/^dist\//, "")}`);
   }

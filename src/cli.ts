@@ -3,7 +3,7 @@ import { defineCommand, renderUsage, runCommand, type CommandDef } from "citty";
 import { checkArgv } from "./commands/argv.ts";
 import { EXIT, EXIT_CODES_HELP } from "./commands/exitCodes.ts";
 import { errorMessage, WeftError } from "./model/errors.ts";
-import { VERSION } from "./version.ts";
+import { VERSION, versionLine } from "./version.ts";
 
 // any: citty's CommandDef is generic per command.
 type AnyCommand = CommandDef<any>;
@@ -45,7 +45,7 @@ async function usage(cmd: AnyCommand, parent: AnyCommand | undefined, isMain: bo
 /** Runs weft with argv and returns the exit code; the only place exit codes are decided. */
 async function run(argv: string[]): Promise<number> {
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
-    process.stdout.write(`${VERSION}\n`); // without loading the native addon
+    process.stdout.write(`${versionLine()}\n`); // without loading the native addon
     return EXIT.ok;
   }
   let main: AnyCommand;
@@ -58,7 +58,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     const inv = await checkArgv(main, argv);
     if (inv.kind === "version") {
-      process.stdout.write(`${VERSION}\n`);
+      process.stdout.write(`${versionLine()}\n`);
       return EXIT.ok;
     }
     if (inv.kind === "help") {

@@ -7,9 +7,6 @@ function pkg(name: string, symbol: string, expandoChar: string, unavailableOn?: 
   return { kind: "package", pkg: `@ast-grep/lang-${name}`, symbol, expandoChar, ...(unavailableOn ? { unavailableOn } : {}) };
 }
 
-// The packages publish no parser.so for these targets (checked against their prebuilds/ folders).
-const NO_LINUX_ARM64_OR_DARWIN_X64: TargetId[] = ["linux-arm64", "darwin-x64"];
-
 /**
  * Every language weft knows. Languages with a `grammar` are chunked semantically; the others (and
  * files whose tree is mostly errors) by their `delimiter` family. Order does not matter; ids are unique.
@@ -49,7 +46,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   // From @ast-grep/lang-* packages.
   {
     id: "angular", name: "Angular template", extensions: ["component.html"], filenames: [], shebangs: [],
-    grammar: pkg("angular", "tree_sitter_angular", "z", NO_LINUX_ARM64_OR_DARWIN_X64), delimiter: "markup",
+    grammar: pkg("angular", "tree_sitter_angular", "z"), delimiter: "markup",
     definitions: ["element"],
     comments: ["<!--"],
   },
@@ -97,7 +94,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   },
   {
     id: "haskell", name: "Haskell", extensions: ["hs", "lhs"], filenames: [], shebangs: ["runhaskell", "stack"],
-    grammar: pkg("haskell", "tree_sitter_haskell", "µ", NO_LINUX_ARM64_OR_DARWIN_X64), delimiter: "indent",
+    grammar: pkg("haskell", "tree_sitter_haskell", "µ"), delimiter: "indent",
     definitions: ["function", "signature", "data_type", "newtype", "type_synomym", "class", "instance", "bind"],
     comments: ["--", "{-"],
   },
@@ -109,7 +106,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   },
   {
     id: "json", name: "JSON", extensions: ["json", "jsonc", "json5", "webmanifest"], filenames: [".babelrc", ".eslintrc"], shebangs: [],
-    grammar: pkg("json", "tree_sitter_json", "$", ["darwin-x64"]), delimiter: "brace",
+    grammar: pkg("json", "tree_sitter_json", "$"), delimiter: "brace",
     definitions: ["pair"],
     comments: ["//"],
   },
@@ -127,7 +124,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   },
   {
     id: "markdown", name: "Markdown", extensions: ["md", "markdown", "mdx"], filenames: [], shebangs: [],
-    grammar: pkg("markdown", "tree_sitter_markdown", "$", NO_LINUX_ARM64_OR_DARWIN_X64), delimiter: "paragraph",
+    grammar: pkg("markdown", "tree_sitter_markdown", "$"), delimiter: "paragraph",
     definitions: ["section", "atx_heading", "setext_heading"],
     comments: ["<!--"],
   },
@@ -175,7 +172,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   },
   {
     id: "toml", name: "TOML", extensions: ["toml"], filenames: ["Cargo.lock", "Pipfile", "poetry.lock"], shebangs: [],
-    grammar: pkg("toml", "tree_sitter_toml", "_", NO_LINUX_ARM64_OR_DARWIN_X64), delimiter: "paragraph",
+    grammar: pkg("toml", "tree_sitter_toml", "_"), delimiter: "paragraph",
     definitions: ["table", "table_array_element"],
     comments: ["#"],
   },

@@ -125,10 +125,20 @@ describe("weft languages", () => {
 });
 
 describe("command line", () => {
-  test("--version and --help", async () => {
+  test("--version: the bare version first, then the commit built and the target", async () => {
     const sb = sandbox();
     const version = await runWeft(sb, ["--version"]);
-    expect(version).toEqual({ code: 0, stdout: `${(await Bun.file(resolve(import.meta.dir, "../../package.json")).json()).version}\n`, stderr: "" });
+    const pkgVersion = (await Bun.file(resolve(import.meta.dir, "../../package.json")).json()).version;
+    const head = Bun.spawnSync(["git", "rev-parse", "HEAD"], { cwd: import.meta.dir }).stdout.toString().trim();
+    expect(version.code).toBe(0);
+    expect(version.stderr).toBe("");
+    expect(version.stdout.split(" ")[0]).toBe(pkgVersion);
+    expect(version.stdout).toMatch(new RegExp(`^${pkgVersion.replaceAll(".", "\\.")} \\(commit ${head}(-dirty)?, ${hostTarget()!.id}\\)\n$`));
+    expect(await runWeft(sb, ["-v"])).toEqual(version);
+  });
+
+  test("--help", async () => {
+    const sb = sandbox();
     const help = await runWeft(sb, ["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("languages");
