@@ -6,7 +6,7 @@ import { describe } from "../discover/walk.ts";
 import { chooseExecutor, type ExecutorChoice } from "../execute/choose.ts";
 import type { Executor } from "../execute/executor.ts";
 import { createLedger } from "../execute/ledger.ts";
-import type { FaultSpec } from "../execute/pool.ts";
+import type { FaultSpec } from "../execute/faults.ts";
 import { errorMessage, WeftError } from "../model/errors.ts";
 import type { DiscoveryOptions } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";

@@ -1,7 +1,8 @@
 import { loadParsers } from "../languages/registry.ts";
 import { WeftError } from "../model/errors.ts";
-import { emptyStats, tally, type Executor } from "./executor.ts";
-import { processFile } from "./processFile.ts";
+import { emptyStats, type Executor } from "./executor.ts";
+import { tally } from "./tally.ts";
+import { processFile } from "../chunkers/processFile.ts";
 import { yieldEvery } from "./yieldPoint.ts";
 
 /**
@@ -21,7 +22,7 @@ export function createInlineExecutor(): Executor {
         await turn(file.size);
         if (options.signal?.aborted) throw new WeftError("interrupted", "run interrupted");
         const result = processFile(file, governor);
-        tally(stats, file, result);
+        tally(stats, file.size, result);
         await onResult(result);
       }
       return stats;

@@ -3,15 +3,16 @@ import { loadParsers } from "../languages/registry.ts";
 import { WeftError } from "../model/errors.ts";
 import type { DiscoveredFile } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
-import type { FileResult } from "../model/result.ts";
-import { emptyStats, tally, type Executor, type RunOptions, type RunStats } from "./executor.ts";
-import { describeIssues, WorkerRequestSchema, type Fault, type FaultKind, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
+import { describeIssues } from "../model/issues.ts";
+import { failedResult, type FileResult } from "../model/result.ts";
+import { emptyStats, type Executor, type RunOptions, type RunStats } from "./executor.ts";
+import type { Fault, FaultSpec, PoolTestHooks } from "./faults.ts";
+import { WorkerRequestSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
+import { tally } from "./tally.ts";
 import { startWorker, watchWorker, type WorkerLoss } from "./spawnWorker.ts";
 
-/** A test-only fault: misbehave on the file with this path during its first `attempts` tries (default: every try). */
-export type FaultSpec = { path: string; kind: FaultKind; attempts?: number };
-
-export type PoolOptions = {
+/** Pool settings; the test-only hooks (faults, another worker entry, deaf to deaths) are in faults.ts. */
+export type PoolOptions = PoolTestHooks & {
   /** Number of workers (default: navigator.hardwareConcurrency). */
   workers?: number;
   /** A file with no result after this long has its worker stopped and is reported (0 = never). Default 30 s. */
@@ -25,17 +26,8 @@ export type PoolOptions = {
   recycleBytes?: number;
   /** Files at least this big are never in flight two at a time (default BIG_FILE_BYTES). */
   bigFileBytes?: number;
-  /** Test and diagnostics hook only; the CLI never sets it (see FaultKindSchema). */
-  faults?: readonly FaultSpec[];
   /** A worker that has not warmed up and answered `init` within this long is a start-up failure. Default 60 s. */
   startTimeoutMs?: number;
-  /** Worker entry to start instead of worker.ts: only tests of start-up failure set it. */
-  workerUrl?: URL;
-  /**
-   * Test-only: ignore worker deaths and invalid messages, as a pool without death detection would.
-   * The diagnostics tests use it to prove the smoke tests catch such a pool; the CLI never sets it.
-   */
-  ignoreWorkerLoss?: boolean;
 };
 
 /** Consecutive worker start-up failures after which the run gives up instead of respawning forever. */
@@ -238,8 +230,7 @@ export function createPool(options: PoolOptions = {}): Executor {
   }
 
   function failure(r: Run, pos: number, code: string, message: string): FileResult {
-    const file = r.files[pos]!;
-    return { status: "failed", index: file.index, failure: { path: file.path, stage: "execute", code, message } };
+    return failedResult(r.files[pos]!, "execute", code, message);
   }
 
   /**
@@ -348,7 +339,7 @@ export function createPool(options: PoolOptions = {}): Executor {
         const result = r.done.get(r.emitPos)!;
         r.done.delete(r.emitPos);
         const file = r.files[r.emitPos]!;
-        tally(r.stats, file, result);
+        tally(r.stats, file.size, result);
         r.emitPos++;
         const pending = r.onResult(result);
         if (pending) await pending;

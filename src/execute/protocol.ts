@@ -1,29 +1,11 @@
 import * as v from "valibot";
+import { ProbeEntrySchema } from "../languages/probe.ts";
 import { DiscoveredFileSchema } from "../model/file.ts";
 import { GovernorSchema } from "../model/governor.ts";
 import { FileResultSchema } from "../model/result.ts";
+import { FaultSchema } from "./faults.ts";
 
 const id = v.pipe(v.number(), v.integer(), v.minValue(0));
-
-/** Per-language result of loading and parsing a sample inside a worker. */
-export const ProbeEntrySchema = v.object({ id: v.string(), ok: v.boolean(), root: v.optional(v.string()), error: v.optional(v.string()) });
-export type ProbeEntry = v.InferOutput<typeof ProbeEntrySchema>;
-
-/**
- * Ways a worker can be told to misbehave on one file, for tests and `weft diagnose` only: the CLI
- * never puts a fault in a request (only code that builds a pool with `faults` can), so no flag,
- * environment variable or input file can trigger one.
- * throw: the file's chunking throws (caught, per-file failure) · crash: an uncaught exception ends
- * the worker (error + close 1) · exit: process.exit(3) · reject: an unhandled rejection ends the worker
- * (close 0) · hang: a synchronous endless loop · unclonable: the result holds a function
- * (DataCloneError on postMessage) · invalid: the worker posts a message that fails validation.
- */
-export const FaultKindSchema = v.picklist(["throw", "crash", "exit", "reject", "hang", "unclonable", "invalid"]);
-export type FaultKind = v.InferOutput<typeof FaultKindSchema>;
-
-/** A fault to inject when the worker reaches the file with this index. */
-export const FaultSchema = v.object({ index: id, kind: FaultKindSchema });
-export type Fault = v.InferOutput<typeof FaultSchema>;
 
 /** Messages from the main thread to a worker. Validated on both sides. */
 export const WorkerRequestSchema = v.variant("type", [
@@ -56,11 +38,3 @@ export const WorkerResponseSchema = v.variant("type", [
   v.object({ type: v.literal("error"), batchId: id, index: v.optional(id), code: v.string(), message: v.string() }),
 ]);
 export type WorkerResponse = v.InferOutput<typeof WorkerResponseSchema>;
-
-/** One-line description of why a message failed validation: the field path and the expectation. */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  const issue = issues[0];
-  if (!issue) return "unknown validation error";
-  const path = issue.path?.map((p) => String(p.key)).join(".") ?? "";
-  return path ? `${path}: ${issue.message}` : issue.message;
-}

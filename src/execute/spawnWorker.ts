@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { WeftError } from "../model/errors.ts";
-import { describeIssues, WorkerResponseSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
+import { describeIssues } from "../model/issues.ts";
+import { WorkerResponseSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 
 /** True inside a `bun build --compile` binary, where modules live in Bun's embedded file system. */
 const COMPILED = /[/\\](\$bunfs|~BUN)[/\\]/.test(import.meta.path);

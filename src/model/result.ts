@@ -46,3 +46,8 @@ export const FileResultSchema = v.variant("status", [
   }),
 ]);
 export type FileResult = v.InferOutput<typeof FileResultSchema>;
+
+/** The result of a file that failed at `stage`, with an error code and a one-line message. */
+export function failedResult(file: { index: number; path: string }, stage: Stage, code: string, message: string): FileResult {
+  return { status: "failed", index: file.index, failure: { path: file.path, stage, code, message } };
+}

@@ -4,7 +4,7 @@ import { describe } from "../discover/walk.ts";
 import { errorMessage } from "../model/errors.ts";
 import type { DiscoveredFile } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
-import type { FileResult } from "../model/result.ts";
+import { failedResult, type FileResult } from "../model/result.ts";
 import { chunkFile } from "./chunkFile.ts";
 
 /**
@@ -28,5 +28,5 @@ function readError(file: DiscoveredFile, err: unknown): FileResult {
   if (code === "ENOENT" || code === "ENOTDIR") return skipped("not-found", `vanished after discovery: ${describe(err)}`);
   if (code === "EACCES" || code === "EPERM") return skipped("unreadable", `cannot be read: ${describe(err)}`);
   const message = `cannot be read: ${code ? describe(err) : errorMessage(err)}`; // one line either way
-  return { status: "failed", index: file.index, failure: { path: file.path, stage: "read", code: code ?? "read-error", message } };
+  return failedResult(file, "read", code ?? "read-error", message);
 }

@@ -13,11 +13,11 @@ import { grammarLanguages, languageById } from "../languages/table.ts";
 import { errorMessage } from "../model/errors.ts";
 import type { DiscoveredFile } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
-import type { FileResult } from "../model/result.ts";
+import { failedResult, type FileResult } from "../model/result.ts";
 import type { Selection, Strategy } from "../model/selection.ts";
-import { judgeTree, parserUnavailable, selectForFile } from "../select/selector.ts";
+import { judgeTree, parserUnavailable, selectForFile } from "./select.ts";
 import { tokenizerFor } from "../tokenize/tokenizer.ts";
-import { BIG_FILE_COLLECT_BYTES } from "./yieldPoint.ts";
+import { BIG_FILE_COLLECT_BYTES } from "../execute/yieldPoint.ts";
 
 let parserStatus: Map<string, ParserStatus> | undefined;
 
@@ -43,7 +43,7 @@ export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Gov
   try {
     return chunkText(file, decodeFile(bytes), governor, force);
   } catch (err) {
-    return { status: "failed", index: file.index, failure: { path: file.path, stage: "chunk", code: "chunk-error", message: errorMessage(err) } };
+    return failedResult(file, "chunk", "chunk-error", errorMessage(err));
   }
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fsPath } from "../../src/discover/pathBytes.ts";
-import { readAndChunk } from "../../src/execute/readFile.ts";
+import { readAndChunk } from "../../src/chunkers/readFile.ts";
 import type { DiscoveredFile } from "../../src/model/file.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
 import { removeTree, tempDir } from "../discover/tree.ts";
@@ -53,7 +53,7 @@ describe("readAndChunk: what a file that changed since discovery comes out as", 
     writeFileSync(join(dir, "locked.py"), "x = 1\n");
     chmodSync(join(dir, "locked.py"), 0o000);
     chmodSync(dir, 0o755);
-    const module = resolve(import.meta.dir, "../../src/execute/readFile.ts");
+    const module = resolve(import.meta.dir, "../../src/chunkers/readFile.ts");
     const governor = resolve(import.meta.dir, "../../src/model/governor.ts");
     const script = `import { readAndChunk } from ${JSON.stringify(module)}; import { DEFAULT_GOVERNOR } from ${JSON.stringify(governor)};
       console.log(JSON.stringify(readAndChunk(${JSON.stringify(discovered("locked.py"))}, DEFAULT_GOVERNOR)));`;
