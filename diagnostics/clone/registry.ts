@@ -10,7 +10,7 @@ import type { Chunk, InvalidUtf8 } from "../../src/model/chunk.ts";
 import * as diagnosisModel from "../../src/model/diagnosis.ts";
 import type { Check, DiagnoseReport } from "../../src/model/diagnosis.ts";
 import * as fileModel from "../../src/model/file.ts";
-import type { DiscoveredFile, DiscoveryOptions, Shard, SkipRecord } from "../../src/model/file.ts";
+import type { DiscoveredFile, DiscoveryOptions, ReadLimits, Shard, SkipRecord } from "../../src/model/file.ts";
 import * as governorModel from "../../src/model/governor.ts";
 import type { Governor } from "../../src/model/governor.ts";
 import * as resultModel from "../../src/model/result.ts";
@@ -130,6 +130,10 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "last of many", value: { index: 8, count: 8 } },
     { name: "largest values", value: { index: BIG, count: BIG } },
   ]),
+  ReadLimits: entry(fileModel.ReadLimitsSchema, (): Sample<ReadLimits>[] => [
+    { name: "defaults", value: { maxFileSize: 10 * 1024 * 1024, skipMinified: true } },
+    { name: "largest, minified kept", value: { maxFileSize: BIG, skipMinified: false } },
+  ]),
   DiscoveryOptions: entry(fileModel.DiscoveryOptionsSchema, (): Sample<DiscoveryOptions>[] => [
     { name: "defaults", value: discovery() },
     { name: "empty (paths from stdin, none given)", value: discovery({ paths: [], cwd: "" }) },
@@ -207,6 +211,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
   WorkerRequest: entry(protocol.WorkerRequestSchema, (): Sample<WorkerRequest>[] => [
     { name: "chunk", value: { type: "chunk", batchId: 1, governor: governorModel.DEFAULT_GOVERNOR, files: [file(), file({ index: 1, path: `${UNICODE}.go`, language: "go" })] } },
     { name: "chunk with faults", value: { type: "chunk", batchId: 1, governor: governorModel.DEFAULT_GOVERNOR, files: [file()], faults: faultsModule.FaultKindSchema.options.map((kind, index) => ({ index, kind })) } },
+    { name: "chunk, with read limits", value: { type: "chunk", batchId: 3, governor: governorModel.DEFAULT_GOVERNOR, limits: { maxFileSize: 1, skipMinified: false }, files: [file()] } },
     { name: "chunk, no files", value: { type: "chunk", batchId: 0, governor: governorModel.DEFAULT_GOVERNOR, files: [] } },
     { name: "chunk, many files", value: { type: "chunk", batchId: BIG, governor: governorModel.DEFAULT_GOVERNOR, files: Array.from({ length: 5000 }, (_, i) => file({ index: i, path: `src/f${i}.ts` })) } },
     { name: "init", value: { type: "init", governor: governorModel.DEFAULT_GOVERNOR } },

@@ -1,23 +1,26 @@
 import * as v from "valibot";
 import { errorMessage } from "../model/errors.ts";
-import type { DiscoveredFile } from "../model/file.ts";
+import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import { describeIssues } from "../model/issues.ts";
 import { failedResult, FileResultSchema, type FileResult } from "../model/result.ts";
 import { chunkFile } from "./chunkFile.ts";
-import { readAndChunk } from "./readFile.ts";
+import { readDiscovered } from "./readFile.ts";
 
 /**
- * The chunkers' one entry point, what both executors run for each file: read and chunk it, turn a throw into a failure record, and
- * validate the result against its schema (an invalid one becomes a failure naming the field). The
- * validated copy has its keys in schema order, so inline and worker output serialize identically.
- * `beforeChunk` lets the worker inject its test-only "throw" fault inside the same try.
+ * The chunkers' one entry point, what both executors run for each file: read it (once; with
+ * `limits` when discovery left the content checks to the reader), chunk it, turn a throw into a
+ * failure record, and validate the result against its schema (an invalid one becomes a failure
+ * naming the field). The validated copy has its keys in schema order, so inline and worker output
+ * serialize identically. `beforeChunk` lets the worker inject its test-only "throw" fault inside
+ * the same try.
  */
-export function processFile(file: DiscoveredFile, governor: Governor, beforeChunk?: () => void): FileResult {
+export function processFile(file: DiscoveredFile, governor: Governor, limits?: ReadLimits, beforeChunk?: () => void): FileResult {
   let result: FileResult;
   try {
     beforeChunk?.();
-    result = readAndChunk(file, governor);
+    const read = readDiscovered(file, limits);
+    result = "bytes" in read ? chunkFile(file, read.bytes, governor) : read;
   } catch (err) {
     return failedResult(file, "chunk", "chunk-threw", errorMessage(err));
   }

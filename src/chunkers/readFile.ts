@@ -1,32 +1,46 @@
-import { readFileSync } from "node:fs";
-import { fsPath } from "../discover/pathBytes.ts";
-import { describe } from "../discover/walk.ts";
+import { closeSync, fstatSync, readFileSync } from "node:fs";
+import { contentSkip, HEAD_BYTES } from "../discover/content.ts";
+import { linkAppeared, openDiscovered, tooLarge, vanished } from "../discover/inspect.ts";
+import { describe, notRegular } from "../discover/walk.ts";
 import { errorMessage } from "../model/errors.ts";
-import type { DiscoveredFile } from "../model/file.ts";
-import type { Governor } from "../model/governor.ts";
-import { failedResult, type FileResult } from "../model/result.ts";
-import { chunkFile } from "./chunkFile.ts";
+import type { DiscoveredFile, ReadLimits, SkipRecord } from "../model/file.ts";
+import { failedResult, skippedResult, type FileResult } from "../model/result.ts";
 
 /**
- * Reads one file and chunks it. A file gone since discovery (it, or a directory above it) is
- * skipped as not-found, one that may not be read as unreadable, as discovery would have; any
- * other read error is a failure with its errno code.
+ * Reads a discovered file whole, the one time it is opened when discovery ran with `checkContent`
+ * off: `limits` then makes discovery's checks here, on the bytes read (too large, binary,
+ * minified), with the same reasons and details. Without `limits` discovery made them already.
+ * Opened like discovery opens (no link followed, no FIFO blocking). A file gone since discovery
+ * (it, or a directory above it) is skipped as not-found, one that may not be read as unreadable;
+ * any other read error (it became a directory: EISDIR) is a failure with its errno code.
  */
-export function readAndChunk(file: DiscoveredFile, governor: Governor): FileResult {
-  let bytes: Uint8Array;
+export function readDiscovered(file: DiscoveredFile, limits?: ReadLimits): { bytes: Uint8Array } | FileResult {
+  const skipped = (s: Pick<SkipRecord, "reason" | "detail">) => skippedResult(file, s);
+  let fd: number;
   try {
-    bytes = readFileSync(fsPath(file.absPath));
+    fd = openDiscovered(file.absPath);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ELOOP" ? skipped(linkAppeared()) : readError(file, err);
+  }
+  try {
+    const st = fstatSync(fd);
+    // A directory is read, and fails as one (EISDIR); a FIFO or device is never read.
+    if (!st.isFile() && !st.isDirectory()) return skipped(notRegular(st));
+    if (limits && st.size > limits.maxFileSize) return skipped(tooLarge(st.size, limits.maxFileSize));
+    const bytes: Uint8Array = readFileSync(fd);
+    const content = limits ? contentSkip(bytes.subarray(0, HEAD_BYTES), limits.skipMinified) : undefined;
+    return content ? skipped(content) : { bytes };
   } catch (err) {
     return readError(file, err);
+  } finally {
+    closeSync(fd);
   }
-  return chunkFile(file, bytes, governor);
 }
 
 function readError(file: DiscoveredFile, err: unknown): FileResult {
   const code = (err as NodeJS.ErrnoException).code;
-  const skipped = (reason: "not-found" | "unreadable", detail: string): FileResult => ({ status: "skipped", index: file.index, path: file.path, reason, detail });
-  if (code === "ENOENT" || code === "ENOTDIR") return skipped("not-found", `vanished after discovery: ${describe(err)}`);
-  if (code === "EACCES" || code === "EPERM") return skipped("unreadable", `cannot be read: ${describe(err)}`);
+  if (code === "ENOENT" || code === "ENOTDIR") return skippedResult(file, vanished(err));
+  if (code === "EACCES" || code === "EPERM") return skippedResult(file, { reason: "unreadable", detail: `cannot be read: ${describe(err)}` });
   const message = `cannot be read: ${code ? describe(err) : errorMessage(err)}`; // one line either way
   return failedResult(file, "read", code ?? "read-error", message);
 }

@@ -1,4 +1,4 @@
-import type { DiscoveredFile } from "../model/file.ts";
+import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import type { FileResult } from "../model/result.ts";
 import { emptyTally, type Tally } from "./tally.ts";
@@ -14,8 +14,11 @@ export type RunStats = Tally & {
   recycled?: number;
 };
 
-/** Per-run options. An aborted signal stops the run: workers are stopped and `run` rejects with code "interrupted". */
-export type RunOptions = { signal?: AbortSignal };
+/**
+ * Per-run options. An aborted signal stops the run: workers are stopped and `run` rejects with code
+ * "interrupted". `limits`: discovery ran with `checkContent` off, so the reader makes its checks.
+ */
+export type RunOptions = { signal?: AbortSignal; limits?: ReadLimits };
 
 /**
  * Moves files to `chunkFile` and results back, nothing else. Both implementations (inline.ts,

@@ -2,7 +2,7 @@
 // them through. The CLI never sets them (see FaultKindSchema).
 import * as v from "valibot";
 import { processFile } from "../chunkers/processFile.ts";
-import type { DiscoveredFile } from "../model/file.ts";
+import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 
 const id = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -46,7 +46,7 @@ const never = new Promise<never>(() => {});
  * (its message was posted through `send`); "throw" returns false and is thrown by the caller inside
  * the per-file try (see throwFault); the fatal kinds never return.
  */
-export async function injectFault(kind: FaultKind, batchId: number, file: DiscoveredFile, governor: Governor, send: (msg: unknown) => void): Promise<boolean> {
+export async function injectFault(kind: FaultKind, batchId: number, file: DiscoveredFile, governor: Governor, limits: ReadLimits | undefined, send: (msg: unknown) => void): Promise<boolean> {
   const what = `injected fault "${kind}" on ${file.path}`;
   switch (kind) {
     case "throw":
@@ -62,7 +62,7 @@ export async function injectFault(kind: FaultKind, batchId: number, file: Discov
     case "hang":
       for (;;) { /* endless synchronous loop: only terminate() ends it */ }
     case "unclonable":
-      send({ type: "result", batchId, result: { ...processFile(file, governor), notCloneable: () => what } });
+      send({ type: "result", batchId, result: { ...processFile(file, governor, limits), notCloneable: () => what } });
       return true;
     case "invalid":
       send({ type: "result", batchId, result: { status: "chunked", index: file.index } });

@@ -21,7 +21,7 @@ export function createInlineExecutor(): Executor {
       for (const file of files) {
         await turn(file.size);
         if (options.signal?.aborted) throw new WeftError("interrupted", "run interrupted");
-        const result = processFile(file, governor);
+        const result = processFile(file, governor, options.limits);
         tally(stats, file.size, result);
         await onResult(result);
       }

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { loadParsers } from "../languages/registry.ts";
 import { WeftError } from "../model/errors.ts";
-import type { DiscoveredFile } from "../model/file.ts";
+import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import { describeIssues } from "../model/issues.ts";
 import { failedResult, type FileResult } from "../model/result.ts";
@@ -69,6 +69,7 @@ type Slot = { worker: Worker; stop: () => void; ready: boolean; fresh: boolean; 
 type Run = {
   files: readonly DiscoveredFile[];
   governor: Governor;
+  limits: ReadLimits | undefined;
   onResult: (result: FileResult) => void | Promise<void>;
   resolve: (stats: RunStats) => void;
   reject: (err: unknown) => void;
@@ -293,7 +294,7 @@ export function createPool(options: PoolOptions = {}): Executor {
       const spec = r.faults.get(p);
       if (spec && (r.deaths.get(p) ?? 0) < (spec.attempts ?? Infinity)) faults.push({ index: r.files[p]!.index, kind: spec.kind });
     }
-    const req: WorkerRequest = { type: "chunk", batchId: batch.id, governor: r.governor, files: positions.map((p) => r.files[p]!), ...(faults.length > 0 && { faults }) };
+    const req: WorkerRequest = { type: "chunk", batchId: batch.id, governor: r.governor, ...(r.limits && { limits: r.limits }), files: positions.map((p) => r.files[p]!), ...(faults.length > 0 && { faults }) };
     postRequest(slot.worker, req);
     slot.fresh = false;
     for (const p of positions) slot.given += r.files[p]!.size;
@@ -400,7 +401,7 @@ export function createPool(options: PoolOptions = {}): Executor {
         const faults = new Map<number, FaultSpec>();
         if (byPath.size > 0) files.forEach((f, i) => byPath.has(f.path) && faults.set(i, byPath.get(f.path)!));
         const r: Run = {
-          files, governor, onResult, resolve, reject, stats, cum,
+          files, governor, limits: runOptions.limits, onResult, resolve, reject, stats, cum,
           batchBytes: options.batchBytes ?? Math.min(2 ** 20, Math.max(2 ** 16, total / (size * 8))),
           cursor: 0, retry: [], isolate: new Set(), deaths: new Map(), faults, done: new Map(),
           emitPos: 0, sinceGc: 0, emitting: false, finished: false, startFailures: 0,

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { ProbeEntrySchema } from "../languages/probe.ts";
-import { DiscoveredFileSchema } from "../model/file.ts";
+import { DiscoveredFileSchema, ReadLimitsSchema } from "../model/file.ts";
 import { GovernorSchema } from "../model/governor.ts";
 import { FileResultSchema } from "../model/result.ts";
 import { FaultSchema } from "./faults.ts";
@@ -11,8 +11,8 @@ const id = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const WorkerRequestSchema = v.variant("type", [
   /** First message to a pool worker: warm up (tokenizer tables, parsers) for this governor, then answer `ready`. */
   v.object({ type: v.literal("init"), governor: GovernorSchema }),
-  /** Chunk these files in order (the worker reads them itself) under this governor. */
-  v.object({ type: v.literal("chunk"), batchId: id, governor: GovernorSchema, files: v.array(DiscoveredFileSchema), faults: v.optional(v.array(FaultSchema)) }),
+  /** Chunk these files in order (the worker reads them itself, checking them against `limits` when set) under this governor. */
+  v.object({ type: v.literal("chunk"), batchId: id, governor: GovernorSchema, limits: v.optional(ReadLimitsSchema), files: v.array(DiscoveredFileSchema), faults: v.optional(v.array(FaultSchema)) }),
   /** Parse a tiny sample in each language and report the root kind (parser load check). */
   v.object({ type: v.literal("probe"), batchId: id, languages: v.array(v.string()) }),
   /**

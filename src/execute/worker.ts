@@ -45,8 +45,8 @@ async function chunkBatch(req: ChunkRequest): Promise<void> {
   for (const file of req.files) {
     await turn(file.size);
     const fault = faults.get(file.index);
-    if (fault && (await injectFault(fault, req.batchId, file, req.governor, send))) continue;
-    const result = processFile(file, req.governor, fault === "throw" ? throwFault(file) : undefined);
+    if (fault && (await injectFault(fault, req.batchId, file, req.governor, req.limits, send))) continue;
+    const result = processFile(file, req.governor, req.limits, fault === "throw" ? throwFault(file) : undefined);
     post({ type: "result", batchId: req.batchId, result });
   }
   post({ type: "batch-done", batchId: req.batchId, count: req.files.length });
