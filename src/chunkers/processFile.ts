@@ -7,20 +7,29 @@ import { failedResult, FileResultSchema, type FileResult } from "../model/result
 import { chunkFile } from "./chunkFile.ts";
 import { readDiscovered } from "./readFile.ts";
 
+/** How the executor wants a file processed; every field is optional. */
+export type ProcessOptions = {
+  /** Discovery left the content checks to the reader (see readDiscovered). */
+  limits?: ReadLimits;
+  /** Called between the chunking phases with the text's length: the executor's memory policy (execute/memory.ts) collects there. */
+  betweenPhases?: (chars: number) => void;
+  /** Test-only: runs inside the per-file try, before reading (the worker's "throw" fault). */
+  beforeChunk?: () => void;
+};
+
 /**
  * The chunkers' one entry point, what both executors run for each file: read it (once; with
  * `limits` when discovery left the content checks to the reader), chunk it, turn a throw into a
  * failure record, and validate the result against its schema (an invalid one becomes a failure
  * naming the field). The validated copy has its keys in schema order, so inline and worker output
- * serialize identically. `beforeChunk` lets the worker inject its test-only "throw" fault inside
- * the same try.
+ * serialize identically.
  */
-export function processFile(file: DiscoveredFile, governor: Governor, limits?: ReadLimits, beforeChunk?: () => void): FileResult {
+export function processFile(file: DiscoveredFile, governor: Governor, options: ProcessOptions = {}): FileResult {
   let result: FileResult;
   try {
-    beforeChunk?.();
-    const read = readDiscovered(file, limits);
-    result = "bytes" in read ? chunkFile(file, read.bytes, governor) : read;
+    options.beforeChunk?.();
+    const read = readDiscovered(file, options.limits);
+    result = "bytes" in read ? chunkFile(file, read.bytes, governor, undefined, options.betweenPhases) : read;
   } catch (err) {
     return failedResult(file, "chunk", "chunk-threw", errorMessage(err));
   }

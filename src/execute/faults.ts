@@ -62,7 +62,7 @@ export async function injectFault(kind: FaultKind, batchId: number, file: Discov
     case "hang":
       for (;;) { /* endless synchronous loop: only terminate() ends it */ }
     case "unclonable":
-      send({ type: "result", batchId, result: { ...processFile(file, governor, limits), notCloneable: () => what } });
+      send({ type: "result", batchId, result: { ...processFile(file, governor, { limits }), notCloneable: () => what } });
       return true;
     case "invalid":
       send({ type: "result", batchId, result: { status: "chunked", index: file.index } });

@@ -3,7 +3,7 @@ import { WeftError } from "../model/errors.ts";
 import { emptyStats, type Executor } from "./executor.ts";
 import { tally } from "./tally.ts";
 import { processFile } from "../chunkers/processFile.ts";
-import { yieldEvery } from "./yieldPoint.ts";
+import { collectBetweenPhases, yieldEvery } from "./memory.ts";
 
 /**
  * The same-thread executor: no start-up cost, so it wins on small jobs. It turns the event loop
@@ -21,7 +21,7 @@ export function createInlineExecutor(): Executor {
       for (const file of files) {
         await turn(file.size);
         if (options.signal?.aborted) throw new WeftError("interrupted", "run interrupted");
-        const result = processFile(file, governor, options.limits);
+        const result = processFile(file, governor, { limits: options.limits, betweenPhases: collectBetweenPhases });
         tally(stats, file.size, result);
         await onResult(result);
       }

@@ -9,7 +9,7 @@ import { errorMessage } from "../model/errors.ts";
 import { describeIssues } from "../model/issues.ts";
 import { injectFault, throwFault } from "./faults.ts";
 import { WorkerRequestSchema, WorkerResponseSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
-import { yieldEvery } from "./yieldPoint.ts";
+import { collectBetweenPhases, yieldEvery } from "./memory.ts";
 
 declare const self: Worker;
 type ChunkRequest = Extract<WorkerRequest, { type: "chunk" }>;
@@ -46,7 +46,7 @@ async function chunkBatch(req: ChunkRequest): Promise<void> {
     await turn(file.size);
     const fault = faults.get(file.index);
     if (fault && (await injectFault(fault, req.batchId, file, req.governor, req.limits, send))) continue;
-    const result = processFile(file, req.governor, req.limits, fault === "throw" ? throwFault(file) : undefined);
+    const result = processFile(file, req.governor, { limits: req.limits, betweenPhases: collectBetweenPhases, ...(fault === "throw" && { beforeChunk: throwFault(file) }) });
     post({ type: "result", batchId: req.batchId, result });
   }
   post({ type: "batch-done", batchId: req.batchId, count: req.files.length });

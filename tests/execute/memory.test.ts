@@ -1,5 +1,5 @@
 import { afterEach, expect, spyOn, test } from "bun:test";
-import { mainThreadCollector, yieldEvery } from "../../src/execute/memory.ts";
+import { collectBetweenPhases, mainThreadCollector, MEMORY, yieldEvery } from "../../src/execute/memory.ts";
 
 const KB = 1024;
 let gc: ReturnType<typeof spyOn> | undefined;
@@ -42,4 +42,12 @@ test("the main thread collects once every everyBytes of input emitted", () => {
     if (gc.mock.calls.length > before) at.push(i);
   }
   expect(at).toEqual([2, 5]);
+});
+
+test("between phases, only a text of MEMORY.betweenPhasesChars or more is collected", () => {
+  gc = spyOn(Bun, "gc");
+  collectBetweenPhases(MEMORY.betweenPhasesChars - 1);
+  expect(gc.mock.calls.length).toBe(0);
+  collectBetweenPhases(MEMORY.betweenPhasesChars);
+  expect(gc.mock.calls.length).toBe(1);
 });
