@@ -2,7 +2,9 @@ import * as v from "valibot";
 import { ProbeEntrySchema } from "../languages/probe.ts";
 import { DiscoveredFileSchema, ReadLimitsSchema } from "../model/file.ts";
 import { GovernorSchema } from "../model/governor.ts";
+import { describeIssues } from "../model/issues.ts";
 import { FileResultSchema } from "../model/result.ts";
+import { StrategySchema } from "../model/selection.ts";
 import { FaultSchema } from "./faults.ts";
 
 const id = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -38,3 +40,51 @@ export const WorkerResponseSchema = v.variant("type", [
   v.object({ type: v.literal("error"), batchId: id, index: v.optional(id), code: v.string(), message: v.string() }),
 ]);
 export type WorkerResponse = v.InferOutput<typeof WorkerResponseSchema>;
+
+/**
+ * A chunked result's envelope: every field but the chunks, which are checked for integrity only
+ * (chunkIntegrity). The worker validated the whole result against FileResultSchema before posting
+ * it (processFile), and structured clone keeps plain data intact, so validating every field of
+ * every chunk again here cost the main thread as much as the worker's own check, for nothing.
+ */
+const ChunkedEnvelopeSchema = v.object({
+  type: v.literal("result"),
+  batchId: id,
+  result: v.object({
+    status: v.literal("chunked"), index: id, path: v.string(), strategy: StrategySchema, reason: v.string(),
+    degraded: v.optional(v.string()), chunks: v.array(v.unknown()),
+  }),
+});
+
+/**
+ * Checks a message from a worker: a chunked result by its envelope and its chunks' integrity (each
+ * an object of this file, numbered in order, tiling the file from byte 0 without gap or overlap,
+ * with its id and content); every other message against WorkerResponseSchema. Returns the message
+ * as received (the worker's validated copy, keys in schema order), or why it is not acceptable.
+ */
+export function checkWorkerResponse(data: unknown): { ok: WorkerResponse } | { issue: string } {
+  const m = data as { type?: unknown; result?: { status?: unknown } } | null;
+  if (m?.type !== "result" || m.result?.status !== "chunked") {
+    const parsed = v.safeParse(WorkerResponseSchema, data);
+    return parsed.success ? { ok: parsed.output } : { issue: describeIssues(parsed.issues) };
+  }
+  const envelope = v.safeParse(ChunkedEnvelopeSchema, data);
+  if (!envelope.success) return { issue: describeIssues(envelope.issues) };
+  const issue = chunkIntegrity(envelope.output.result.path, envelope.output.result.chunks);
+  return issue ? { issue: `result.chunks.${issue}` } : { ok: data as WorkerResponse };
+}
+
+/** The first integrity problem of a file's chunks, as "index: what is wrong", or undefined. */
+function chunkIntegrity(path: string, chunks: readonly unknown[]): string | undefined {
+  let end = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i] as Record<string, unknown> | null;
+    if (typeof c !== "object" || c === null) return `${i}: not an object`;
+    if (c.index !== i || c.count !== chunks.length) return `${i}: numbered ${String(c.index)} of ${String(c.count)}, expected ${i} of ${chunks.length}`;
+    if (c.path !== path) return `${i}: of another file`;
+    if (c.byte_start !== end || typeof c.byte_end !== "number" || !Number.isInteger(c.byte_end) || c.byte_end <= end) return `${i}: bytes ${String(c.byte_start)}..${String(c.byte_end)} do not continue at ${end}`;
+    if (typeof c.id !== "string" || typeof c.content !== "string") return `${i}: id or content missing`;
+    end = c.byte_end;
+  }
+  return undefined;
+}
