@@ -32,12 +32,16 @@ export const MEMORY = {
    */
   exclusiveFileBytes: 512 * 1024,
   /**
-   * Input bytes after which a worker gets no more work and is replaced once it has answered. What a
-   * worker keeps grows with what it has chunked (JavaScript heap, token memo, malloc arenas) and a
-   * terminated worker hands all of it back: whole corpus at 2 workers 376 MB vs 447 MB at 24 MiB
-   * and 517 MB never, for ~1 s of CPU in 27 (a fresh worker re-warms its parsers and token memo).
+   * Input bytes after which a worker gets no more work and is replaced (0 = never, the default).
+   * Workers used to be replaced every 12 MiB because their memory crept with the files they had
+   * chunked (517 MB for the corpus at 2 workers, never replaced). The cause was the token memo:
+   * its keys were slices of the file texts, and a JavaScriptCore slice keeps its whole base string
+   * alive (see detachedSlice in tokenize/pieceMemo.ts). With the keys copied, measured 2026-12-05
+   * (tests/bench/recycle.ts, 2 workers): corpus 273-288 MB never replaced vs 278-279 MB every
+   * 12 MiB; 4x the corpus 310 MB vs 279 MB, for 113 s of CPU vs 129 s (each fresh worker re-warms
+   * its parsers, tokenizer and JIT). Kept as a setting for tests and experiments.
    */
-  recycleWorkerBytes: 12 * 2 ** 20,
+  recycleWorkerBytes: 0,
   /**
    * Input bytes emitted by the pool's main thread between full collections. Each result is cloned in
    * and serialized, so the main thread makes garbage at a few times the output's size, and JSC let

@@ -23,7 +23,7 @@ export type PoolOptions = PoolTestHooks & {
   /** How far dispatch may run past the next file to emit, in input bytes and in files (defaults MEMORY.aheadBytes, 4096). */
   aheadBytes?: number;
   aheadFiles?: number;
-  /** Input bytes after which a worker is replaced (default MEMORY.recycleWorkerBytes; 0 = never). */
+  /** Input bytes after which a worker is replaced (default MEMORY.recycleWorkerBytes, 0 = never). */
   recycleBytes?: number;
   /** Files at least this big are never in flight two at a time (default MEMORY.exclusiveFileBytes). */
   bigFileBytes?: number;

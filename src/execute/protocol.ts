@@ -25,7 +25,7 @@ export const WorkerRequestSchema = v.variant("type", [
 ]);
 export type WorkerRequest = v.InferOutput<typeof WorkerRequestSchema>;
 
-/** Messages from a worker to the main thread. Validated on both sides. */
+/** Messages from a worker to the main thread: validated by the worker; checked by the main thread with checkWorkerResponse. */
 export const WorkerResponseSchema = v.variant("type", [
   /** Answer to `init` once warmed up: a death or silence before it is a start-up failure, not a file's. */
   v.object({ type: v.literal("ready") }),

@@ -28,7 +28,8 @@ function send(msg: unknown): void {
 
 /**
  * Validates before posting so a malformed response is reported here, with the field at fault.
- * A result was validated by processFile already and goes as is (the main thread validates it again).
+ * A result was validated by processFile already and goes as is (the main thread checks its envelope
+ * and its chunks' integrity: checkWorkerResponse).
  */
 function post(msg: WorkerResponse): void {
   if (msg.type === "result") return send(msg);
