@@ -1,9 +1,9 @@
+import { processFile } from "../chunkers/processFile.ts";
 import { loadParsers } from "../languages/registry.ts";
 import { WeftError } from "../model/errors.ts";
 import { emptyStats, type Executor } from "./executor.ts";
-import { tally } from "./tally.ts";
-import { processFile } from "../chunkers/processFile.ts";
 import { collectBetweenPhases, yieldEvery } from "./memory.ts";
+import { tally } from "./tally.ts";
 
 /**
  * The same-thread executor: no start-up cost, so it wins on small jobs. It turns the event loop

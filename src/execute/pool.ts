@@ -7,10 +7,10 @@ import { describeIssues } from "../model/issues.ts";
 import { failedResult, type FileResult } from "../model/result.ts";
 import { emptyStats, type Executor, type RunOptions, type RunStats } from "./executor.ts";
 import type { Fault, FaultSpec, PoolTestHooks } from "./faults.ts";
-import { WorkerRequestSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 import { mainThreadCollector, MEMORY } from "./memory.ts";
-import { tally } from "./tally.ts";
+import { WorkerRequestSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 import { startWorker, watchWorker, type WorkerLoss } from "./spawnWorker.ts";
+import { tally } from "./tally.ts";
 
 /** Pool settings; the test-only hooks (faults, another worker entry, deaf to deaths) are in faults.ts. */
 export type PoolOptions = PoolTestHooks & {

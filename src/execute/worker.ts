@@ -8,8 +8,8 @@ import { probeLanguages } from "../languages/probe.ts";
 import { errorMessage } from "../model/errors.ts";
 import { describeIssues } from "../model/issues.ts";
 import { injectFault, throwFault } from "./faults.ts";
-import { WorkerRequestSchema, WorkerResponseSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 import { collectBetweenPhases, yieldEvery } from "./memory.ts";
+import { WorkerRequestSchema, WorkerResponseSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 
 declare const self: Worker;
 type ChunkRequest = Extract<WorkerRequest, { type: "chunk" }>;
