@@ -43,6 +43,16 @@ export const MEMORY = {
    */
   recycleWorkerBytes: 0,
   /**
+   * Whether to hand freed native memory back to the system (glibc malloc_trim) after each
+   * collection. It kept RSS lower but cost a third of the CPU: the trim and then the page faults of
+   * malloc growing again. Measured 2026-12-05 on the corpus (from source, `SPINE_TRIM` experiment,
+   * two runs each): inline 17.5 s of CPU and 258-265 MB without, 24-29 s and 210-220 MB with;
+   * 2 workers 23.5-25.4 s and 350-376 MB without, 32-33 s and 263-275 MB with; 4x the corpus at
+   * 2 workers without it 393 MB (1.05-1.12x of 1x). Trimming only after big files still cost half.
+   * Off: the peak stays under parse-only's own (441 MB at 2 workers in the same week) + 100 MB.
+   */
+  trimNativeMemory: false,
+  /**
    * Input bytes emitted by the pool's main thread between full collections. Each result is cloned in
    * and serialized, so the main thread makes garbage at a few times the output's size, and JSC let
    * it pile up to ~60 MB on the corpus; collecting every 4 MiB kept it under 40 MB (peak RSS 390-404
@@ -69,8 +79,8 @@ export function turnEventLoop(): Promise<void> {
 /**
  * Returns the function to await before each file in a long loop, given that file's size: it turns
  * the event loop, and collects every `gcBytes` of input and around big files (see MEMORY). The turn
- * after a GC frees the trees into malloc's arenas, and the pages are then handed back to the system
- * (releaseNativeMemory), or RSS stays at the high-water mark of the largest trees.
+ * after a GC frees the trees into malloc's arenas; with MEMORY.trimNativeMemory the pages are then
+ * handed back to the system (releaseNativeMemory), else malloc reuses them.
  */
 export function yieldEvery(gcBytes: number = MEMORY.collectEveryBytes, bigBytes: number = MEMORY.bigFileBytes): (size: number) => Promise<void> {
   let pending = 0;
@@ -82,7 +92,7 @@ export function yieldEvery(gcBytes: number = MEMORY.collectEveryBytes, bigBytes:
       Bun.gc(true);
     }
     await turnEventLoop();
-    if (collect) releaseNativeMemory();
+    if (collect && MEMORY.trimNativeMemory) releaseNativeMemory();
     // A big file counts as a full gcBytes, so the next file starts after a collection.
     pending += big ? Math.max(size, gcBytes) : size;
   };
