@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { CLONE_REGISTRY, registryGaps, type CloneEntry } from "../../src/execute/cloneRegistry.ts";
+import { CLONE_REGISTRY, registryGaps, type CloneEntry } from "./registry.ts";
 import type { Check } from "../../src/model/diagnosis.ts";
 import { runCheck, verdict } from "../check.ts";
 import type { WorkerSession } from "../workerSession.ts";

@@ -1,10 +1,10 @@
-import { parse } from "@ast-grep/napi";
 import { rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, release } from "node:os";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { cacheDir } from "../../src/languages/cache.ts";
-import { loadParsers, napiName } from "../../src/languages/registry.ts";
+import { probeLanguages } from "../../src/languages/probe.ts";
+import { loadParsers } from "../../src/languages/registry.ts";
 import { grammarLanguages } from "../../src/languages/table.ts";
 import type { Check } from "../../src/model/diagnosis.ts";
 import { errorMessage } from "../../src/model/errors.ts";
@@ -71,15 +71,12 @@ export async function envChecks(): Promise<Check[]> {
       const ids = grammarLanguages().map((l) => l.id);
       const status = loadParsers(ids);
       const problems: string[] = [];
-      for (const id of ids) {
+      const loaded = ids.filter((id) => {
         const st = status.get(id);
-        if (!st?.ok) { problems.push(`${id}: ${st?.error ?? "not loaded"}`); continue; }
-        try {
-          parse(napiName(id), "x\n").root().kind();
-        } catch (err) {
-          problems.push(`${id}: loads but does not parse: ${errorMessage(err)}`);
-        }
-      }
+        if (!st?.ok) problems.push(`${id}: ${st?.error ?? "not loaded"}`);
+        return st?.ok === true;
+      });
+      for (const e of probeLanguages(loaded)) if (!e.ok) problems.push(`${e.id}: loads but does not parse its sample: ${e.error}`);
       return verdict(problems, `${ids.length} of ${ids.length} grammars load and parse in the main thread`);
     }),
   ];

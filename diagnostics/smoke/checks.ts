@@ -1,8 +1,8 @@
 import { chunkBytes } from "../../src/chunkers/utf8.ts";
 import type { Executor, RunStats } from "../../src/execute/executor.ts";
 import { createInlineExecutor } from "../../src/execute/inline.ts";
-import { createPool, type FaultSpec, type PoolOptions } from "../../src/execute/pool.ts";
-import type { FaultKind } from "../../src/execute/protocol.ts";
+import type { FaultKind, FaultSpec } from "../../src/execute/faults.ts";
+import { createPool, type PoolOptions } from "../../src/execute/pool.ts";
 import { loadParsers } from "../../src/languages/registry.ts";
 import { grammarLanguages } from "../../src/languages/table.ts";
 import type { Check } from "../../src/model/diagnosis.ts";

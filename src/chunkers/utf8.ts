@@ -2,6 +2,7 @@
 // of the decoded text; the output speaks in bytes of the file on disk. For valid UTF-8 the two are
 // tied by UTF-8 lengths; an invalid sequence is one U+FFFD in the text but 1-3 bytes on disk.
 import type { Chunk, InvalidUtf8 } from "../model/chunk.ts";
+import { utf8Width } from "../tokenize/utf8Length.ts";
 
 /** A file decoded for chunking. */
 export type DecodedFile = {
@@ -102,11 +103,9 @@ export function byteMap(file: DecodedFile): ByteMap {
       while (pos < p) {
         const stop = p < nextAt ? p : nextAt;
         for (; pos < stop; pos++) {
-          const c = text.charCodeAt(pos);
-          if (c < 0x80) at += 1;
-          else if (c < 0x800) at += 2;
-          else if (c >= 0xd800 && c <= 0xdbff) { at += 4; pos++; }
-          else at += 3;
+          const w = utf8Width(text.charCodeAt(pos));
+          at += w;
+          if (w === 4) pos++;
         }
         if (pos === nextAt && pos < p) {
           at += invalid[next + 2]! - invalid[next + 1]!;
@@ -159,11 +158,9 @@ export function chunkBytes(chunk: Pick<Chunk, "content" | "byte_start" | "byte_e
   };
   for (const entry of invalid) {
     for (; byte < entry.byte_start && p < content.length; p++) {
-      const c = content.charCodeAt(p);
-      if (c < 0x80) byte += 1;
-      else if (c < 0x800) byte += 2;
-      else if (c >= 0xd800 && c <= 0xdbff) { byte += 4; p++; }
-      else byte += 3;
+      const w = utf8Width(content.charCodeAt(p));
+      byte += w;
+      if (w === 4) p++;
     }
     if (byte !== entry.byte_start || content.charCodeAt(p) !== 0xfffd) throw new Error(`invalid_utf8 entry at byte ${entry.byte_start} is not at a U+FFFD of the content`);
     put(content.slice(from, p));

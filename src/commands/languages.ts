@@ -1,7 +1,6 @@
 import { defineCommand } from "citty";
 import { requestOnce } from "../execute/spawnWorker.ts";
-import type { ProbeEntry } from "../execute/protocol.ts";
-import { probeLanguages } from "../languages/probe.ts";
+import { probeLanguages, type ProbeEntry } from "../languages/probe.ts";
 import { loadParsers } from "../languages/registry.ts";
 import { LANGUAGES } from "../languages/table.ts";
 import { errorMessage } from "../model/errors.ts";

@@ -1,12 +1,12 @@
 import { writeFileSync } from "node:fs";
-import { discover } from "../discover/discover.ts";
+import { byPath, discover } from "../discover/discover.ts";
 import { quotePath } from "../discover/pathBytes.ts";
 import { skipRecordsJsonl } from "../discover/skipLog.ts";
 import { describe } from "../discover/walk.ts";
 import { chooseExecutor, type ExecutorChoice } from "../execute/choose.ts";
 import type { Executor } from "../execute/executor.ts";
 import { createLedger } from "../execute/ledger.ts";
-import type { FaultSpec } from "../execute/pool.ts";
+import type { FaultSpec } from "../execute/faults.ts";
 import { errorMessage, WeftError } from "../model/errors.ts";
 import type { DiscoveryOptions } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
@@ -50,7 +50,9 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   // Report files are created up front, so a bad path costs a usage error, not the whole run's work.
   const reports = [{ flag: "--summary-json", file: opts.summaryJson }, { flag: "--skipped", file: opts.skippedFile }];
   for (const { flag, file } of reports) if (file) writeReport(flag, file, "", "usage");
-  const { files, skipped: discoverySkips } = discover(opts.discovery);
+  // Each file is opened once: discovery only stats it, and the reader makes the content checks.
+  const { files, skipped: discoverySkips } = discover({ ...opts.discovery, checkContent: false });
+  const limits = { maxFileSize: opts.discovery.maxFileSize, skipMinified: opts.discovery.skipMinified };
   // Parsers load before any file is chunked (and before workers start): one line per refused
   // directory or file, whatever --quiet says, since the files it affects are not chunked as asked.
   for (const p of parserProblems([...new Set(files.map((f) => f.language))])) process.stderr.write(`weft: ${p.error}\n`);
@@ -90,7 +92,7 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
 
   let runError: unknown;
   try {
-    await executor.run(files, opts.governor, onResult, { signal: controller.signal });
+    await executor.run(files, opts.governor, onResult, { signal: controller.signal, limits });
   } catch (err) {
     if (!(err instanceof WeftError && err.code === "interrupted" && stop)) runError = err;
   } finally {
@@ -107,7 +109,8 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
 
   const unaccounted = runError || ended ? [] : ledger.unaccounted();
   const { duplicates } = ledger;
-  const skips = [...discoverySkips, ...ledger.skips];
+  // Both lists are in path order; merged, they are in the order discovery alone would give.
+  const skips = mergeByPath(discoverySkips, ledger.skips);
   const seconds = (performance.now() - started) / 1000;
   const outcome: Summary["outcome"] = runError ? "error" : ended?.kind === "signal" ? "interrupted" : ended ? "output-closed" : "complete";
   const exitCode =
@@ -153,6 +156,15 @@ function writeReport(flag: string, file: string, text: string, code: string): vo
   } catch (err) {
     throw new WeftError(code, `cannot write ${flag} file: ${describe(err)}`, file);
   }
+}
+
+/** Two lists sorted by path merged into one (stable: `a` first on equal paths). */
+function mergeByPath<T extends { path: string }>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && byPath(a[i]!, b[j]!) <= 0) ? a[i++]! : b[j++]!);
+  return out;
 }
 
 /** Up to ten paths, quoted for a terminal, and how many more. */

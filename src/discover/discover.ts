@@ -47,7 +47,8 @@ export function discover(opts: DiscoveryOptions): Discovery {
   return { files: found.map((f, index) => ({ index, ...f })), skipped };
 }
 
-function byPath(a: { path: string }, b: { path: string }): number {
+/** Discovery's order: by path, as JavaScript strings (UTF-16 code units). */
+export function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import { accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import type { DiscoveredFile, DiscoveryOptions, SkipReason } from "../model/file.ts";
 import { contentSkip, HEAD_BYTES } from "./content.ts";
 import { detectByName, detectByShebang, needsShebang } from "./detect.ts";
@@ -10,28 +10,48 @@ type Skip = { reason: SkipReason; detail: string };
 /** The outcome of inspecting one file: a file to chunk, or a skip, with the language either way. */
 export type Inspected = { kind: "file"; file: Omit<DiscoveredFile, "index"> } | ({ kind: "skip"; language: string } & Skip);
 
-/** The limits readers apply to a file's content (the same as discovery's). */
-export type ContentLimits = Pick<DiscoveryOptions, "maxFileSize" | "skipMinified">;
+/**
+ * Opens a file found by discovery, for reading only. O_NOFOLLOW: discovery resolved any link it
+ * chose to follow, so a link here appeared since the walk and is refused (ELOOP). O_NONBLOCK: a file
+ * replaced by a FIFO since the walk must not block the open. Throws the open's error.
+ */
+export function openDiscovered(abs: string): number {
+  return openSync(fsPath(abs), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+}
 
-// O_NOFOLLOW: discovery resolved any link it chose to follow, so a link here appeared since the
-// walk and is refused. O_NONBLOCK: a file replaced by a FIFO since the walk must not block the open.
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/** The skip for a file whose open failed at discovery (or that was found unreadable there). */
+function openSkip(err: unknown): Skip {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ELOOP") return linkAppeared();
+  if (code === "ENOENT" || code === "ENOTDIR") return vanished(err);
+  return { reason: "unreadable", detail: `cannot be opened: ${describe(err)}` };
+}
+
+/** The skip for a file that became a symbolic link after the walk (an ELOOP from openDiscovered). */
+export function linkAppeared(): Skip {
+  return { reason: "symlink-not-followed", detail: "became a symbolic link after discovery; not followed" };
+}
+
+/** The skip for a file gone since the walk (it, or a directory above it). */
+export function vanished(err: unknown): Skip {
+  return { reason: "not-found", detail: `vanished after discovery: ${describe(err)}` };
+}
+
+/** The skip for a file over --max-file-size. */
+export function tooLarge(size: number, maxFileSize: number): Skip {
+  return { reason: "too-large", detail: `${size} bytes, over the --max-file-size limit of ${maxFileSize}` };
+}
 
 /** Opens a file found by discovery and checks it is still a regular file within the size limit. */
 function openChecked(abs: string, maxFileSize: number): { fd: number; size: number } | Skip {
   let fd: number;
   try {
-    fd = openSync(fsPath(abs), OPEN_FLAGS);
+    fd = openDiscovered(abs);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ELOOP") return { reason: "symlink-not-followed", detail: "became a symbolic link after discovery; not followed" };
-    if (code === "ENOENT" || code === "ENOTDIR") return { reason: "not-found", detail: `vanished after discovery: ${describe(err)}` };
-    return { reason: "unreadable", detail: `cannot be opened: ${describe(err)}` };
+    return openSkip(err);
   }
   const st = fstatSync(fd);
-  const skip: Skip | undefined = !st.isFile()
-    ? notRegular(st)
-    : st.size > maxFileSize ? { reason: "too-large", detail: `${st.size} bytes, over the --max-file-size limit of ${maxFileSize}` } : undefined;
+  const skip: Skip | undefined = !st.isFile() ? notRegular(st) : st.size > maxFileSize ? tooLarge(st.size, maxFileSize) : undefined;
   if (skip) {
     closeSync(fd);
     return skip;
@@ -51,29 +71,10 @@ function readInto(fd: number, into: Uint8Array): number {
 }
 
 /**
- * Reads a discovered file whole with the checks discovery makes when `checkContent` is on
- * (still a regular file, not a symlink, within the size limit, readable, text, not minified):
- * the reader to use when discovery ran with `checkContent` off. Never throws.
- */
-export function readFileChecked(file: Pick<DiscoveredFile, "absPath">, limits: ContentLimits): { bytes: Uint8Array } | Skip {
-  const opened = openChecked(file.absPath, limits.maxFileSize);
-  if ("reason" in opened) return opened;
-  try {
-    const bytes = new Uint8Array(opened.size);
-    const n = readInto(opened.fd, bytes);
-    const content = contentSkip(bytes.subarray(0, Math.min(n, HEAD_BYTES)), limits.skipMinified);
-    return content ?? { bytes: n === bytes.length ? bytes : bytes.subarray(0, n) };
-  } catch (err) {
-    return { reason: "unreadable", detail: `cannot be read: ${describe(err)}` };
-  } finally {
-    closeSync(opened.fd);
-  }
-}
-
-/**
  * Decides one walked file's size, language and fate. With `checkContent`, opens it and reads at
- * most HEAD_BYTES (into `buffer`, reused across calls); without, only stats it, unless its name
- * has no extension and only a shebang can tell its language.
+ * most HEAD_BYTES (into `buffer`, reused across calls); without, only stats it and checks it may
+ * be read (access(2)), unless its name has no extension and only a shebang can tell its language;
+ * the reader then makes the content checks (chunkers/readFile.ts).
  */
 export function inspectFile(entry: Entry, opts: DiscoveryOptions, buffer: Uint8Array): Inspected {
   const byName = detectByName(entry.path, opts.map);
@@ -91,7 +92,15 @@ export function inspectFile(entry: Entry, opts: DiscoveryOptions, buffer: Uint8A
         return skip({ reason: "not-found", detail: `vanished during the walk: ${describe(err)}` });
       }
     }
-    return size > opts.maxFileSize ? skip({ reason: "too-large", detail: `${size} bytes, over the --max-file-size limit of ${opts.maxFileSize}` }) : file(size);
+    if (size > opts.maxFileSize) return skip(tooLarge(size, opts.maxFileSize));
+    // The content is checked when the file is read for chunking, so it is opened once; whether it
+    // may be read at all is known without opening it, and is reported as the open would.
+    try {
+      accessSync(fsPath(entry.abs), constants.R_OK);
+    } catch (err) {
+      return skip(openSkip(err));
+    }
+    return file(size);
   }
   const opened = openChecked(entry.abs, opts.maxFileSize);
   if ("reason" in opened) return skip(opened);

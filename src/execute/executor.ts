@@ -1,26 +1,24 @@
-import type { DiscoveredFile } from "../model/file.ts";
+import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import type { FileResult } from "../model/result.ts";
+import { emptyTally, type Tally } from "./tally.ts";
 
 /** Counts at the end of a run; accounting holds when submitted = chunked + skipped + failed. */
-export type RunStats = {
+export type RunStats = Tally & {
   executor: "inline" | "workers";
   workers: number;
   submitted: number;
-  chunked: number;
-  skipped: number;
-  failed: number;
-  chunks: number;
-  /** Input bytes of the files whose results were delivered (their sizes at discovery). */
-  bytes: number;
   /** Workers only: the most results held at once waiting for an earlier file (bounded by the dispatch window). */
   peakBuffered?: number;
   /** Workers only: workers stopped and replaced because they had chunked their share (PoolOptions.recycleBytes). */
   recycled?: number;
 };
 
-/** Per-run options. An aborted signal stops the run: workers are stopped and `run` rejects with code "interrupted". */
-export type RunOptions = { signal?: AbortSignal };
+/**
+ * Per-run options. An aborted signal stops the run: workers are stopped and `run` rejects with code
+ * "interrupted". `limits`: discovery ran with `checkContent` off, so the reader makes its checks.
+ */
+export type RunOptions = { signal?: AbortSignal; limits?: ReadLimits };
 
 /**
  * Moves files to `chunkFile` and results back, nothing else. Both implementations (inline.ts,
@@ -36,15 +34,5 @@ export type Executor = {
 
 /** Stats with every count at zero. */
 export function emptyStats(executor: RunStats["executor"], workers: number, submitted: number): RunStats {
-  return { executor, workers, submitted, chunked: 0, skipped: 0, failed: 0, chunks: 0, bytes: 0 };
-}
-
-/** Adds one delivered result to the stats. */
-export function tally(stats: RunStats, file: DiscoveredFile, result: FileResult): void {
-  stats.bytes += file.size;
-  if (result.status === "chunked") {
-    stats.chunked++;
-    stats.chunks += result.chunks.length;
-  } else if (result.status === "skipped") stats.skipped++;
-  else stats.failed++;
+  return { executor, workers, submitted, ...emptyTally() };
 }

@@ -1,8 +1,9 @@
+import { processFile } from "../chunkers/processFile.ts";
 import { loadParsers } from "../languages/registry.ts";
 import { WeftError } from "../model/errors.ts";
-import { emptyStats, tally, type Executor } from "./executor.ts";
-import { processFile } from "./processFile.ts";
-import { yieldEvery } from "./yieldPoint.ts";
+import { emptyStats, type Executor } from "./executor.ts";
+import { collectBetweenPhases, yieldEvery } from "./memory.ts";
+import { tally } from "./tally.ts";
 
 /**
  * The same-thread executor: no start-up cost, so it wins on small jobs. It turns the event loop
@@ -20,8 +21,8 @@ export function createInlineExecutor(): Executor {
       for (const file of files) {
         await turn(file.size);
         if (options.signal?.aborted) throw new WeftError("interrupted", "run interrupted");
-        const result = processFile(file, governor);
-        tally(stats, file, result);
+        const result = processFile(file, governor, { limits: options.limits, betweenPhases: collectBetweenPhases });
+        tally(stats, file.size, result);
         await onResult(result);
       }
       return stats;

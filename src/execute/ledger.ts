@@ -1,5 +1,6 @@
 import type { DiscoveredFile, SkipRecord } from "../model/file.ts";
 import type { Degradation, FailureRecord, FileResult } from "../model/result.ts";
+import { emptyTally, tally } from "./tally.ts";
 
 /**
  * The run's books, kept by the consumer of results independently of the executor: what came back
@@ -29,7 +30,10 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
   const sizes = new Map(files.map((f) => [f.index, f.size]));
   const seen = new Set<number>();
   const ledger = {
-    chunked: 0, chunks: 0, bytes: 0, delivered: 0, invalidUtf8: 0,
+    ...emptyTally(), invalidUtf8: 0,
+    get delivered(): number {
+      return this.chunked + this.skipped + this.failed;
+    },
     failures: [] as FailureRecord[], skips: [] as SkipRecord[], degradations: [] as Degradation[], duplicates: [] as string[],
     record(result: FileResult) {
       if (seen.has(result.index) || !sizes.has(result.index)) {
@@ -37,11 +41,8 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
         return;
       }
       seen.add(result.index);
-      ledger.delivered++;
-      ledger.bytes += sizes.get(result.index)!;
+      tally(ledger, sizes.get(result.index)!, result);
       if (result.status === "chunked") {
-        ledger.chunked++;
-        ledger.chunks += result.chunks.length;
         if (result.chunks.some((c) => c.invalid_utf8 !== undefined)) ledger.invalidUtf8++;
         if (result.degraded !== undefined) ledger.degradations.push({ path: result.path, reason: result.degraded });
       } else if (result.status === "skipped") ledger.skips.push({ path: result.path, reason: result.reason, detail: result.detail });

@@ -1,41 +1,34 @@
 import * as v from "valibot";
 import { loadParsers } from "../languages/registry.ts";
 import { WeftError } from "../model/errors.ts";
-import type { DiscoveredFile } from "../model/file.ts";
+import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
-import type { FileResult } from "../model/result.ts";
-import { emptyStats, tally, type Executor, type RunOptions, type RunStats } from "./executor.ts";
-import { describeIssues, WorkerRequestSchema, type Fault, type FaultKind, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
+import { describeIssues } from "../model/issues.ts";
+import { failedResult, type FileResult } from "../model/result.ts";
+import { emptyStats, type Executor, type RunOptions, type RunStats } from "./executor.ts";
+import type { Fault, FaultSpec, PoolTestHooks } from "./faults.ts";
+import { mainThreadCollector, MEMORY } from "./memory.ts";
+import { WorkerRequestSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 import { startWorker, watchWorker, type WorkerLoss } from "./spawnWorker.ts";
+import { tally } from "./tally.ts";
 
-/** A test-only fault: misbehave on the file with this path during its first `attempts` tries (default: every try). */
-export type FaultSpec = { path: string; kind: FaultKind; attempts?: number };
-
-export type PoolOptions = {
+/** Pool settings; the test-only hooks (faults, another worker entry, deaf to deaths) are in faults.ts. */
+export type PoolOptions = PoolTestHooks & {
   /** Number of workers (default: navigator.hardwareConcurrency). */
   workers?: number;
   /** A file with no result after this long has its worker stopped and is reported (0 = never). Default 30 s. */
   timeoutMs?: number;
   /** Input bytes per batch (default: the job spread over ~8 batches per worker, within 64 KiB..1 MiB). */
   batchBytes?: number;
-  /** How far dispatch may run past the next file to emit, in input bytes and in files (defaults 16 MiB, 4096). */
+  /** How far dispatch may run past the next file to emit, in input bytes and in files (defaults MEMORY.aheadBytes, 4096). */
   aheadBytes?: number;
   aheadFiles?: number;
-  /** Input bytes after which a worker is replaced (default RECYCLE_BYTES; 0 = never). */
+  /** Input bytes after which a worker is replaced (default MEMORY.recycleWorkerBytes, 0 = never). */
   recycleBytes?: number;
-  /** Files at least this big are never in flight two at a time (default BIG_FILE_BYTES). */
+  /** Files at least this big are never in flight two at a time (default MEMORY.exclusiveFileBytes). */
   bigFileBytes?: number;
-  /** Test and diagnostics hook only; the CLI never sets it (see FaultKindSchema). */
-  faults?: readonly FaultSpec[];
   /** A worker that has not warmed up and answered `init` within this long is a start-up failure. Default 60 s. */
   startTimeoutMs?: number;
-  /** Worker entry to start instead of worker.ts: only tests of start-up failure set it. */
-  workerUrl?: URL;
-  /**
-   * Test-only: ignore worker deaths and invalid messages, as a pool without death detection would.
-   * The diagnostics tests use it to prove the smoke tests catch such a pool; the CLI never sets it.
-   */
-  ignoreWorkerLoss?: boolean;
 };
 
 /** Consecutive worker start-up failures after which the run gives up instead of respawning forever. */
@@ -43,29 +36,6 @@ const MAX_START_FAILURES = 3;
 /** Batches queued per worker: one running, one waiting, so a worker never idles between batches. */
 const BATCHES_PER_WORKER = 2;
 const MAX_BATCH_FILES = 512;
-/**
- * Files at least this big are never in flight two at a time across the pool: chunking one holds
- * 50-110 times its size (syntax tree, UTF-16 text, token index, chunks), so two of them at once on
- * two workers were the pool's highest peaks. A file this big waits until the other one is answered.
- */
-export const BIG_FILE_BYTES = 512 * 1024;
-/**
- * A worker that has been given this many input bytes gets no more work and is replaced once it has
- * answered everything. What a worker keeps grows with what it has chunked (JavaScript heap, token
- * memo, malloc arenas), and a terminated worker hands all of it back (measured: 400 MB -> 0), so a
- * worker's memory is bounded by this budget instead of by the corpus size. 12 MiB: whole corpus at
- * 2 workers 376 MB vs 447 MB at 24 MiB and 517 MB never (with the compact BPE tables), for ~1 s of
- * CPU in 27 (a fresh worker re-warms its parsers and token memo).
- */
-export const RECYCLE_BYTES = 12 * 2 ** 20;
-/**
- * The main thread runs a full GC after emitting this many input bytes. Each result is cloned in,
- * validated (a copy) and serialized, so the main thread makes garbage at a few times the output's
- * size, and JSC let it pile up to ~60 MB on the corpus; collecting every 4 MiB kept it under 40 MB
- * (peak RSS 390-404 -> 313-337 MB) at ~17 collections of a small live heap.
- */
-const MAIN_GC_BYTES = 4 * 2 ** 20;
-
 type Batch = { id: number; positions: number[]; next: number };
 /**
  * A worker and what it was given; `fresh` until it gets its first batch. `given` counts the input
@@ -77,6 +47,7 @@ type Slot = { worker: Worker; stop: () => void; ready: boolean; fresh: boolean; 
 type Run = {
   files: readonly DiscoveredFile[];
   governor: Governor;
+  limits: ReadLimits | undefined;
   onResult: (result: FileResult) => void | Promise<void>;
   resolve: (stats: RunStats) => void;
   reject: (err: unknown) => void;
@@ -95,8 +66,8 @@ type Run = {
   /** Results waiting for their turn to be emitted. */
   done: Map<number, FileResult>;
   emitPos: number;
-  /** Input bytes emitted since the main thread's last GC. */
-  sinceGc: number;
+  /** Called with each emitted file's size: the main thread's collection cadence. */
+  collect: (size: number) => void;
   emitting: boolean;
   finished: boolean;
   startFailures: number;
@@ -114,10 +85,10 @@ export function createPool(options: PoolOptions = {}): Executor {
   const size = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
-  const aheadBytes = options.aheadBytes ?? 16 * 2 ** 20;
+  const aheadBytes = options.aheadBytes ?? MEMORY.aheadBytes;
   const aheadFiles = options.aheadFiles ?? 4096;
-  const recycleBytes = options.recycleBytes ?? RECYCLE_BYTES;
-  const bigFileBytes = options.bigFileBytes ?? BIG_FILE_BYTES;
+  const recycleBytes = options.recycleBytes ?? MEMORY.recycleWorkerBytes;
+  const bigFileBytes = options.bigFileBytes ?? MEMORY.exclusiveFileBytes;
   const slots = new Set<Slot>();
   let nextBatchId = 1;
   let closed = false;
@@ -238,8 +209,7 @@ export function createPool(options: PoolOptions = {}): Executor {
   }
 
   function failure(r: Run, pos: number, code: string, message: string): FileResult {
-    const file = r.files[pos]!;
-    return { status: "failed", index: file.index, failure: { path: file.path, stage: "execute", code, message } };
+    return failedResult(r.files[pos]!, "execute", code, message);
   }
 
   /**
@@ -302,7 +272,7 @@ export function createPool(options: PoolOptions = {}): Executor {
       const spec = r.faults.get(p);
       if (spec && (r.deaths.get(p) ?? 0) < (spec.attempts ?? Infinity)) faults.push({ index: r.files[p]!.index, kind: spec.kind });
     }
-    const req: WorkerRequest = { type: "chunk", batchId: batch.id, governor: r.governor, files: positions.map((p) => r.files[p]!), ...(faults.length > 0 && { faults }) };
+    const req: WorkerRequest = { type: "chunk", batchId: batch.id, governor: r.governor, ...(r.limits && { limits: r.limits }), files: positions.map((p) => r.files[p]!), ...(faults.length > 0 && { faults }) };
     postRequest(slot.worker, req);
     slot.fresh = false;
     for (const p of positions) slot.given += r.files[p]!.size;
@@ -348,15 +318,12 @@ export function createPool(options: PoolOptions = {}): Executor {
         const result = r.done.get(r.emitPos)!;
         r.done.delete(r.emitPos);
         const file = r.files[r.emitPos]!;
-        tally(r.stats, file, result);
+        tally(r.stats, file.size, result);
         r.emitPos++;
         const pending = r.onResult(result);
         if (pending) await pending;
         // After onResult: the consumer's serialization is most of the garbage.
-        if ((r.sinceGc += file.size) >= MAIN_GC_BYTES) {
-          r.sinceGc = 0;
-          Bun.gc(true);
-        }
+        r.collect(file.size);
       }
     } catch (err) {
       return fail(r, err);
@@ -409,10 +376,10 @@ export function createPool(options: PoolOptions = {}): Executor {
         const faults = new Map<number, FaultSpec>();
         if (byPath.size > 0) files.forEach((f, i) => byPath.has(f.path) && faults.set(i, byPath.get(f.path)!));
         const r: Run = {
-          files, governor, onResult, resolve, reject, stats, cum,
+          files, governor, limits: runOptions.limits, onResult, resolve, reject, stats, cum,
           batchBytes: options.batchBytes ?? Math.min(2 ** 20, Math.max(2 ** 16, total / (size * 8))),
           cursor: 0, retry: [], isolate: new Set(), deaths: new Map(), faults, done: new Map(),
-          emitPos: 0, sinceGc: 0, emitting: false, finished: false, startFailures: 0,
+          emitPos: 0, collect: mainThreadCollector(), emitting: false, finished: false, startFailures: 0,
         };
         run = r;
         const signal = runOptions.signal;

@@ -1,36 +1,20 @@
 import * as v from "valibot";
-import { DiscoveredFileSchema } from "../model/file.ts";
+import { ProbeEntrySchema } from "../languages/probe.ts";
+import { DiscoveredFileSchema, ReadLimitsSchema } from "../model/file.ts";
 import { GovernorSchema } from "../model/governor.ts";
+import { describeIssues } from "../model/issues.ts";
 import { FileResultSchema } from "../model/result.ts";
+import { StrategySchema } from "../model/selection.ts";
+import { FaultSchema } from "./faults.ts";
 
 const id = v.pipe(v.number(), v.integer(), v.minValue(0));
-
-/** Per-language result of loading and parsing a sample inside a worker. */
-export const ProbeEntrySchema = v.object({ id: v.string(), ok: v.boolean(), root: v.optional(v.string()), error: v.optional(v.string()) });
-export type ProbeEntry = v.InferOutput<typeof ProbeEntrySchema>;
-
-/**
- * Ways a worker can be told to misbehave on one file, for tests and `weft diagnose` only: the CLI
- * never puts a fault in a request (only code that builds a pool with `faults` can), so no flag,
- * environment variable or input file can trigger one.
- * throw: the file's chunking throws (caught, per-file failure) · crash: an uncaught exception ends
- * the worker (error + close 1) · exit: process.exit(3) · reject: an unhandled rejection ends the worker
- * (close 0) · hang: a synchronous endless loop · unclonable: the result holds a function
- * (DataCloneError on postMessage) · invalid: the worker posts a message that fails validation.
- */
-export const FaultKindSchema = v.picklist(["throw", "crash", "exit", "reject", "hang", "unclonable", "invalid"]);
-export type FaultKind = v.InferOutput<typeof FaultKindSchema>;
-
-/** A fault to inject when the worker reaches the file with this index. */
-export const FaultSchema = v.object({ index: id, kind: FaultKindSchema });
-export type Fault = v.InferOutput<typeof FaultSchema>;
 
 /** Messages from the main thread to a worker. Validated on both sides. */
 export const WorkerRequestSchema = v.variant("type", [
   /** First message to a pool worker: warm up (tokenizer tables, parsers) for this governor, then answer `ready`. */
   v.object({ type: v.literal("init"), governor: GovernorSchema }),
-  /** Chunk these files in order (the worker reads them itself) under this governor. */
-  v.object({ type: v.literal("chunk"), batchId: id, governor: GovernorSchema, files: v.array(DiscoveredFileSchema), faults: v.optional(v.array(FaultSchema)) }),
+  /** Chunk these files in order (the worker reads them itself, checking them against `limits` when set) under this governor. */
+  v.object({ type: v.literal("chunk"), batchId: id, governor: GovernorSchema, limits: v.optional(ReadLimitsSchema), files: v.array(DiscoveredFileSchema), faults: v.optional(v.array(FaultSchema)) }),
   /** Parse a tiny sample in each language and report the root kind (parser load check). */
   v.object({ type: v.literal("probe"), batchId: id, languages: v.array(v.string()) }),
   /**
@@ -41,7 +25,7 @@ export const WorkerRequestSchema = v.variant("type", [
 ]);
 export type WorkerRequest = v.InferOutput<typeof WorkerRequestSchema>;
 
-/** Messages from a worker to the main thread. Validated on both sides. */
+/** Messages from a worker to the main thread: validated by the worker; checked by the main thread with checkWorkerResponse. */
 export const WorkerResponseSchema = v.variant("type", [
   /** Answer to `init` once warmed up: a death or silence before it is a start-up failure, not a file's. */
   v.object({ type: v.literal("ready") }),
@@ -57,10 +41,50 @@ export const WorkerResponseSchema = v.variant("type", [
 ]);
 export type WorkerResponse = v.InferOutput<typeof WorkerResponseSchema>;
 
-/** One-line description of why a message failed validation: the field path and the expectation. */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  const issue = issues[0];
-  if (!issue) return "unknown validation error";
-  const path = issue.path?.map((p) => String(p.key)).join(".") ?? "";
-  return path ? `${path}: ${issue.message}` : issue.message;
+/**
+ * A chunked result's envelope: every field but the chunks, which are checked for integrity only
+ * (chunkIntegrity). The worker validated the whole result against FileResultSchema before posting
+ * it (processFile), and structured clone keeps plain data intact, so validating every field of
+ * every chunk again here cost the main thread as much as the worker's own check, for nothing.
+ */
+const ChunkedEnvelopeSchema = v.object({
+  type: v.literal("result"),
+  batchId: id,
+  result: v.object({
+    status: v.literal("chunked"), index: id, path: v.string(), strategy: StrategySchema, reason: v.string(),
+    degraded: v.optional(v.string()), chunks: v.array(v.unknown()),
+  }),
+});
+
+/**
+ * Checks a message from a worker: a chunked result by its envelope and its chunks' integrity (each
+ * an object of this file, numbered in order, tiling the file from byte 0 without gap or overlap,
+ * with its id and content); every other message against WorkerResponseSchema. Returns the message
+ * as received (the worker's validated copy, keys in schema order), or why it is not acceptable.
+ */
+export function checkWorkerResponse(data: unknown): { ok: WorkerResponse } | { issue: string } {
+  const m = data as { type?: unknown; result?: { status?: unknown } } | null;
+  if (m?.type !== "result" || m.result?.status !== "chunked") {
+    const parsed = v.safeParse(WorkerResponseSchema, data);
+    return parsed.success ? { ok: parsed.output } : { issue: describeIssues(parsed.issues) };
+  }
+  const envelope = v.safeParse(ChunkedEnvelopeSchema, data);
+  if (!envelope.success) return { issue: describeIssues(envelope.issues) };
+  const issue = chunkIntegrity(envelope.output.result.path, envelope.output.result.chunks);
+  return issue ? { issue: `result.chunks.${issue}` } : { ok: data as WorkerResponse };
+}
+
+/** The first integrity problem of a file's chunks, as "index: what is wrong", or undefined. */
+function chunkIntegrity(path: string, chunks: readonly unknown[]): string | undefined {
+  let end = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i] as Record<string, unknown> | null;
+    if (typeof c !== "object" || c === null) return `${i}: not an object`;
+    if (c.index !== i || c.count !== chunks.length) return `${i}: numbered ${String(c.index)} of ${String(c.count)}, expected ${i} of ${chunks.length}`;
+    if (c.path !== path) return `${i}: of another file`;
+    if (c.byte_start !== end || typeof c.byte_end !== "number" || !Number.isInteger(c.byte_end) || c.byte_end <= end) return `${i}: bytes ${String(c.byte_start)}..${String(c.byte_end)} do not continue at ${end}`;
+    if (typeof c.id !== "string" || typeof c.content !== "string") return `${i}: id or content missing`;
+    end = c.byte_end;
+  }
+  return undefined;
 }

@@ -1,6 +1,5 @@
-import * as v from "valibot";
 import { WeftError } from "../model/errors.ts";
-import { describeIssues, WorkerResponseSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
+import { checkWorkerResponse, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 
 /** True inside a `bun build --compile` binary, where modules live in Bun's embedded file system. */
 const COMPILED = /[/\\](\$bunfs|~BUN)[/\\]/.test(import.meta.path);
@@ -38,7 +37,7 @@ export function errorEventText(event: ErrorEvent): string {
 }
 
 /**
- * Listens to every way a worker can speak or die: `message` (validated: an invalid message is a
+ * Listens to every way a worker can speak or die: `message` (checked by checkWorkerResponse: an invalid message is a
  * loss with code "protocol", never a drop), `messageerror`, `error`, and `close` with ANY code
  * (an unhandled rejection closes with 0). Returns `stop`, which terminates the worker and
  * silences its callbacks, so a close we asked for is never mistaken for a death.
@@ -53,9 +52,9 @@ export function watchWorker(worker: Worker, watch: WorkerWatch): () => void {
   };
   worker.addEventListener("message", (event: MessageEvent) => {
     if (done) return;
-    const parsed = v.safeParse(WorkerResponseSchema, event.data);
-    if (parsed.success) watch.onMessage(parsed.output);
-    else lose({ code: "protocol", message: `invalid message from worker (${describeIssues(parsed.issues)})` });
+    const checked = checkWorkerResponse(event.data);
+    if ("ok" in checked) watch.onMessage(checked.ok);
+    else lose({ code: "protocol", message: `invalid message from worker (${checked.issue})` });
   });
   worker.addEventListener("messageerror", () => lose({ code: "protocol", message: "a message from the worker could not be deserialized" }));
   worker.addEventListener("error", (event: ErrorEvent) => lose({ code: "worker-died", message: `worker crashed: ${errorEventText(event)}` }));

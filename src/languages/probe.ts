@@ -1,8 +1,12 @@
 import { parse, type SgNode } from "@ast-grep/napi";
-import type { ProbeEntry } from "../execute/protocol.ts";
+import * as v from "valibot";
 import { errorMessage } from "../model/errors.ts";
 import { napiName } from "./registry.ts";
 import { SAMPLES } from "./samples.ts";
+
+/** Per-language result of loading and parsing a sample (in the main thread or inside a worker). */
+export const ProbeEntrySchema = v.object({ id: v.string(), ok: v.boolean(), root: v.optional(v.string()), error: v.optional(v.string()) });
+export type ProbeEntry = v.InferOutput<typeof ProbeEntrySchema>;
 
 /**
  * Parses each language's sample (its parser must already be registered in this process) and

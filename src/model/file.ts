@@ -85,5 +85,15 @@ export const DiscoveryOptionsSchema = v.object({
 });
 export type DiscoveryOptions = v.InferOutput<typeof DiscoveryOptionsSchema>;
 
+/**
+ * The checks discovery leaves to the reader when it ran with `checkContent` off (the same limits,
+ * so the same files are skipped with the same details): size, binary, minified.
+ */
+export const ReadLimitsSchema = v.object({
+  maxFileSize: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  skipMinified: v.boolean(),
+});
+export type ReadLimits = v.InferOutput<typeof ReadLimitsSchema>;
+
 /** What discovery found: the files to chunk (sorted, indexed) and the skips (sorted by path). */
 export type Discovery = { files: DiscoveredFile[]; skipped: SkipRecord[] };

@@ -1,18 +1,6 @@
 import type { TextIndex, Tokenizer } from "./tokenizer.ts";
 import { nextCodePoint, searchFit } from "./tokenizer.ts";
-
-/** UTF-8 byte length of a string. */
-export function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; }
-    else n += 3;
-  }
-  return n;
-}
+import { utf8Length, utf8Width } from "./utf8Length.ts";
 
 /** Prefix sums over UTF-16 positions: sizes[p] = size of text[0, p). */
 function prefixIndex(text: string, prefix: Int32Array | undefined): TextIndex {
@@ -40,10 +28,11 @@ export function bytesTokenizer(): Tokenizer {
       const prefix = new Int32Array(text.length + 1);
       let n = 0;
       for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        // A surrogate pair is 4 bytes: count them on the high half, 0 on the low half.
-        n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : c >= 0xdc00 && c <= 0xdfff ? 0 : 3;
+        const w = utf8Width(text.charCodeAt(i));
+        n += w;
         prefix[i + 1] = n;
+        // A surrogate pair is 4 bytes: counted on the high half, 0 on the low half.
+        if (w === 4 && i + 1 < text.length) prefix[++i + 1] = n;
       }
       return prefixIndex(text, prefix);
     },

@@ -5,7 +5,7 @@
 import { parse } from "@ast-grep/napi";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { chunkFile } from "../../src/execute/chunkFile.ts";
+import { chunkFile } from "../../src/chunkers/chunkFile.ts";
 import { loadParsers } from "../../src/languages/registry.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
 import { resetTokenizers, tokenizerFor } from "../../src/tokenize/tokenizer.ts";

@@ -4,7 +4,7 @@ import { parse, type SgNode } from "@ast-grep/napi";
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { detectByName } from "../../src/discover/detect.ts";
-import { chunkFile } from "../../src/execute/chunkFile.ts";
+import { chunkFile } from "../../src/chunkers/chunkFile.ts";
 import { loadParsers, napiName } from "../../src/languages/registry.ts";
 import { grammarLanguages } from "../../src/languages/table.ts";
 import type { Chunk } from "../../src/model/chunk.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chunkFile } from "../../src/execute/chunkFile.ts";
+import { chunkFile } from "../../src/chunkers/chunkFile.ts";
 import type { Chunk } from "../../src/model/chunk.ts";
 import type { Governor } from "../../src/model/governor.ts";
 import type { FileResult } from "../../src/model/result.ts";

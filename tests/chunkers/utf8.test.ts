@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { byteMap, chunkBytes, decodeFile } from "../../src/chunkers/utf8.ts";
-import { chunkFile } from "../../src/execute/chunkFile.ts";
+import { chunkFile } from "../../src/chunkers/chunkFile.ts";
 import { loadParsers } from "../../src/languages/registry.ts";
 import type { Chunk } from "../../src/model/chunk.ts";
 import type { Governor, TokenizerId } from "../../src/model/governor.ts";

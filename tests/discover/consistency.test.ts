@@ -2,30 +2,33 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { discover } from "../../src/discover/discover.ts";
-import { readFileChecked } from "../../src/discover/inspect.ts";
-import type { DiscoveryOptions } from "../../src/model/file.ts";
+import { readDiscovered } from "../../src/chunkers/readFile.ts";
+import type { DiscoveryOptions, ReadLimits } from "../../src/model/file.ts";
 import { options, removeTree, tempDir, writeTree } from "./tree.ts";
 
-/** Every file's fate when discovery checks content, and when it defers the checks to readFileChecked. */
+/** Every file's fate (reason and detail of a skip) when discovery checks content, and when it defers the checks to the reader. */
 function fates(opts: DiscoveryOptions): { eager: Record<string, string>; deferred: Record<string, string> } {
   const eager = discover({ ...opts, checkContent: true });
   const lazy = discover({ ...opts, checkContent: false });
-  const deferred: Record<string, string> = Object.fromEntries(lazy.skipped.map((s) => [s.path, s.reason]));
+  const fate = (s: { reason: string; detail: string }) => `${s.reason}: ${s.detail}`;
+  const deferred: Record<string, string> = Object.fromEntries(lazy.skipped.map((s) => [s.path, fate(s)]));
   for (const f of lazy.files) {
-    const r = readFileChecked(f, opts);
-    if ("reason" in r) deferred[f.path] = r.reason;
-    else {
+    const r = readDiscovered(f, limitsOf(opts));
+    if ("bytes" in r) {
       expect(r.bytes.length).toBe(f.size);
       deferred[f.path] = "ok";
-    }
+    } else deferred[f.path] = r.status === "skipped" ? fate(r) : r.status === "failed" ? `failed: ${r.failure.message}` : "chunked?";
   }
-  return { eager: { ...Object.fromEntries(eager.skipped.map((s) => [s.path, s.reason])), ...Object.fromEntries(eager.files.map((f) => [f.path, "ok"])) }, deferred };
+  return { eager: { ...Object.fromEntries(eager.skipped.map((s) => [s.path, fate(s)])), ...Object.fromEntries(eager.files.map((f) => [f.path, "ok"])) }, deferred };
 }
+
+const limitsOf = (o: DiscoveryOptions): ReadLimits => ({ maxFileSize: o.maxFileSize, skipMinified: o.skipMinified });
+const reasonOf = (fate: string) => fate.split(":")[0];
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeTree));
 
-describe("checkContent off + readFileChecked = checkContent on", () => {
+describe("checkContent off + the reader (readDiscovered) = checkContent on, reasons and details alike", () => {
   test("on a fixture with every kind of skip", () => {
     const root = tempDir();
     dirs.push(root);
@@ -37,21 +40,24 @@ describe("checkContent off + readFileChecked = checkContent on", () => {
     Bun.spawnSync(["mkfifo", join(root, "pipe")]);
     const { eager, deferred } = fates(options(root, { maxFileSize: 10_000, follow: true }));
     expect(deferred).toEqual(eager);
-    expect(eager).toEqual({
+    expect(Object.fromEntries(Object.entries(eager).map(([p, f]) => [p, reasonOf(f)]))).toEqual({
       "a.py": "ok", run: "ok", blob: "binary", "data.bin": "binary", "app.min.js": "minified", "big.txt": "too-large",
       "empty.md": "ok", "link.py": "ok", pipe: "not-regular-file",
     });
   });
 
-  test("readFileChecked refuses a file that became a symlink or a FIFO after discovery", () => {
+  test("the reader refuses a file that became a symlink or a FIFO after discovery, with or without limits", () => {
     const root = tempDir();
     dirs.push(root);
     writeTree(root, { "target.py": "x = 1\n" });
     symlinkSync("target.py", join(root, "swapped.py"));
-    expect(readFileChecked({ absPath: join(root, "swapped.py") }, { maxFileSize: 1e6, skipMinified: true })).toMatchObject({ reason: "symlink-not-followed" });
     Bun.spawnSync(["mkfifo", join(root, "fifo.py")]);
-    expect(readFileChecked({ absPath: join(root, "fifo.py") }, { maxFileSize: 1e6, skipMinified: true })).toMatchObject({ reason: "not-regular-file" });
-    expect(readFileChecked({ absPath: join(root, "gone.py") }, { maxFileSize: 1e6, skipMinified: true })).toMatchObject({ reason: "not-found" });
+    const at = (name: string) => ({ index: 0, path: name, absPath: join(root, name), language: "python", languageSource: "extension" as const, size: 6 });
+    for (const limits of [{ maxFileSize: 1e6, skipMinified: true }, undefined]) {
+      expect(readDiscovered(at("swapped.py"), limits)).toMatchObject({ status: "skipped", reason: "symlink-not-followed" });
+      expect(readDiscovered(at("fifo.py"), limits)).toMatchObject({ status: "skipped", reason: "not-regular-file" });
+      expect(readDiscovered(at("gone.py"), limits)).toMatchObject({ status: "skipped", reason: "not-found" });
+    }
   });
 
   const corpus = process.env.WEFT_CORPUS ? "/tmp/weft-corpus/src" : undefined;

@@ -12,7 +12,7 @@ test("a complete run balances: submitted = chunked + skipped + failed", () => {
   ledger.record({ status: "failed", index: 2, failure: { path: "f2.py", stage: "chunk", code: "x", message: "boom" } });
   expect(ledger.unaccounted()).toEqual([]);
   expect(ledger.duplicates).toEqual([]);
-  expect([ledger.chunked, ledger.skips.length, ledger.failures.length, ledger.bytes]).toEqual([1, 1, 1, 30]);
+  expect([ledger.chunked, ledger.skips.length, ledger.failures.length, ledger.bytes]).toEqual([1, 1, 1, 20]); // a skipped file's bytes were never chunked
 });
 
 test("a missing result is named; a repeated or foreign one is a duplicate", () => {

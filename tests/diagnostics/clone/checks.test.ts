@@ -4,7 +4,7 @@ import { cloneChecks } from "../../../diagnostics/clone/checks.ts";
 import { NEGATIVE_CONTROLS, type NegativeControl } from "../../../diagnostics/clone/controls.ts";
 import { probeClone } from "../../../diagnostics/clone/probe.ts";
 import { openWorkerSession } from "../../../diagnostics/workerSession.ts";
-import { CLONE_REGISTRY, type CloneEntry } from "../../../src/execute/cloneRegistry.ts";
+import { CLONE_REGISTRY, type CloneEntry } from "../../../diagnostics/clone/registry.ts";
 
 // Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine
 // (the preload's default timeout does not reach every file of a multi-file run).

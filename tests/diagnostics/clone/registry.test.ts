@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { Glob } from "bun";
 import { join } from "node:path";
 import * as v from "valibot";
-import { CLONE_REGISTRY, NOT_CROSSING, registryGaps, SCHEMA_MODULES, type CloneEntry } from "../../../src/execute/cloneRegistry.ts";
+import { CLONE_REGISTRY, NOT_CROSSING, registryGaps, SCHEMA_MODULES, type CloneEntry } from "../../../diagnostics/clone/registry.ts";
 
 const SRC = join(import.meta.dir, "../../../src");
 /** "model/chunk.ts:ChunkSchema" -> "model/chunk", the key SCHEMA_MODULES and NOT_CROSSING use. */

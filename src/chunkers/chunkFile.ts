@@ -13,11 +13,10 @@ import { grammarLanguages, languageById } from "../languages/table.ts";
 import { errorMessage } from "../model/errors.ts";
 import type { DiscoveredFile } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
-import type { FileResult } from "../model/result.ts";
+import { failedResult, type FileResult } from "../model/result.ts";
 import type { Selection, Strategy } from "../model/selection.ts";
-import { judgeTree, parserUnavailable, selectForFile } from "../select/selector.ts";
+import { judgeTree, parserUnavailable, selectForFile } from "./select.ts";
 import { tokenizerFor } from "../tokenize/tokenizer.ts";
-import { BIG_FILE_COLLECT_BYTES } from "./yieldPoint.ts";
 
 let parserStatus: Map<string, ParserStatus> | undefined;
 
@@ -36,19 +35,22 @@ function parserLoad(lang: LanguageSpec): ParserStatus | undefined {
  * Invalid UTF-8 is chunked too: the content shows each invalid sequence as U+FFFD and the chunk
  * lists its bytes (`invalid_utf8`), while byte ranges stay those of the file on disk.
  * Parse trees are native and freed only when the event loop turns: callers chunking many files in
- * a row must yield (e.g. `await Bun.sleep(0)`) every few files to keep memory bounded.
+ * a row must yield every few files to keep memory bounded (execute/memory.ts; this never collects).
  * `force` overrides the selector, for tests that run every strategy over the same files.
+ * `betweenPhases` is called with the text's length after indexing and after finding the units: a
+ * big file's phases each leave garbage at several times its size, and the caller's memory policy
+ * may collect there (this module never does).
  */
-export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Governor, force?: Strategy): FileResult {
+export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Governor, force?: Strategy, betweenPhases?: (chars: number) => void): FileResult {
   try {
-    return chunkText(file, decodeFile(bytes), governor, force);
+    return chunkText(file, decodeFile(bytes), governor, force, betweenPhases);
   } catch (err) {
-    return { status: "failed", index: file.index, failure: { path: file.path, stage: "chunk", code: "chunk-error", message: errorMessage(err) } };
+    return failedResult(file, "chunk", "chunk-error", errorMessage(err));
   }
 }
 
 /** Chunks a decoded file (the body of chunkFile; throws on internal errors). */
-function chunkText(file: DiscoveredFile, decoded: DecodedFile, governor: Governor, force?: Strategy): FileResult {
+function chunkText(file: DiscoveredFile, decoded: DecodedFile, governor: Governor, force?: Strategy, betweenPhases?: (chars: number) => void): FileResult {
   const { text } = decoded;
   const byteLength = decoded.bytes.length;
   const lang = languageById(file.language);
@@ -59,10 +61,7 @@ function chunkText(file: DiscoveredFile, decoded: DecodedFile, governor: Governo
   const tokenizer = tokenizerFor(governor.tokenizer);
   const budget = governor.context ? governor.maxTokens - headerReserve(governor.maxTokens) : governor.maxTokens;
   const index = tokenizer.index(text);
-  // Each phase makes garbage at several times a big text's size and the collector let it pile up
-  // within the file: the corpus's 9 MB file peaked at 247 MB RSS inline, 169 MB with these.
-  const collect = text.length >= BIG_FILE_COLLECT_BYTES;
-  if (collect) Bun.gc(true);
+  betweenPhases?.(text.length);
   // Equal lengths and nothing invalid: the text is ASCII. (A U+FFFD for one invalid byte is 3
   // bytes of text to a tokenizer.)
   const unitBytes = byteLength === text.length && decoded.invalid.length === 0 ? 1 : 3;
@@ -79,7 +78,7 @@ function chunkText(file: DiscoveredFile, decoded: DecodedFile, governor: Governo
     units = lang ? delimiterUnits(text, lang.delimiter, commentPrefixes(lang), fits) : delimiterUnits(text, "paragraph", [], fits);
   }
   units ??= textUnits(text);
-  if (collect) Bun.gc(true);
+  betweenPhases?.(text.length);
 
   const pieces = splitOversize(units, text, index, budget, unitBytes);
   const plans = pack(pieces, text, index, budget, unitBytes);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { chunkFile } from "../../src/execute/chunkFile.ts";
+import { chunkFile } from "../../src/chunkers/chunkFile.ts";
 import { languageById } from "../../src/languages/table.ts";
-import { PARSE_LIMIT_BYTES, selectForFile, selectForLanguage } from "../../src/select/selector.ts";
+import { PARSE_LIMIT_BYTES, selectForFile, selectForLanguage } from "../../src/chunkers/select.ts";
 import { fileOf, gov } from "../chunkers/check.ts";
 
 describe("parse limit", () => {

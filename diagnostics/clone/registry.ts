@@ -1,20 +1,24 @@
 import * as v from "valibot";
-import * as chunkModel from "../model/chunk.ts";
-import * as diagnosisModel from "../model/diagnosis.ts";
-import * as fileModel from "../model/file.ts";
-import * as governorModel from "../model/governor.ts";
-import * as resultModel from "../model/result.ts";
-import * as selectionModel from "../model/selection.ts";
-import * as summaryOutput from "../output/summary.ts";
-import type { Summary } from "../output/summary.ts";
-import type { Chunk, InvalidUtf8 } from "../model/chunk.ts";
-import type { Check, DiagnoseReport } from "../model/diagnosis.ts";
-import type { DiscoveredFile, DiscoveryOptions, Shard, SkipRecord } from "../model/file.ts";
-import type { Governor } from "../model/governor.ts";
-import type { Degradation, FailureRecord, FileResult } from "../model/result.ts";
-import type { Selection } from "../model/selection.ts";
-import * as protocol from "./protocol.ts";
-import type { Fault, ProbeEntry, WorkerRequest, WorkerResponse } from "./protocol.ts";
+import * as faultsModule from "../../src/execute/faults.ts";
+import type { Fault } from "../../src/execute/faults.ts";
+import * as protocol from "../../src/execute/protocol.ts";
+import type { WorkerRequest, WorkerResponse } from "../../src/execute/protocol.ts";
+import * as probeModule from "../../src/languages/probe.ts";
+import type { ProbeEntry } from "../../src/languages/probe.ts";
+import * as chunkModel from "../../src/model/chunk.ts";
+import type { Chunk, InvalidUtf8 } from "../../src/model/chunk.ts";
+import * as diagnosisModel from "../../src/model/diagnosis.ts";
+import type { Check, DiagnoseReport } from "../../src/model/diagnosis.ts";
+import * as fileModel from "../../src/model/file.ts";
+import type { DiscoveredFile, DiscoveryOptions, ReadLimits, Shard, SkipRecord } from "../../src/model/file.ts";
+import * as governorModel from "../../src/model/governor.ts";
+import type { Governor } from "../../src/model/governor.ts";
+import * as resultModel from "../../src/model/result.ts";
+import type { Degradation, FailureRecord, FileResult } from "../../src/model/result.ts";
+import * as selectionModel from "../../src/model/selection.ts";
+import type { Selection } from "../../src/model/selection.ts";
+import * as summaryOutput from "../../src/output/summary.ts";
+import type { Summary } from "../../src/output/summary.ts";
 
 /**
  * The modules whose schemas describe values that cross a worker boundary or are written as output.
@@ -32,6 +36,8 @@ export const SCHEMA_MODULES: Record<string, Record<string, unknown>> = {
   "model/result": resultModel,
   "model/selection": selectionModel,
   "execute/protocol": protocol,
+  "execute/faults": faultsModule,
+  "languages/probe": probeModule,
   "output/summary": summaryOutput,
 };
 
@@ -124,6 +130,10 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "last of many", value: { index: 8, count: 8 } },
     { name: "largest values", value: { index: BIG, count: BIG } },
   ]),
+  ReadLimits: entry(fileModel.ReadLimitsSchema, (): Sample<ReadLimits>[] => [
+    { name: "defaults", value: { maxFileSize: 10 * 1024 * 1024, skipMinified: true } },
+    { name: "largest, minified kept", value: { maxFileSize: BIG, skipMinified: false } },
+  ]),
   DiscoveryOptions: entry(fileModel.DiscoveryOptionsSchema, (): Sample<DiscoveryOptions>[] => [
     { name: "defaults", value: discovery() },
     { name: "empty (paths from stdin, none given)", value: discovery({ paths: [], cwd: "" }) },
@@ -188,19 +198,20 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "skipped unicode", value: { status: "skipped", index: 0, path: UNICODE, reason: "unreadable", detail: UNICODE } },
     { name: "failed", value: { status: "failed", index: 7, failure: { path: "bad.py", stage: "chunk", code: "parse-error", message: "parser gave up" } } },
   ]),
-  FaultKind: everyOption(protocol.FaultKindSchema),
-  Fault: entry(protocol.FaultSchema, (): Sample<Fault>[] => [
+  FaultKind: everyOption(faultsModule.FaultKindSchema),
+  Fault: entry(faultsModule.FaultSchema, (): Sample<Fault>[] => [
     { name: "first file", value: { index: 0, kind: "throw" } },
     { name: "largest index", value: { index: BIG, kind: "hang" } },
   ]),
-  ProbeEntry: entry(protocol.ProbeEntrySchema, (): Sample<ProbeEntry>[] => [
+  ProbeEntry: entry(probeModule.ProbeEntrySchema, (): Sample<ProbeEntry>[] => [
     { name: "ok", value: { id: "python", ok: true, root: "module" } },
     { name: "failed", value: { id: "rust", ok: false, error: `register failed: ${UNICODE}` } },
     { name: "optional fields absent", value: { id: "", ok: false } },
   ]),
   WorkerRequest: entry(protocol.WorkerRequestSchema, (): Sample<WorkerRequest>[] => [
     { name: "chunk", value: { type: "chunk", batchId: 1, governor: governorModel.DEFAULT_GOVERNOR, files: [file(), file({ index: 1, path: `${UNICODE}.go`, language: "go" })] } },
-    { name: "chunk with faults", value: { type: "chunk", batchId: 1, governor: governorModel.DEFAULT_GOVERNOR, files: [file()], faults: protocol.FaultKindSchema.options.map((kind, index) => ({ index, kind })) } },
+    { name: "chunk with faults", value: { type: "chunk", batchId: 1, governor: governorModel.DEFAULT_GOVERNOR, files: [file()], faults: faultsModule.FaultKindSchema.options.map((kind, index) => ({ index, kind })) } },
+    { name: "chunk, with read limits", value: { type: "chunk", batchId: 3, governor: governorModel.DEFAULT_GOVERNOR, limits: { maxFileSize: 1, skipMinified: false }, files: [file()] } },
     { name: "chunk, no files", value: { type: "chunk", batchId: 0, governor: governorModel.DEFAULT_GOVERNOR, files: [] } },
     { name: "chunk, many files", value: { type: "chunk", batchId: BIG, governor: governorModel.DEFAULT_GOVERNOR, files: Array.from({ length: 5000 }, (_, i) => file({ index: i, path: `src/f${i}.ts` })) } },
     { name: "init", value: { type: "init", governor: governorModel.DEFAULT_GOVERNOR } },
