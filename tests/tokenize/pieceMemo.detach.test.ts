@@ -21,6 +21,7 @@ test("the memo's keys do not keep the texts they came from alive", () => {
   // Pieces over 14 characters go to the string table, keyed by their characters; each text adds one.
   for (let i = 0; i < 50; i++) expect(memo.count(bigText(i), 0, 30)).toBe(30);
   Bun.gc(true);
-  // 50 texts of ~2.5 MB each would be ~125 MB if the keys held them.
-  expect(heapStats().extraMemorySize - before).toBeLessThan(20e6);
+  // 50 texts of ~2.5 MB each would be ~125 MB if the keys held them; the rest of the test process
+  // moves the figure by tens of MB (27 MB seen in a full run), so the bound is half the leak.
+  expect(heapStats().extraMemorySize - before).toBeLessThan(62e6);
 });
