@@ -4,6 +4,7 @@ import { discover } from "../discover/discover.ts";
 import { quotePath } from "../discover/pathBytes.ts";
 import { skipRecordsJsonl } from "../discover/skipLog.ts";
 import type { Discovery } from "../model/file.ts";
+import { countByReason } from "../output/summary.ts";
 import { EXIT } from "./exitCodes.ts";
 
 /**
@@ -37,10 +38,7 @@ export default defineCommand({
     const found = discover(await discoveryOptionsFromArgs(args, rawArgs));
     process.stdout.write(formatFiles(found, args.skipped === true, args.json === true));
     if (!args.skipped && found.skipped.length > 0) {
-      const counts = new Map<string, number>();
-      for (const s of found.skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-      const by = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${reason} ${n}`).join(", ");
-      process.stderr.write(`weft: ${found.files.length} files; ${found.skipped.length} skipped (${by}); see --skipped\n`);
+      process.stderr.write(`weft: ${found.files.length} files; ${found.skipped.length} skipped (${countByReason(found.skipped)}); see --skipped\n`);
     }
     process.exitCode = EXIT.ok;
   },

@@ -55,7 +55,7 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   const limits = { maxFileSize: opts.discovery.maxFileSize, skipMinified: opts.discovery.skipMinified };
   // Parsers load before any file is chunked (and before workers start): one line per refused
   // directory or file, whatever --quiet says, since the files it affects are not chunked as asked.
-  for (const p of parserProblems([...new Set(files.map((f) => f.language))])) process.stderr.write(`weft: ${p.error}\n`);
+  for (const error of parserProblems([...new Set(files.map((f) => f.language))])) process.stderr.write(`weft: ${error}\n`);
   const { executor, reason } = chooseExecutor(opts.executor, files, { workers: opts.workers, timeoutMs: opts.timeoutMs, faults: opts.faults });
 
   const controller = new AbortController();

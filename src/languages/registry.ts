@@ -76,16 +76,11 @@ export function napiName(id: string): string {
 
 /**
  * The distinct load errors among the grammars of `ids` (languages without one, and grammars declared
- * unavailable on this platform, are a documented limit, not a failure), each with the languages it affects. A refused cache
- * directory gives one entry for all of them; a tampered parser file one entry naming the file.
+ * unavailable on this platform, are a documented limit, not a failure). A refused cache directory
+ * gives one error for all of them; a tampered parser file one error naming the file.
  */
-export function parserProblems(ids: readonly string[]): { error: string; languages: string[] }[] {
-  const byError = new Map<string, string[]>();
-  for (const [id, st] of loadParsers(ids.filter((id) => languageById(id)?.grammar))) {
-    if (st.ok || st.unavailable) continue;
-    const list = byError.get(st.error) ?? [];
-    list.push(id);
-    byError.set(st.error, list);
-  }
-  return [...byError].map(([error, languages]) => ({ error, languages }));
+export function parserProblems(ids: readonly string[]): string[] {
+  const errors = new Set<string>();
+  for (const st of loadParsers(ids.filter((id) => languageById(id)?.grammar)).values()) if (!st.ok && !st.unavailable) errors.add(st.error);
+  return [...errors];
 }

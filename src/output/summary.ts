@@ -46,10 +46,14 @@ export function formatSummary(s: Summary): string {
   return `weft: ${s.submitted} files: ${s.chunked} chunked${degraded}, ${s.skipped} skipped, ${s.failed} failed; ${s.chunks} chunks; ${mb(s.bytes)} MB in ${s.seconds.toFixed(2)} s (${s.mbPerSecond.toFixed(1)} MB/s); executor ${executor} (${s.executorReason})${stopped}\n`;
 }
 
-/** The one stderr line about skipped files: how many for each reason, and where to see them. */
-export function formatSkips(skips: readonly { reason: string }[]): string {
+/** Skips counted per reason, in reason order: "binary 2, minified 1". */
+export function countByReason(skips: readonly { reason: string }[]): string {
   const counts = new Map<string, number>();
   for (const s of skips) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-  const by = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${reason} ${n}`).join(", ");
-  return `weft: skipped ${skips.length} ${skips.length === 1 ? "file" : "files"} (${by}); list them with --skipped FILE or \`weft files --skipped\`\n`;
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${reason} ${n}`).join(", ");
+}
+
+/** The one stderr line about skipped files: how many for each reason, and where to see them. */
+export function formatSkips(skips: readonly { reason: string }[]): string {
+  return `weft: skipped ${skips.length} ${skips.length === 1 ? "file" : "files"} (${countByReason(skips)}); list them with --skipped FILE or \`weft files --skipped\`\n`;
 }
