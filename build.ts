@@ -12,7 +12,15 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildSourceParsers, parserProblems, readPins, sourceParserPath, ZIG_TARGETS, type Pins, type SourceParser } from "./build/crossParsers.ts";
+import {
+  buildSourceParsers,
+  parserProblems,
+  readPins,
+  sourceParserPath,
+  ZIG_TARGETS,
+  type Pins,
+  type SourceParser,
+} from "./build/crossParsers.ts";
 import { BuildError } from "./build/error.ts";
 import { sha256 } from "./src/languages/cache.ts";
 import type { LanguageSpec } from "./src/languages/spec.ts";
@@ -46,12 +54,22 @@ function addonFor(target: Target): string {
   let addon = installedAddon(target.napiPackage);
   if (!addon) {
     console.error(`installing release addons in ${ADDONS_DIR}`);
-    const proc = Bun.spawnSync([process.execPath, "install", "--frozen-lockfile", "--os=*", "--cpu=*"], { cwd: ADDONS_DIR, stdout: "inherit", stderr: "inherit" });
+    const proc = Bun.spawnSync([process.execPath, "install", "--frozen-lockfile", "--os=*", "--cpu=*"], {
+      cwd: ADDONS_DIR,
+      stdout: "inherit",
+      stderr: "inherit",
+    });
     if (proc.exitCode !== 0) throw new BuildError(`bun install in ${ADDONS_DIR} failed (exit ${proc.exitCode})`);
-    addon = installedAddon(target.napiPackage) ?? fail(`${target.id}: ${target.napiPackage} is not installed, or has no addon file`);
+    addon =
+      installedAddon(target.napiPackage) ??
+      fail(`${target.id}: ${target.napiPackage} is not installed, or has no addon file`);
   }
-  const version = (JSON.parse(readFileSync(join(dirname(addon), "package.json"), "utf8")) as { version: string }).version;
-  if (version !== napiVersion()) throw new BuildError(`${target.id}: ${target.napiPackage} is ${version} but @ast-grep/napi is ${napiVersion()}; update packaging/napi/package.json`);
+  const version = (JSON.parse(readFileSync(join(dirname(addon), "package.json"), "utf8")) as { version: string })
+    .version;
+  if (version !== napiVersion())
+    throw new BuildError(
+      `${target.id}: ${target.napiPackage} is ${version} but @ast-grep/napi is ${napiVersion()}; update packaging/napi/package.json`,
+    );
   return addon;
 }
 
@@ -84,7 +102,12 @@ function packageDir(name: string, from: string): string | undefined {
  * the package's sources with its sha256 pinned in `pins` (or being recorded: `record`), else
  * declared unavailable in the table. Anything else fails the build.
  */
-export function parsersFor(target: Target, languages: readonly LanguageSpec[] = LANGUAGES, pins: Pins = readPins(), record = false): { parsers: ParserPlan[]; declaredMissing: string[] } {
+export function parsersFor(
+  target: Target,
+  languages: readonly LanguageSpec[] = LANGUAGES,
+  pins: Pins = readPins(),
+  record = false,
+): { parsers: ParserPlan[]; declaredMissing: string[] } {
   const parsers: ParserPlan[] = [];
   const declaredMissing: string[] = [];
   const problems: string[] = [];
@@ -92,24 +115,43 @@ export function parsersFor(target: Target, languages: readonly LanguageSpec[] = 
     const g = lang.grammar;
     if (g?.kind !== "package") continue;
     const root = packageDir(g.pkg, ROOT);
-    if (!root) { problems.push(`${lang.id}: package ${g.pkg} is not installed`); continue; }
+    if (!root) {
+      problems.push(`${lang.id}: package ${g.pkg} is not installed`);
+      continue;
+    }
     const path = join(root, "prebuilds", target.prebuild, "parser.so");
     const declared = g.unavailableOn?.includes(target.id) ?? false;
     const pin = pins[target.id]?.[lang.id];
     if (existsSync(path)) {
       const bytes = readFileSync(path);
-      if (declared) problems.push(`${lang.id}: declared unavailable on ${target.id} but ${path} exists; remove it from unavailableOn in src/languages/table.ts`);
-      else if (pin) problems.push(`${lang.id}: ${path} exists now; remove its ${target.id} hash from packaging/cross/parsers.json`);
+      if (declared)
+        problems.push(
+          `${lang.id}: declared unavailable on ${target.id} but ${path} exists; remove it from unavailableOn in src/languages/table.ts`,
+        );
+      else if (pin)
+        problems.push(`${lang.id}: ${path} exists now; remove its ${target.id} hash from packaging/cross/parsers.json`);
       else problems.push(...parserProblems(target, g.symbol, bytes, false).map((m) => `${lang.id}: ${path} ${m}`));
       parsers.push({ id: lang.id, path, sha256: sha256(bytes) });
     } else if (declared) {
-      if (pin) problems.push(`${lang.id}: declared unavailable on ${target.id} but its hash is pinned in packaging/cross/parsers.json; keep one of the two`);
+      if (pin)
+        problems.push(
+          `${lang.id}: declared unavailable on ${target.id} but its hash is pinned in packaging/cross/parsers.json; keep one of the two`,
+        );
       declaredMissing.push(lang.id);
     } else if (ZIG_TARGETS[target.id] && (pin || record)) {
-      parsers.push({ id: lang.id, path: sourceParserPath(target.id, lang.id), sha256: pin ?? "", source: { pkgDir: root, symbol: g.symbol } });
+      parsers.push({
+        id: lang.id,
+        path: sourceParserPath(target.id, lang.id),
+        sha256: pin ?? "",
+        source: { pkgDir: root, symbol: g.symbol },
+      });
     } else {
-      const build = ZIG_TARGETS[target.id] ? `build it from the package's sources (WEFT_UPDATE_PARSER_HASHES=1 bun run build --target ${target.id} records its sha256)` : `build.ts cannot build parsers for ${target.id} from source`;
-      problems.push(`${lang.id}: ${path} is missing; ${build}, or declare it unavailable on ${target.id} in src/languages/table.ts`);
+      const build = ZIG_TARGETS[target.id]
+        ? `build it from the package's sources (WEFT_UPDATE_PARSER_HASHES=1 bun run build --target ${target.id} records its sha256)`
+        : `build.ts cannot build parsers for ${target.id} from source`;
+      problems.push(
+        `${lang.id}: ${path} is missing; ${build}, or declare it unavailable on ${target.id} in src/languages/table.ts`,
+      );
     }
   }
   if (problems.length > 0) throw new BuildError(`${target.id}: parsers:\n  ${problems.join("\n  ")}`);
@@ -119,7 +161,9 @@ export function parsersFor(target: Target, languages: readonly LanguageSpec[] = 
 /** Source of the parserFiles.ts that goes into the binary: static file imports and their sha256. */
 function parserFilesModule(parsers: ParserPlan[]): string {
   const imports = parsers.map((p, i) => `import p${i} from ${JSON.stringify(p.path)} with { type: "file" };`);
-  const entries = parsers.map((p, i) => `  ${JSON.stringify(p.id)}: { path: p${i}, sha256: ${JSON.stringify(p.sha256)} },`);
+  const entries = parsers.map(
+    (p, i) => `  ${JSON.stringify(p.id)}: { path: p${i}, sha256: ${JSON.stringify(p.sha256)} },`,
+  );
   return `${imports.join("\n")}\nexport type ParserFile = { path: string; sha256?: string };\n/** Generated by build.ts: the parsers embedded in this binary. */\nexport function parserFiles(): Record<string, ParserFile> {\n  return {\n${entries.join("\n")}\n  };\n}\n`;
 }
 
@@ -139,7 +183,10 @@ function embedPlugin(plan: Plan, fired: Set<string>): BunPlugin {
       build.onLoad({ filter: /[\\/]@ast-grep[\\/]napi[\\/]index\.js$/ }, async (args) => {
         const original = await Bun.file(args.path).text();
         const names = [...original.matchAll(/^module\.exports\.(\w+) = nativeBinding\.\1$/gm)].map((m) => m[1]!);
-        if (names.length === 0) throw new BuildError(`${args.path}: layout changed (no "module.exports.X = nativeBinding.X" lines); update embedPlugin`);
+        if (names.length === 0)
+          throw new BuildError(
+            `${args.path}: layout changed (no "module.exports.X = nativeBinding.X" lines); update embedPlugin`,
+          );
         fired.add("napi");
         const contents = [
           `import addon from ${JSON.stringify(plan.addon)} with { type: "file" };`,
@@ -162,7 +209,8 @@ function verifyArtifact(plan: Plan, otherAddons: string[]): void {
   for (const p of plan.parsers) if (bin.indexOf(readFileSync(p.path)) < 0) missing.push(`parser ${p.id}`);
   if (missing.length > 0) throw new BuildError(`${plan.outfile} does not contain: ${missing.join(", ")}`);
   const foreign = otherAddons.filter((a) => bin.indexOf(readFileSync(a)) >= 0);
-  if (foreign.length > 0) throw new BuildError(`${plan.outfile} contains another platform's addon: ${foreign.join(", ")}`);
+  if (foreign.length > 0)
+    throw new BuildError(`${plan.outfile} contains another platform's addon: ${foreign.join(", ")}`);
 }
 
 async function buildOne(plan: Plan, otherAddons: string[]): Promise<{ size: number; sha256: string }> {
@@ -179,8 +227,11 @@ async function buildOne(plan: Plan, otherAddons: string[]): Promise<{ size: numb
     sourcemap: "linked",
     define: { WEFT_BUILD: JSON.stringify({ commit: sourceCommit(), target: plan.target.id }) },
   });
-  if (!result.success) throw new BuildError(`${plan.target.id}: bun build failed:\n${result.logs.map(String).join("\n")}`);
-  for (const name of ["parserFiles", "napi"]) if (!fired.has(name)) throw new BuildError(`${plan.target.id}: the ${name} replacement did not apply; check embedPlugin's filters`);
+  if (!result.success)
+    throw new BuildError(`${plan.target.id}: bun build failed:\n${result.logs.map(String).join("\n")}`);
+  for (const name of ["parserFiles", "napi"])
+    if (!fired.has(name))
+      throw new BuildError(`${plan.target.id}: the ${name} replacement did not apply; check embedPlugin's filters`);
   verifyArtifact(plan, otherAddons);
   const bytes = readFileSync(plan.outfile);
   return { size: bytes.length, sha256: sha256(bytes) };
@@ -200,16 +251,25 @@ function sourceCommit(): string {
 function selectTargets(argv: string[]): { targets: Target[]; release: boolean } {
   let values: { target?: string[]; all?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { target: { type: "string", multiple: true }, all: { type: "boolean" } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { target: { type: "string", multiple: true }, all: { type: "boolean" } },
+      strict: true,
+    }));
   } catch (err) {
-    throw new BuildError(`${(err as Error).message}; usage: bun run build [--target <${TARGET_IDS.join("|")}>]... [--all]`);
+    throw new BuildError(
+      `${(err as Error).message}; usage: bun run build [--target <${TARGET_IDS.join("|")}>]... [--all]`,
+    );
   }
   if (values.all) return { targets: [...TARGETS], release: true };
   if (values.target?.length) {
-    const targets = values.target.map((id) => targetById(id) ?? fail(`unknown target "${id}"; known: ${TARGET_IDS.join(", ")}`));
+    const targets = values.target.map(
+      (id) => targetById(id) ?? fail(`unknown target "${id}"; known: ${TARGET_IDS.join(", ")}`),
+    );
     return { targets, release: true };
   }
-  const host = hostTarget() ?? fail(`this machine (${process.platform}-${process.arch}) is not a weft target; use --target`);
+  const host =
+    hostTarget() ?? fail(`this machine (${process.platform}-${process.arch}) is not a weft target; use --target`);
   return { targets: [host], release: false };
 }
 
@@ -226,15 +286,27 @@ async function main(argv: string[]): Promise<void> {
   });
   const sums: string[] = [];
   for (const plan of plans) {
-    await buildSourceParsers(plan.target, plan.parsers.filter((p): p is SourceParser => p.source !== undefined), RECORD_HASHES);
+    await buildSourceParsers(
+      plan.target,
+      plan.parsers.filter((p): p is SourceParser => p.source !== undefined),
+      RECORD_HASHES,
+    );
     const others = TARGETS.filter((t) => t.id !== plan.target.id).flatMap((t) => installedAddon(t.napiPackage) ?? []);
     const { size, sha256: hash } = await buildOne(plan, others);
     const rel = plan.outfile.slice(ROOT.length + 1);
     console.log(`${rel}  ${(size / 1e6).toFixed(1)} MB  sha256 ${hash}`);
-    console.log(`  ${plan.target.id}: verified to embed ${plan.target.napiPackage} and ${plan.parsers.length} parsers byte for byte (+ ${LANGUAGES.filter((l) => l.grammar?.kind === "builtin").length} grammars built into the addon), and no other platform's addon`);
+    console.log(
+      `  ${plan.target.id}: verified to embed ${plan.target.napiPackage} and ${plan.parsers.length} parsers byte for byte (+ ${LANGUAGES.filter((l) => l.grammar?.kind === "builtin").length} grammars built into the addon), and no other platform's addon`,
+    );
     const built = plan.parsers.filter((p) => p.source).map((p) => p.id);
-    if (built.length > 0) console.log(`  compiled from the packages' C sources, sha256 as pinned in packaging/cross/parsers.json: ${built.join(", ")}`);
-    if (plan.declaredMissing.length > 0) console.log(`  not available on ${plan.target.id} (declared in src/languages/table.ts, delimiter chunker used): ${plan.declaredMissing.join(", ")}`);
+    if (built.length > 0)
+      console.log(
+        `  compiled from the packages' C sources, sha256 as pinned in packaging/cross/parsers.json: ${built.join(", ")}`,
+      );
+    if (plan.declaredMissing.length > 0)
+      console.log(
+        `  not available on ${plan.target.id} (declared in src/languages/table.ts, delimiter chunker used): ${plan.declaredMissing.join(", ")}`,
+      );
     sums.push(`${hash}  ${rel.replace(/^dist\//, "")}`);
   }
   if (release) writeFileSync(join(ROOT, "dist", "SHA256SUMS"), `${sums.join("\n")}\n`);

@@ -32,7 +32,10 @@ export const ZIG_TARGETS: Partial<Record<TargetId, string>> = {
 export const CFLAGS = ["-shared", "-fPIC", "-O2", "-g0", "-s", "-fno-sanitize=undefined", "-std=c11", "-Isrc"];
 
 /** The C library each platform's parsers may link against, and nothing else. */
-const C_LIBRARY: Partial<Record<NodeJS.Platform, string>> = { linux: "libc.so.6", darwin: "/usr/lib/libSystem.B.dylib" };
+const C_LIBRARY: Partial<Record<NodeJS.Platform, string>> = {
+  linux: "libc.so.6",
+  darwin: "/usr/lib/libSystem.B.dylib",
+};
 
 /** sha256 of each parser built from source, by target and language id. */
 export type Pins = Partial<Record<TargetId, Record<string, string>>>;
@@ -69,11 +72,13 @@ export function parserProblems(target: Target, symbol: string, bytes: Uint8Array
   }
   const format = { linux: "elf", darwin: "macho", win32: "pe" }[target.platform as "linux" | "darwin" | "win32"];
   const problems: string[] = [];
-  if (info.format !== format || info.arch !== target.arch) problems.push(`is a ${info.format} ${info.arch} library, not ${format} ${target.arch}`);
+  if (info.format !== format || info.arch !== target.arch)
+    problems.push(`is a ${info.format} ${info.arch} library, not ${format} ${target.arch}`);
   const exported = info.format === "macho" ? `_${symbol}` : symbol;
   if (info.format !== "pe" && !info.exports.includes(exported)) problems.push(`does not export ${exported}`);
   const extra = info.needs.filter((n) => n !== C_LIBRARY[target.platform]);
-  if (onlyLibc && extra.length > 0) problems.push(`links ${extra.join(", ")} (only ${C_LIBRARY[target.platform]} is allowed)`);
+  if (onlyLibc && extra.length > 0)
+    problems.push(`links ${extra.join(", ")} (only ${C_LIBRARY[target.platform]} is allowed)`);
   return problems;
 }
 
@@ -85,26 +90,44 @@ export function parserProblems(target: Target, symbol: string, bytes: Uint8Array
 export async function buildSourceParsers(target: Target, parsers: SourceParser[], record: boolean): Promise<void> {
   const todo = parsers.filter((p) => record || !existsSync(p.path) || sha256(readFileSync(p.path)) !== p.sha256);
   if (todo.length === 0) return;
-  const zigTarget = ZIG_TARGETS[target.id] ?? fail(`${target.id}: no cross compiler target configured in build/crossParsers.ts for ${todo.map((p) => p.id).join(", ")}`);
+  const zigTarget =
+    ZIG_TARGETS[target.id] ??
+    fail(
+      `${target.id}: no cross compiler target configured in build/crossParsers.ts for ${todo.map((p) => p.id).join(", ")}`,
+    );
   const zig = ensureZig();
   const problems: string[] = [];
   const queue = [...todo];
   const worker = async () => {
-    for (let p = queue.shift(); p; p = queue.shift()) problems.push(...(await compile(zig, zigTarget, target, p, record)));
+    for (let p = queue.shift(); p; p = queue.shift())
+      problems.push(...(await compile(zig, zigTarget, target, p, record)));
   };
   await Promise.all([worker(), worker()]);
   if (problems.length > 0) fail(`${target.id}: parsers built from source:\n  ${problems.join("\n  ")}`);
   if (record) {
     const pins = readPins();
     pins[target.id] = { ...pins[target.id], ...Object.fromEntries(parsers.map((p) => [p.id, p.sha256])) };
-    const sorted = Object.fromEntries(Object.entries(pins).sort().map(([t, byLang]) => [t, Object.fromEntries(Object.entries(byLang).sort())]));
-    writeFileSync(PINS_FILE, `${JSON.stringify({ comment: "sha256 of each parser.so that build.ts compiles from its package's C sources (build/crossParsers.ts); refresh with WEFT_UPDATE_PARSER_HASHES=1", sha256: sorted }, null, 2)}\n`);
+    const sorted = Object.fromEntries(
+      Object.entries(pins)
+        .sort()
+        .map(([t, byLang]) => [t, Object.fromEntries(Object.entries(byLang).sort())]),
+    );
+    writeFileSync(
+      PINS_FILE,
+      `${JSON.stringify({ comment: "sha256 of each parser.so that build.ts compiles from its package's C sources (build/crossParsers.ts); refresh with WEFT_UPDATE_PARSER_HASHES=1", sha256: sorted }, null, 2)}\n`,
+    );
     console.log(`recorded ${parsers.length} ${target.id} parser hashes in ${PINS_FILE}`);
   }
 }
 
 /** Compiles one parser to a temp file, checks it and moves it into place; returns its problems. */
-async function compile(zig: string, zigTarget: string, target: Target, p: SourceParser, record: boolean): Promise<string[]> {
+async function compile(
+  zig: string,
+  zigTarget: string,
+  target: Target,
+  p: SourceParser,
+  record: boolean,
+): Promise<string[]> {
   const { pkgDir, symbol } = p.source;
   const sources = cSources(pkgDir);
   if (!sources.includes("src/parser.c")) return [`${p.id}: ${pkgDir}/src/parser.c is missing`];
@@ -114,17 +137,31 @@ async function compile(zig: string, zigTarget: string, target: Target, p: Source
   const cache = join(CROSS_DIR, ".zig-cache");
   const proc = Bun.spawn([zig, "cc", "-target", zigTarget, ...CFLAGS, ...darwin, ...sources, "-lc", "-o", tmp], {
     cwd: pkgDir,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? CROSS_DIR, ZIG_GLOBAL_CACHE_DIR: cache, ZIG_LOCAL_CACHE_DIR: cache },
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? CROSS_DIR,
+      ZIG_GLOBAL_CACHE_DIR: cache,
+      ZIG_LOCAL_CACHE_DIR: cache,
+    },
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  if (code !== 0) return [`${p.id}: zig cc -target ${zigTarget} failed (exit ${code}): ${(out + err).trim().split("\n").slice(0, 5).join(" | ")}`];
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0)
+    return [
+      `${p.id}: zig cc -target ${zigTarget} failed (exit ${code}): ${(out + err).trim().split("\n").slice(0, 5).join(" | ")}`,
+    ];
   const bytes = readFileSync(tmp);
   const hash = sha256(bytes);
   const problems = parserProblems(target, symbol, bytes, true).map((m) => `${p.id}: built file ${m}`);
   if (!record && hash !== p.sha256) {
-    problems.push(`${p.id}: built file has sha256 ${hash}, but packaging/cross/parsers.json pins ${p.sha256 || "nothing"}; if the grammar package or the compiler changed on purpose, test the new file and record it with WEFT_UPDATE_PARSER_HASHES=1 bun run build --target ${target.id}`);
+    problems.push(
+      `${p.id}: built file has sha256 ${hash}, but packaging/cross/parsers.json pins ${p.sha256 || "nothing"}; if the grammar package or the compiler changed on purpose, test the new file and record it with WEFT_UPDATE_PARSER_HASHES=1 bun run build --target ${target.id}`,
+    );
   }
   if (problems.length > 0) {
     rmSync(tmp, { force: true });
@@ -132,16 +169,25 @@ async function compile(zig: string, zigTarget: string, target: Target, p: Source
   }
   renameSync(tmp, p.path);
   p.sha256 = hash;
-  console.log(`  built ${p.id} for ${target.id} from ${pkgDir.replace(/^.*node_modules\//, "")}/src (zig cc -target ${zigTarget}): sha256 ${hash}`);
+  console.log(
+    `  built ${p.id} for ${target.id} from ${pkgDir.replace(/^.*node_modules\//, "")}/src (zig cc -target ${zigTarget}): sha256 ${hash}`,
+  );
   return [];
 }
 
 /** The pinned zig, installed into packaging/cross from its lock file on first use. */
 function ensureZig(): string {
-  if (process.platform !== "linux" || process.arch !== "x64") fail(`parsers built from source need a linux-x64 build machine (the pinned compiler is Zig 0.11.0 for linux-x86_64); this is ${process.platform}-${process.arch}`);
+  if (process.platform !== "linux" || process.arch !== "x64")
+    fail(
+      `parsers built from source need a linux-x64 build machine (the pinned compiler is Zig 0.11.0 for linux-x86_64); this is ${process.platform}-${process.arch}`,
+    );
   if (!existsSync(ZIG)) {
     console.error(`installing the cross compiler in ${CROSS_DIR}`);
-    const proc = Bun.spawnSync([process.execPath, "install", "--frozen-lockfile"], { cwd: CROSS_DIR, stdout: "inherit", stderr: "inherit" });
+    const proc = Bun.spawnSync([process.execPath, "install", "--frozen-lockfile"], {
+      cwd: CROSS_DIR,
+      stdout: "inherit",
+      stderr: "inherit",
+    });
     if (proc.exitCode !== 0 || !existsSync(ZIG)) fail(`bun install in ${CROSS_DIR} failed (exit ${proc.exitCode})`);
   }
   return ZIG;

@@ -23,7 +23,13 @@ export function formatReport(report: DiagnoseReport): string {
   const sink = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WriteStream;
   // Level and reporter explicitly: under NODE_ENV=test or CI, consola goes silent or prints
   // "[success]" tags. `fancy` is an option of consola's node build; tsc resolves its browser types.
-  const options = { stdout: sink, stderr: sink, level: 3, fancy: true, formatOptions: { date: false, colors: process.stdout.isTTY === true } };
+  const options = {
+    stdout: sink,
+    stderr: sink,
+    level: 3,
+    fancy: true,
+    formatOptions: { date: false, colors: process.stdout.isTTY === true },
+  };
   const log = createConsola(options as Parameters<typeof createConsola>[0]);
   const width = Math.max(...report.checks.map((c) => c.id.length), 10);
   let section = "";
@@ -36,7 +42,13 @@ export function formatReport(report: DiagnoseReport): string {
     const head = `${c.id.padEnd(width)}  ${ms(c.ms).padStart(8)}`;
     if (c.status === "pass") log.success(`${head}  ${c.detail}`);
     else if (c.status === "skip") log.info(`${head}  skipped: ${c.detail}`);
-    else log.fail(`${head}  FAILED\n${c.detail.split("; ").map((l) => `      ${l}`).join("\n")}`);
+    else
+      log.fail(
+        `${head}  FAILED\n${c.detail
+          .split("; ")
+          .map((l) => `      ${l}`)
+          .join("\n")}`,
+      );
   }
   const count = (s: string) => report.checks.filter((c) => c.status === s).length;
   log.log("");

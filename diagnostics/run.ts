@@ -34,5 +34,10 @@ export async function runDiagnostics(opts: DiagnoseOptions = {}): Promise<Diagno
   } finally {
     session.close();
   }
-  return { weft: VERSION, ok: checks.every((c) => c.status !== "fail"), ms: Math.round(performance.now() - t0), checks };
+  return {
+    weft: VERSION,
+    ok: checks.every((c) => c.status !== "fail"),
+    ms: Math.round(performance.now() - t0),
+    checks,
+  };
 }

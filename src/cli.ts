@@ -30,14 +30,26 @@ function fatal(err: unknown): never {
 async function mainCommand(): Promise<AnyCommand> {
   const { subCommands } = await import("./commands/index.ts");
   return defineCommand({
-    meta: { name: "weft", version: VERSION, description: "Split source code into syntax-aware, lossless chunks for embedding and retrieval" },
+    meta: {
+      name: "weft",
+      version: VERSION,
+      description: "Split source code into syntax-aware, lossless chunks for embedding and retrieval",
+    },
     // Handled by checkArgv before citty runs; declared so that the usage lists them.
-    args: { version: { type: "boolean", alias: "v", description: "Print the version" }, help: { type: "boolean", alias: "h", description: "Show this help" } },
+    args: {
+      version: { type: "boolean", alias: "v", description: "Print the version" },
+      help: { type: "boolean", alias: "h", description: "Show this help" },
+    },
     subCommands,
   });
 }
 
-async function usage(cmd: AnyCommand, parent: AnyCommand | undefined, isMain: boolean, stream: NodeJS.WriteStream): Promise<string> {
+async function usage(
+  cmd: AnyCommand,
+  parent: AnyCommand | undefined,
+  isMain: boolean,
+  stream: NodeJS.WriteStream,
+): Promise<string> {
   const text = `${await renderUsage(cmd, parent)}\n${isMain ? `\n${EXIT_CODES_HELP}\n` : ""}`;
   return stream.isTTY ? text : Bun.stripANSI(text);
 }
@@ -66,7 +78,9 @@ async function run(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     if (inv.kind === "usage-error") {
-      process.stderr.write(`weft: ${inv.message}\n\n${await usage(inv.cmd, inv.parent, inv.cmd === main, process.stderr)}`);
+      process.stderr.write(
+        `weft: ${inv.message}\n\n${await usage(inv.cmd, inv.parent, inv.cmd === main, process.stderr)}`,
+      );
       return EXIT.usage;
     }
     await runCommand(main, { rawArgs: argv });
@@ -74,7 +88,8 @@ async function run(argv: string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`weft: ${Bun.stripANSI(errorMessage(err))}\n`);
     // citty's own argument errors (a missing required argument...) and bad option values are usage errors.
-    const isUsage = (err instanceof Error && err.name === "CLIError") || (err instanceof WeftError && err.code === "usage");
+    const isUsage =
+      (err instanceof Error && err.name === "CLIError") || (err instanceof WeftError && err.code === "usage");
     return isUsage ? EXIT.usage : EXIT.internal;
   }
 }

@@ -12,6 +12,7 @@ declare const WEFT_BUILD: { commit: string; target: string } | undefined;
  * the commit the binary was built from ("-dirty" when the work tree had changes) and its target.
  */
 export function versionLine(): string {
-  if (typeof WEFT_BUILD !== "undefined" && WEFT_BUILD) return `${VERSION} (commit ${WEFT_BUILD.commit}, ${WEFT_BUILD.target})`;
+  if (typeof WEFT_BUILD !== "undefined" && WEFT_BUILD)
+    return `${VERSION} (commit ${WEFT_BUILD.commit}, ${WEFT_BUILD.target})`;
   return `${VERSION} (from source, ${hostTarget()?.id ?? `${process.platform}-${process.arch}`})`;
 }

@@ -13,11 +13,17 @@ function languagesMarkdown(): string {
   const rows = LANGUAGES.map((l) => {
     const files = [...l.extensions.map((e) => `.${e}`), ...l.filenames].map((f) => `\`${f}\``).join(" ");
     const g = l.grammar;
-    const parser = !g ? `none (${l.delimiter} delimiters)` : g.kind === "builtin" ? "built into @ast-grep/napi" : `\`${g.pkg}\``;
+    const parser = !g
+      ? `none (${l.delimiter} delimiters)`
+      : g.kind === "builtin"
+        ? "built into @ast-grep/napi"
+        : `\`${g.pkg}\``;
     const missing = g?.kind === "package" && g.unavailableOn ? g.unavailableOn.join(", ") : "";
     return `| ${l.name} | \`${l.id}\` | ${files} | ${parser} | ${missing} |`;
   });
-  return ["| Language | id | Files | Parser | Not available on |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+  return ["| Language | id | Files | Parser | Not available on |", "| --- | --- | --- | --- | --- |", ...rows].join(
+    "\n",
+  );
 }
 
 // Run with WEFT_UPDATE_README=1 to rewrite the table after changing src/languages/table.ts.
@@ -28,7 +34,8 @@ test("README's language table matches src/languages/table.ts", () => {
   expect(start).toBeGreaterThanOrEqual(0);
   expect(end).toBeGreaterThan(start);
   const expected = `${BEGIN}\n${languagesMarkdown()}\n${END}`;
-  if (process.env.WEFT_UPDATE_README) writeFileSync(README, text.slice(0, start) + expected + text.slice(end + END.length));
+  if (process.env.WEFT_UPDATE_README)
+    writeFileSync(README, text.slice(0, start) + expected + text.slice(end + END.length));
   else expect(text.slice(start, end + END.length)).toBe(expected);
 });
 

@@ -17,10 +17,18 @@ export function issueText(issues: readonly v.BaseIssue<unknown>[]): string {
 }
 
 /** A round trip through a real worker; `onIssue` hears when the worker found the value invalid on arrival. */
-function workerTransport(session: WorkerSession, schema: string | undefined, onIssue: (issue: string) => void): Transport {
+function workerTransport(
+  session: WorkerSession,
+  schema: string | undefined,
+  onIssue: (issue: string) => void,
+): Transport {
   return async (value) => {
-    const res = await session.request(schema === undefined ? { type: "echo", value } : { type: "echo", schema, value }, ECHO_TIMEOUT_MS);
-    if (res.type !== "echo-result") throw new Error(`worker answered ${res.type} to echo${res.type === "error" ? `: ${res.message}` : ""}`);
+    const res = await session.request(
+      schema === undefined ? { type: "echo", value } : { type: "echo", schema, value },
+      ECHO_TIMEOUT_MS,
+    );
+    if (res.type !== "echo-result")
+      throw new Error(`worker answered ${res.type} to echo${res.type === "error" ? `: ${res.message}` : ""}`);
     if (res.issue) onIssue(res.issue);
     return res.value;
   };
@@ -36,13 +44,20 @@ async function probeEntry(name: string, entry: CloneEntry, session: WorkerSessio
     const valid = v.safeParse(entry.schema, sample.value);
     if (!valid.success) problems.push(`sample ${label} does not match its schema ${issueText(valid.issues)}`);
     for (const via of TRANSPORTS) {
-      const transport: Transport = via === "worker"
-        ? workerTransport(session, name, (issue) => problems.push(`${label} was invalid on arrival in the worker: ${issue}`))
-        : structuredClone;
+      const transport: Transport =
+        via === "worker"
+          ? workerTransport(session, name, (issue) =>
+              problems.push(`${label} was invalid on arrival in the worker: ${issue}`),
+            )
+          : structuredClone;
       const { outcome, copy } = await probeClone(sample.value, transport);
-      if (outcome.kind !== "ok") { problems.push(`${label} via ${via}: ${formatOutcome(outcome)}`); continue; }
+      if (outcome.kind !== "ok") {
+        problems.push(`${label} via ${via}: ${formatOutcome(outcome)}`);
+        continue;
+      }
       const again = v.safeParse(entry.schema, copy);
-      if (valid.success && !again.success) problems.push(`${label} via ${via}: copy fails its schema ${issueText(again.issues)}`);
+      if (valid.success && !again.success)
+        problems.push(`${label} via ${via}: copy fails its schema ${issueText(again.issues)}`);
     }
   }
   return problems;
@@ -70,17 +85,35 @@ export type CloneCheckOptions = { registry?: Record<string, CloneEntry>; control
 export async function cloneChecks(session: WorkerSession, opts: CloneCheckOptions = {}): Promise<Check[]> {
   const registry = opts.registry ?? CLONE_REGISTRY;
   const checks: Check[] = [];
-  checks.push(await runCheck("clone.registry", "clone", () => verdict(registryGaps(registry, opts.registry ? {} : undefined), `${Object.keys(registry).length} schemas registered; every exported schema and variant has samples`)));
+  checks.push(
+    await runCheck("clone.registry", "clone", () =>
+      verdict(
+        registryGaps(registry, opts.registry ? {} : undefined),
+        `${Object.keys(registry).length} schemas registered; every exported schema and variant has samples`,
+      ),
+    ),
+  );
   for (const [name, entry] of Object.entries(registry)) {
-    checks.push(await runCheck(`clone.${name}`, "clone", async () => {
-      const n = entry.samples().length;
-      return verdict(await probeEntry(name, entry, session), `${n} sample${n === 1 ? "" : "s"} intact via structuredClone and a worker round trip, re-validated`);
-    }));
+    checks.push(
+      await runCheck(`clone.${name}`, "clone", async () => {
+        const n = entry.samples().length;
+        return verdict(
+          await probeEntry(name, entry, session),
+          `${n} sample${n === 1 ? "" : "s"} intact via structuredClone and a worker round trip, re-validated`,
+        );
+      }),
+    );
   }
   for (const control of opts.controls ?? NEGATIVE_CONTROLS) {
     const e = control.expect;
-    checks.push(await runCheck(`clone.control.${control.id}`, "clone", async () =>
-      verdict((await probeControl(control, session)).map((p) => `${control.name} ${p}`), `${control.name}: detected as ${e.kind} at ${e.path}${e.how ? ` (${e.how})` : ""}`)));
+    checks.push(
+      await runCheck(`clone.control.${control.id}`, "clone", async () =>
+        verdict(
+          (await probeControl(control, session)).map((p) => `${control.name} ${p}`),
+          `${control.name}: detected as ${e.kind} at ${e.path}${e.how ? ` (${e.how})` : ""}`,
+        ),
+      ),
+    );
   }
   return checks;
 }

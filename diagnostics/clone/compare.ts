@@ -12,13 +12,20 @@ export function childPath(parent: string, key: PropertyKey): string {
 export function describe(x: unknown): string {
   if (x === null) return "null";
   switch (typeof x) {
-    case "undefined": return "undefined";
-    case "string": return x.length > 24 ? `string(${x.length})` : JSON.stringify(x);
-    case "number": return Object.is(x, -0) ? "number -0" : `number ${x}`;
-    case "bigint": return `bigint ${x}n`;
-    case "boolean": return String(x);
-    case "symbol": return x.toString();
-    case "function": return `function ${x.name || "(anonymous)"}`;
+    case "undefined":
+      return "undefined";
+    case "string":
+      return x.length > 24 ? `string(${x.length})` : JSON.stringify(x);
+    case "number":
+      return Object.is(x, -0) ? "number -0" : `number ${x}`;
+    case "bigint":
+      return `bigint ${x}n`;
+    case "boolean":
+      return String(x);
+    case "symbol":
+      return x.toString();
+    case "function":
+      return `function ${x.name || "(anonymous)"}`;
   }
   const proto: unknown = Object.getPrototypeOf(x);
   if (proto === null) return "null-prototype object";
@@ -37,7 +44,8 @@ function describeProperty(d: PropertyDescriptor, key: PropertyKey): string {
   return describe(d.value);
 }
 
-const isIndex = (key: PropertyKey, length: number) => typeof key === "string" && /^(0|[1-9]\d*)$/.test(key) && Number(key) < length;
+const isIndex = (key: PropertyKey, length: number) =>
+  typeof key === "string" && /^(0|[1-9]\d*)$/.test(key) && Number(key) < length;
 
 /**
  * Compares a structured-clone copy with its original: prototype, own keys (symbol and
@@ -59,11 +67,15 @@ function diff(a: unknown, b: unknown, path: string, seen: Map<object, unknown>):
   seen.set(x, y);
   if (Object.getPrototypeOf(x) !== Object.getPrototypeOf(y)) return change();
 
-  if (x instanceof Date) return Object.is(x.getTime(), (y as Date).getTime()) ? null : change(`Date ${x.toISOString?.() ?? "?"} -> ${String(y)}`);
+  if (x instanceof Date)
+    return Object.is(x.getTime(), (y as Date).getTime())
+      ? null
+      : change(`Date ${x.toISOString?.() ?? "?"} -> ${String(y)}`);
   if (x instanceof RegExp) {
     const r = y as RegExp;
     if (x.source !== r.source || x.flags !== r.flags) return change(`${String(x)} -> ${String(r)}`);
-    if (x.lastIndex !== r.lastIndex) return { path: `${path}.lastIndex`, how: `number ${x.lastIndex} -> number ${r.lastIndex}` };
+    if (x.lastIndex !== r.lastIndex)
+      return { path: `${path}.lastIndex`, how: `number ${x.lastIndex} -> number ${r.lastIndex}` };
   }
   if (x instanceof ArrayBuffer) {
     const d = diffBytes(new Uint8Array(x), new Uint8Array(y as ArrayBuffer));
@@ -74,11 +86,15 @@ function diff(a: unknown, b: unknown, path: string, seen: Map<object, unknown>):
     const xs = x as unknown as ArrayLike<unknown>;
     const ys = y as unknown as ArrayLike<unknown>;
     if (x instanceof DataView) {
-      const d = diffBytes(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), new Uint8Array((y as DataView).buffer, (y as DataView).byteOffset, (y as DataView).byteLength));
+      const d = diffBytes(
+        new Uint8Array(x.buffer, x.byteOffset, x.byteLength),
+        new Uint8Array((y as DataView).buffer, (y as DataView).byteOffset, (y as DataView).byteLength),
+      );
       if (d) return { path: `${path}${d.path}`, how: d.how };
     } else {
       if (xs.length !== ys.length) return change(`length ${xs.length} -> ${ys.length}`);
-      for (let i = 0; i < xs.length; i++) if (!Object.is(xs[i], ys[i])) return { path: `${path}[${i}]`, how: `${describe(xs[i])} -> ${describe(ys[i])}` };
+      for (let i = 0; i < xs.length; i++)
+        if (!Object.is(xs[i], ys[i])) return { path: `${path}[${i}]`, how: `${describe(xs[i])} -> ${describe(ys[i])}` };
       indexed = xs.length;
     }
   }
@@ -90,7 +106,10 @@ function diff(a: unknown, b: unknown, path: string, seen: Map<object, unknown>):
     for (let i = 0; i < ea.length; i++) {
       const [ka, va] = ea[i]!;
       const [kb, vb] = eb[i]!;
-      const keyLabel = typeof ka === "object" && ka !== null ? `keys()[${i}]` : `get(${typeof ka === "string" ? JSON.stringify(ka) : describe(ka)})`;
+      const keyLabel =
+        typeof ka === "object" && ka !== null
+          ? `keys()[${i}]`
+          : `get(${typeof ka === "string" ? JSON.stringify(ka) : describe(ka)})`;
       const dk = diff(ka, kb, `${path}.keys()[${i}]`, seen);
       if (dk) return dk;
       const dv = diff(va, vb, `${path}.${keyLabel}`, seen);
@@ -119,13 +138,17 @@ function diff(a: unknown, b: unknown, path: string, seen: Map<object, unknown>):
       continue;
     }
     if (db.get || db.set) return { path: p, how: `data property -> getter` };
-    if (da.enumerable !== db.enumerable) return { path: p, how: da.enumerable ? "enumerable -> non-enumerable" : "non-enumerable -> enumerable" };
+    if (da.enumerable !== db.enumerable)
+      return { path: p, how: da.enumerable ? "enumerable -> non-enumerable" : "non-enumerable -> enumerable" };
     const d = diff(da.value, db.value, p, seen);
     if (d) return d;
   }
   if (Reflect.ownKeys(y).length !== keysA.length) {
     const extra = Reflect.ownKeys(y).find((k) => !Object.prototype.hasOwnProperty.call(x, k))!;
-    return { path: childPath(path, extra), how: `missing -> ${describe(Object.getOwnPropertyDescriptor(y, extra)?.value)}` };
+    return {
+      path: childPath(path, extra),
+      how: `missing -> ${describe(Object.getOwnPropertyDescriptor(y, extra)?.value)}`,
+    };
   }
   return null;
 }

@@ -15,12 +15,20 @@ export type NegativeControl = {
 
 class Budget {
   constructor(readonly maxTokens: number) {}
-  get remaining(): number { return this.maxTokens; }
-  spend(n: number): number { return this.maxTokens - n; }
+  get remaining(): number {
+    return this.maxTokens;
+  }
+  spend(n: number): number {
+    return this.maxTokens - n;
+  }
 }
 
 class ChunkError extends Error {
-  constructor(message: string, readonly code: string, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = "ChunkError";
   }
@@ -58,7 +66,12 @@ export const NEGATIVE_CONTROLS: readonly NegativeControl[] = [
   {
     id: "generator",
     name: "generator",
-    build: () => ({ path: "a.ts", chunks: (function* () { yield 1; })() }),
+    build: () => ({
+      path: "a.ts",
+      chunks: (function* () {
+        yield 1;
+      })(),
+    }),
     expect: { kind: "throws", path: "$.chunks" },
   },
   {

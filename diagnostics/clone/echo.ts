@@ -11,5 +11,7 @@ export function echoReply(batchId: number, schema: string | undefined, value: un
   const entry = schema === undefined ? undefined : CLONE_REGISTRY[schema];
   if (schema !== undefined && !entry) return { type: "echo-result", batchId, value, issue: `unknown schema ${schema}` };
   const checked = entry ? v.safeParse(entry.schema, value) : undefined;
-  return checked && !checked.success ? { type: "echo-result", batchId, value, issue: describeIssues(checked.issues) } : { type: "echo-result", batchId, value };
+  return checked && !checked.success
+    ? { type: "echo-result", batchId, value, issue: describeIssues(checked.issues) }
+    : { type: "echo-result", batchId, value };
 }

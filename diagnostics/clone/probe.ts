@@ -2,15 +2,16 @@ import { childPath, firstDifference } from "./compare.ts";
 
 /** What happened to a value sent across a structured-clone boundary. */
 export type CloneOutcome =
-  | { kind: "ok" }
-  | { kind: "throws"; path: string; error: string }
-  | { kind: "lossy"; path: string; how: string };
+  { kind: "ok" } | { kind: "throws"; path: string; error: string } | { kind: "lossy"; path: string; how: string };
 
 /** Copies a value across one boundary: `structuredClone`, or a round trip through a worker. */
 export type Transport = (value: unknown) => unknown;
 
 /** Sends `value` through `transport` and classifies the copy (when there is one) against the original. */
-export async function probeClone(value: unknown, transport: Transport): Promise<{ outcome: CloneOutcome; copy?: unknown }> {
+export async function probeClone(
+  value: unknown,
+  transport: Transport,
+): Promise<{ outcome: CloneOutcome; copy?: unknown }> {
   let copy: unknown;
   try {
     copy = await transport(value);
@@ -33,7 +34,10 @@ export function locateUnclonable(value: unknown, path = "$"): { path: string; er
   } catch (err) {
     if (typeof value === "object" && value !== null) {
       for (const [key, child] of children(value)) {
-        const found = locateUnclonable(child, typeof key === "string" && key.startsWith(".") ? `${path}${key}` : childPath(path, key));
+        const found = locateUnclonable(
+          child,
+          typeof key === "string" && key.startsWith(".") ? `${path}${key}` : childPath(path, key),
+        );
         if (found) return found;
       }
     }
@@ -43,7 +47,14 @@ export function locateUnclonable(value: unknown, path = "$"): { path: string; er
 
 /** The parts structured clone serializes: own enumerable string keys, Map entries, Set members. */
 function children(value: object): [PropertyKey, unknown][] {
-  if (value instanceof Map) return [...value.entries()].flatMap(([k, v], i) => [[`.keys()[${i}]`, k], [`.values()[${i}]`, v]] as [string, unknown][]);
+  if (value instanceof Map)
+    return [...value.entries()].flatMap(
+      ([k, v], i) =>
+        [
+          [`.keys()[${i}]`, k],
+          [`.values()[${i}]`, v],
+        ] as [string, unknown][],
+    );
   if (value instanceof Set) return [...value.values()].map((v, i) => [`.values()[${i}]`, v]);
   return Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]]);
 }

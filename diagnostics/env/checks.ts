@@ -22,7 +22,9 @@ export function isCompiled(): boolean {
 /** The glibc version when running on glibc Linux, else undefined (musl, macOS, Windows). */
 function glibc(): string | undefined {
   // Node's diagnostic report is the portable way to ask the runtime which libc it linked.
-  const report = (process as unknown as { report?: { getReport?: () => { header?: { glibcVersionRuntime?: string } } } }).report;
+  const report = (
+    process as unknown as { report?: { getReport?: () => { header?: { glibcVersionRuntime?: string } } } }
+  ).report;
   return report?.getReport?.()?.header?.glibcVersionRuntime;
 }
 
@@ -45,18 +47,26 @@ export async function envChecks(): Promise<Check[]> {
       status: "pass",
       detail: `weft ${VERSION}, ${isCompiled() ? `compiled binary for bun-${target}` : `from source (${Bun.main})`}`,
     })),
-    await runCheck("env.bun", "env", () => verdict(
-      Bun.version === wantBun ? [] : [`weft is built and tested on Bun ${wantBun}; this is Bun ${Bun.version}`],
-      `Bun ${Bun.version} (${Bun.revision.slice(0, 9)})`,
-    )),
+    await runCheck("env.bun", "env", () =>
+      verdict(
+        Bun.version === wantBun ? [] : [`weft is built and tested on Bun ${wantBun}; this is Bun ${Bun.version}`],
+        `Bun ${Bun.version} (${Bun.revision.slice(0, 9)})`,
+      ),
+    ),
     await runCheck("env.platform", "env", () => {
       const libc = process.platform === "linux" ? (glibc() ? `glibc ${glibc()}` : "musl or unknown libc") : "";
       const desc = `${target}, kernel ${release()}${libc ? `, ${libc}` : ""}`;
-      return verdict(SUPPORTED.has(target) ? [] : [`${desc}: not a platform weft ships binaries for (${[...SUPPORTED].join(", ")})`], desc);
+      return verdict(
+        SUPPORTED.has(target) ? [] : [`${desc}: not a platform weft ships binaries for (${[...SUPPORTED].join(", ")})`],
+        desc,
+      );
     }),
     await runCheck("env.cpus", "env", () => {
       const n = navigator.hardwareConcurrency;
-      return verdict(n >= 1 ? [] : [`navigator.hardwareConcurrency is ${n}`], `${n} usable (available parallelism ${availableParallelism()}, ${cpus().length} online)`);
+      return verdict(
+        n >= 1 ? [] : [`navigator.hardwareConcurrency is ${n}`],
+        `${n} usable (available parallelism ${availableParallelism()}, ${cpus().length} online)`,
+      );
     }),
     await runCheck("env.cache", "env", () => {
       try {
@@ -76,7 +86,8 @@ export async function envChecks(): Promise<Check[]> {
         if (!st?.ok) problems.push(`${id}: ${st?.error ?? "not loaded"}`);
         return st?.ok === true;
       });
-      for (const e of probeLanguages(loaded)) if (!e.ok) problems.push(`${e.id}: loads but does not parse its sample: ${e.error}`);
+      for (const e of probeLanguages(loaded))
+        if (!e.ok) problems.push(`${e.id}: loads but does not parse its sample: ${e.error}`);
       return verdict(problems, `${ids.length} of ${ids.length} grammars load and parse in the main thread`);
     }),
   ];

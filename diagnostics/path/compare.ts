@@ -38,27 +38,38 @@ async function runAll(exec: Executor, files: readonly DiscoveredFile[]): Promise
  * and reports every file whose results differ (with the first differing field).
  */
 export async function pathChecks(dir: string, limit: number, workers = 2): Promise<Check[]> {
-  return [await runCheck("path.worker-vs-inline", "path", async () => {
-    // The same discovery `weft chunk DIR` runs with its defaults (ignore files, no hidden files, size limit).
-    const { files: all, skipped } = discover(await discoveryOptionsFromArgs({ _: [dir] }, []));
-    const files = spreadSample(all, limit);
-    if (files.length === 0) return { status: "skip", detail: `no files to chunk under ${dir}${skipped.length > 0 ? `; ${leftOut(skipped)}` : ""}` };
-    const inline = await runAll(createInlineExecutor(), files);
-    const pooled = await runAll(createPool({ workers }), files);
-    const problems: string[] = [];
-    files.forEach((f, i) => {
-      const a = inline[i];
-      const b = pooled[i];
-      if (!a || !b) { problems.push(`${f.path}: no result from ${a ? "the pool" : "inline"}`); return; }
-      const d = firstDifference(a, b);
-      if (d) problems.push(`${f.path}: ${d.path} ${d.how} (inline -> worker)`);
-    });
-    const count = (s: string) => inline.filter((r) => r.status === s).length;
-    const invalid = inline.filter((r) => r.status === "chunked" && r.chunks.some((c) => c.invalid_utf8)).length;
-    const chunked = `${count("chunked")} chunked${invalid > 0 ? ` (${invalid} with invalid UTF-8, listed in invalid_utf8)` : ""}`;
-    const left = skipped.length > 0 ? `; ${leftOut(skipped)}` : "";
-    const sampled = files.length < all.length ? `${files.length} of ${all.length}` : `all ${files.length}`;
-    return verdict(problems.length > 0 ? [`${problems.length} of ${files.length} files differ`, ...problems] : [],
-      `${sampled} files under ${dir}: worker output identical to inline (${chunked}, ${count("skipped")} skipped, ${count("failed")} failed)${left}`);
-  })];
+  return [
+    await runCheck("path.worker-vs-inline", "path", async () => {
+      // The same discovery `weft chunk DIR` runs with its defaults (ignore files, no hidden files, size limit).
+      const { files: all, skipped } = discover(await discoveryOptionsFromArgs({ _: [dir] }, []));
+      const files = spreadSample(all, limit);
+      if (files.length === 0)
+        return {
+          status: "skip",
+          detail: `no files to chunk under ${dir}${skipped.length > 0 ? `; ${leftOut(skipped)}` : ""}`,
+        };
+      const inline = await runAll(createInlineExecutor(), files);
+      const pooled = await runAll(createPool({ workers }), files);
+      const problems: string[] = [];
+      files.forEach((f, i) => {
+        const a = inline[i];
+        const b = pooled[i];
+        if (!a || !b) {
+          problems.push(`${f.path}: no result from ${a ? "the pool" : "inline"}`);
+          return;
+        }
+        const d = firstDifference(a, b);
+        if (d) problems.push(`${f.path}: ${d.path} ${d.how} (inline -> worker)`);
+      });
+      const count = (s: string) => inline.filter((r) => r.status === s).length;
+      const invalid = inline.filter((r) => r.status === "chunked" && r.chunks.some((c) => c.invalid_utf8)).length;
+      const chunked = `${count("chunked")} chunked${invalid > 0 ? ` (${invalid} with invalid UTF-8, listed in invalid_utf8)` : ""}`;
+      const left = skipped.length > 0 ? `; ${leftOut(skipped)}` : "";
+      const sampled = files.length < all.length ? `${files.length} of ${all.length}` : `all ${files.length}`;
+      return verdict(
+        problems.length > 0 ? [`${problems.length} of ${files.length} files differ`, ...problems] : [],
+        `${sampled} files under ${dir}: worker output identical to inline (${chunked}, ${count("skipped")} skipped, ${count("failed")} failed)${left}`,
+      );
+    }),
+  ];
 }

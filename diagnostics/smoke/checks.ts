@@ -54,14 +54,23 @@ const FAULT_GOVERNOR: Governor = { ...DEFAULT_GOVERNOR, tokenizer: "chars" };
  * Runs an executor and collects what it delivers, within a deadline: an executor that misses a
  * worker death never settles, and the smoke test must say so instead of hanging with it.
  */
-async function collect(exec: Executor, files: readonly DiscoveredFile[], deadlineMs: number, governor: Governor = DEFAULT_GOVERNOR): Promise<Collected> {
+async function collect(
+  exec: Executor,
+  files: readonly DiscoveredFile[],
+  deadlineMs: number,
+  governor: Governor = DEFAULT_GOVERNOR,
+): Promise<Collected> {
   const results: FileResult[] = [];
   let timer: Timer | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const got = new Set(results.map((r) => r.index));
       const missing = files.filter((f) => !got.has(f.index)).map((f) => f.path);
-      reject(new Error(`${exec.kind} executor did not finish within ${deadlineMs} ms: ${results.length} of ${files.length} results delivered; no result for ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""} (a worker fault went undetected?)`));
+      reject(
+        new Error(
+          `${exec.kind} executor did not finish within ${deadlineMs} ms: ${results.length} of ${files.length} results delivered; no result for ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""} (a worker fault went undetected?)`,
+        ),
+      );
     }, deadlineMs);
   });
   try {
@@ -80,21 +89,39 @@ export function accountingProblems(files: readonly DiscoveredFile[], { results, 
   if (results.length !== files.length) problems.push(`${results.length} results for ${files.length} files`);
   files.forEach((f, i) => {
     const r = results[i];
-    if (r && (r.index !== f.index || resultPath(r) !== f.path)) problems.push(`result ${i} is for #${r.index} ${resultPath(r)}, expected #${f.index} ${f.path} (order or identity broken)`);
+    if (r && (r.index !== f.index || resultPath(r) !== f.path))
+      problems.push(
+        `result ${i} is for #${r.index} ${resultPath(r)}, expected #${f.index} ${f.path} (order or identity broken)`,
+      );
   });
   const count = (s: FileResult["status"]) => results.filter((r) => r.status === s).length;
   const chunks = results.reduce((n, r) => n + (r.status === "chunked" ? r.chunks.length : 0), 0);
   const { submitted, chunked, skipped, failed } = stats;
   if (submitted !== files.length) problems.push(`stats.submitted ${submitted} != ${files.length} files`);
-  if (submitted !== chunked + skipped + failed) problems.push(`accounting broken: submitted ${submitted} != chunked ${chunked} + skipped ${skipped} + failed ${failed}`);
-  if (chunked !== count("chunked") || skipped !== count("skipped") || failed !== count("failed") || stats.chunks !== chunks) {
-    problems.push(`stats (${chunked}/${skipped}/${failed}, ${stats.chunks} chunks) disagree with delivered results (${count("chunked")}/${count("skipped")}/${count("failed")}, ${chunks} chunks)`);
+  if (submitted !== chunked + skipped + failed)
+    problems.push(
+      `accounting broken: submitted ${submitted} != chunked ${chunked} + skipped ${skipped} + failed ${failed}`,
+    );
+  if (
+    chunked !== count("chunked") ||
+    skipped !== count("skipped") ||
+    failed !== count("failed") ||
+    stats.chunks !== chunks
+  ) {
+    problems.push(
+      `stats (${chunked}/${skipped}/${failed}, ${stats.chunks} chunks) disagree with delivered results (${count("chunked")}/${count("skipped")}/${count("failed")}, ${chunks} chunks)`,
+    );
   }
   return problems;
 }
 
 /** Problems with each fixture's result against its expectation (chunks for good files, a reason for the rest). */
-function fixtureProblems(fx: FixtureSet, files: readonly DiscoveredFile[], results: readonly FileResult[], faults = new Map<string, FaultKind>()): string[] {
+function fixtureProblems(
+  fx: FixtureSet,
+  files: readonly DiscoveredFile[],
+  results: readonly FileResult[],
+  faults = new Map<string, FaultKind>(),
+): string[] {
   const problems: string[] = [];
   files.forEach((f, i) => {
     const r = results[i];
@@ -104,11 +131,16 @@ function fixtureProblems(fx: FixtureSet, files: readonly DiscoveredFile[], resul
     if (fault) {
       const codes = FAULT_CODES[fault];
       if (r.status !== "failed") problems.push(`${f.path} (fault ${fault}): ${r.status}, expected failed`);
-      else if (!codes.includes(r.failure.code) || !r.failure.message) problems.push(`${f.path} (fault ${fault}): failed with code "${r.failure.code}" (${r.failure.message}), expected ${codes.join(" or ")}`);
+      else if (!codes.includes(r.failure.code) || !r.failure.message)
+        problems.push(
+          `${f.path} (fault ${fault}): failed with code "${r.failure.code}" (${r.failure.message}), expected ${codes.join(" or ")}`,
+        );
       return;
     }
     if (r.status !== want.status) {
-      problems.push(`${f.path}: ${r.status}${r.status === "failed" ? ` (${r.failure.code}: ${r.failure.message})` : ""}, expected ${want.status}`);
+      problems.push(
+        `${f.path}: ${r.status}${r.status === "failed" ? ` (${r.failure.code}: ${r.failure.message})` : ""}, expected ${want.status}`,
+      );
     } else if (r.status === "chunked") {
       if (r.chunks.length === 0) problems.push(`${f.path}: chunked into 0 chunks`);
       let joined: Buffer | undefined;
@@ -117,12 +149,19 @@ function fixtureProblems(fx: FixtureSet, files: readonly DiscoveredFile[], resul
       } catch (err) {
         problems.push(`${f.path}: ${errorMessage(err)}`);
       }
-      if (joined && !joined.equals(fx.texts.get(f.index)!)) problems.push(`${f.path}: chunk contents do not reproduce the file's bytes`);
+      if (joined && !joined.equals(fx.texts.get(f.index)!))
+        problems.push(`${f.path}: chunk contents do not reproduce the file's bytes`);
       if (r.chunks.some((c) => c.path !== f.path)) problems.push(`${f.path}: a chunk names another path`);
     } else if (r.status === "skipped" && want.status === "skipped" && r.reason !== want.reason) {
       problems.push(`${f.path}: skipped as ${r.reason}, expected ${want.reason}`);
-    } else if (r.status === "failed" && want.status === "failed" && (r.failure.stage !== want.stage || r.failure.path !== f.path || !r.failure.message)) {
-      problems.push(`${f.path}: failure ${JSON.stringify(r.failure)} lacks the expected stage "${want.stage}", path or message`);
+    } else if (
+      r.status === "failed" &&
+      want.status === "failed" &&
+      (r.failure.stage !== want.stage || r.failure.path !== f.path || !r.failure.message)
+    ) {
+      problems.push(
+        `${f.path}: failure ${JSON.stringify(r.failure)} lacks the expected stage "${want.stage}", path or message`,
+      );
     }
   });
   return problems;
@@ -168,22 +207,31 @@ export function groupedEqualsFlat(files: readonly DiscoveredFile[], results: rea
   } catch (err) {
     return [`the grouped output is not valid JSON: ${err instanceof Error ? err.message : String(err)}`];
   }
-  const regrouped = Object.values(grouped).flat().map((c) => JSON.stringify(c));
-  if (regrouped.length !== flat.length) problems.push(`grouped output holds ${regrouped.length} chunks, the flat stream ${flat.length}`);
+  const regrouped = Object.values(grouped)
+    .flat()
+    .map((c) => JSON.stringify(c));
+  if (regrouped.length !== flat.length)
+    problems.push(`grouped output holds ${regrouped.length} chunks, the flat stream ${flat.length}`);
   const at = regrouped.findIndex((line, i) => line !== flat[i]);
   if (at >= 0) problems.push(`chunk ${at} of the grouped output differs from line ${at + 1} of the flat stream`);
   for (const r of results) {
     if (r.status !== "chunked") continue;
-    if ((grouped[r.path]?.length ?? 0) !== r.chunks.length) problems.push(`${r.path}: ${grouped[r.path]?.length ?? 0} chunks under its key, ${r.chunks.length} in its result`);
+    if ((grouped[r.path]?.length ?? 0) !== r.chunks.length)
+      problems.push(
+        `${r.path}: ${grouped[r.path]?.length ?? 0} chunks under its key, ${r.chunks.length} in its result`,
+      );
     r.chunks.forEach((c, i) => {
-      if (c.index !== i || c.count !== r.chunks.length) problems.push(`${r.path}: chunk ${i} is numbered ${c.index}/${c.count}`);
+      if (c.index !== i || c.count !== r.chunks.length)
+        problems.push(`${r.path}: chunk ${i} is numbered ${c.index}/${c.count}`);
       const prev = r.chunks[i - 1];
-      if (prev && c.byte_start !== prev.byte_end) problems.push(`${r.path}: chunk ${i} starts at byte ${c.byte_start}, previous ended at ${prev.byte_end}`);
+      if (prev && c.byte_start !== prev.byte_end)
+        problems.push(`${r.path}: chunk ${i} starts at byte ${c.byte_start}, previous ended at ${prev.byte_end}`);
     });
     const size = files.find((f) => f.path === r.path)?.size ?? -1;
     const first = r.chunks[0];
     const last = r.chunks.at(-1);
-    if (first && last && (first.byte_start !== 0 || last.byte_end !== size)) problems.push(`${r.path}: chunks cover bytes ${first.byte_start}..${last.byte_end} of ${size}`);
+    if (first && last && (first.byte_start !== 0 || last.byte_end !== size))
+      problems.push(`${r.path}: chunks cover bytes ${first.byte_start}..${last.byte_end} of ${size}`);
   }
   return problems;
 }
@@ -204,60 +252,106 @@ export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {
   const pool = (opts.wrapPool ?? ((p) => p))(createPool({ workers }));
   let faultPool: Executor | undefined;
   try {
-    checks.push(await runCheck("executor.worker-parsers", "executor", async () => {
-      const ids = grammarLanguages().map((l) => l.id);
-      loadParsers(ids); // process-global: registered here, usable in every worker
-      const res = await session.request({ type: "probe", languages: ids }, deadlineMs);
-      if (res.type !== "probe-result") return { status: "fail", detail: `worker answered ${res.type} to a parser probe` };
-      const bad = res.languages.filter((l) => !l.ok).map((l) => `${l.id}: ${l.error ?? "failed"}`);
-      const missing = ids.filter((id) => !res.languages.some((l) => l.id === id)).map((id) => `${id}: no answer`);
-      return verdict([...bad, ...missing], `${ids.length} of ${ids.length} grammars parse inside a worker`);
-    }));
+    checks.push(
+      await runCheck("executor.worker-parsers", "executor", async () => {
+        const ids = grammarLanguages().map((l) => l.id);
+        loadParsers(ids); // process-global: registered here, usable in every worker
+        const res = await session.request({ type: "probe", languages: ids }, deadlineMs);
+        if (res.type !== "probe-result")
+          return { status: "fail", detail: `worker answered ${res.type} to a parser probe` };
+        const bad = res.languages.filter((l) => !l.ok).map((l) => `${l.id}: ${l.error ?? "failed"}`);
+        const missing = ids.filter((id) => !res.languages.some((l) => l.id === id)).map((id) => `${id}: no answer`);
+        return verdict([...bad, ...missing], `${ids.length} of ${ids.length} grammars parse inside a worker`);
+      }),
+    );
 
     let inlineRun: Collected | undefined;
     let poolRun: Collected | undefined;
     const good = [...fx.expected.values()].filter((e) => e.status === "chunked").length;
-    const describeRun = (c: Collected) => `${good} files chunked (${c.stats.chunks} chunks) and rebuilt byte for byte from their chunks (the Latin-1 one through invalid_utf8), the file that became a directory failed, the vanished file skipped; accounting holds`;
-    checks.push(await runCheck("executor.inline", "executor", async () => {
-      inlineRun = await collect(inline, fx.files, deadlineMs);
-      return verdict([...accountingProblems(fx.files, inlineRun), ...fixtureProblems(fx, fx.files, inlineRun.results)], describeRun(inlineRun));
-    }));
-    checks.push(await runCheck("executor.pool", "executor", async () => {
-      poolRun = await collect(pool, fx.files, deadlineMs);
-      return verdict([...accountingProblems(fx.files, poolRun), ...fixtureProblems(fx, fx.files, poolRun.results)], `${workers} workers: ${describeRun(poolRun)}`);
-    }));
-    checks.push(await runCheck("executor.identical", "executor", () => {
-      if (!inlineRun || !poolRun) return { status: "fail", detail: "needs both the inline and the pool run, and one of them failed" };
-      const problems = (["jsonl", "json", "text"] as const).filter((f) => emitted(inlineRun!.results, f) !== emitted(poolRun!.results, f)).map((f) => `--format ${f} output differs`);
-      const diff = firstDifferingFile(inlineRun.results, poolRun.results);
-      if (diff) problems.unshift(`worker output differs from inline output at ${diff}`);
-      return verdict(problems, `worker output is byte-identical to inline output in every format (${emitted(poolRun.results, "jsonl").length} bytes of JSON Lines)`);
-    }));
-    checks.push(await runCheck("executor.failing-file", "executor", () => {
-      const problems: string[] = [];
-      for (const [name, run] of [["inline", inlineRun], ["pool", poolRun]] as const) {
-        if (!run) { problems.push(`${name}: no run`); continue; }
-        const failed = run.results.filter((r) => r.status === "failed");
-        const others = run.results.filter((r) => r.status !== "failed");
-        if (failed.length !== 1) problems.push(`${name}: ${failed.length} failed files, expected exactly the one that became a directory`);
-        if (others.length !== fx.files.length - 1) problems.push(`${name}: only ${others.length} of ${fx.files.length - 1} other files completed`);
-      }
-      const f = poolRun?.results.find((r) => r.status === "failed");
-      return verdict(problems, f?.status === "failed" ? `reported "${f.failure.path}: ${f.failure.message}" (${f.failure.stage}/${f.failure.code}) while the others completed` : "");
-    }));
-    checks.push(await runCheck("executor.empty", "executor", async () => {
-      const problems: string[] = [];
-      for (const exec of [inline, pool]) {
-        const run = await collect(exec, [], 2_000);
-        if (run.results.length > 0) problems.push(`${exec.kind}: delivered ${run.results.length} results for no files`);
-        if (run.stats.submitted + run.stats.chunked + run.stats.skipped + run.stats.failed !== 0) problems.push(`${exec.kind}: non-zero stats ${JSON.stringify(run.stats)}`);
-      }
-      return verdict(problems, "an empty file list returns at once with zero counts (inline and pool)");
-    }));
-    checks.push(await runCheck("executor.grouped", "executor", () => {
-      if (!poolRun) return { status: "fail", detail: "needs the pool run, which failed" };
-      return verdict(groupedEqualsFlat(fx.files, poolRun.results), "--format json (grouped by file) holds exactly the --format jsonl stream; each file's chunks tile it");
-    }));
+    const describeRun = (c: Collected) =>
+      `${good} files chunked (${c.stats.chunks} chunks) and rebuilt byte for byte from their chunks (the Latin-1 one through invalid_utf8), the file that became a directory failed, the vanished file skipped; accounting holds`;
+    checks.push(
+      await runCheck("executor.inline", "executor", async () => {
+        inlineRun = await collect(inline, fx.files, deadlineMs);
+        return verdict(
+          [...accountingProblems(fx.files, inlineRun), ...fixtureProblems(fx, fx.files, inlineRun.results)],
+          describeRun(inlineRun),
+        );
+      }),
+    );
+    checks.push(
+      await runCheck("executor.pool", "executor", async () => {
+        poolRun = await collect(pool, fx.files, deadlineMs);
+        return verdict(
+          [...accountingProblems(fx.files, poolRun), ...fixtureProblems(fx, fx.files, poolRun.results)],
+          `${workers} workers: ${describeRun(poolRun)}`,
+        );
+      }),
+    );
+    checks.push(
+      await runCheck("executor.identical", "executor", () => {
+        if (!inlineRun || !poolRun)
+          return { status: "fail", detail: "needs both the inline and the pool run, and one of them failed" };
+        const problems = (["jsonl", "json", "text"] as const)
+          .filter((f) => emitted(inlineRun!.results, f) !== emitted(poolRun!.results, f))
+          .map((f) => `--format ${f} output differs`);
+        const diff = firstDifferingFile(inlineRun.results, poolRun.results);
+        if (diff) problems.unshift(`worker output differs from inline output at ${diff}`);
+        return verdict(
+          problems,
+          `worker output is byte-identical to inline output in every format (${emitted(poolRun.results, "jsonl").length} bytes of JSON Lines)`,
+        );
+      }),
+    );
+    checks.push(
+      await runCheck("executor.failing-file", "executor", () => {
+        const problems: string[] = [];
+        for (const [name, run] of [
+          ["inline", inlineRun],
+          ["pool", poolRun],
+        ] as const) {
+          if (!run) {
+            problems.push(`${name}: no run`);
+            continue;
+          }
+          const failed = run.results.filter((r) => r.status === "failed");
+          const others = run.results.filter((r) => r.status !== "failed");
+          if (failed.length !== 1)
+            problems.push(`${name}: ${failed.length} failed files, expected exactly the one that became a directory`);
+          if (others.length !== fx.files.length - 1)
+            problems.push(`${name}: only ${others.length} of ${fx.files.length - 1} other files completed`);
+        }
+        const f = poolRun?.results.find((r) => r.status === "failed");
+        return verdict(
+          problems,
+          f?.status === "failed"
+            ? `reported "${f.failure.path}: ${f.failure.message}" (${f.failure.stage}/${f.failure.code}) while the others completed`
+            : "",
+        );
+      }),
+    );
+    checks.push(
+      await runCheck("executor.empty", "executor", async () => {
+        const problems: string[] = [];
+        for (const exec of [inline, pool]) {
+          const run = await collect(exec, [], 2_000);
+          if (run.results.length > 0)
+            problems.push(`${exec.kind}: delivered ${run.results.length} results for no files`);
+          if (run.stats.submitted + run.stats.chunked + run.stats.skipped + run.stats.failed !== 0)
+            problems.push(`${exec.kind}: non-zero stats ${JSON.stringify(run.stats)}`);
+        }
+        return verdict(problems, "an empty file list returns at once with zero counts (inline and pool)");
+      }),
+    );
+    checks.push(
+      await runCheck("executor.grouped", "executor", () => {
+        if (!poolRun) return { status: "fail", detail: "needs the pool run, which failed" };
+        return verdict(
+          groupedEqualsFlat(fx.files, poolRun.results),
+          "--format json (grouped by file) holds exactly the --format jsonl stream; each file's chunks tile it",
+        );
+      }),
+    );
 
     // Every fault kind at once, each on its own file, under one pool: each must be pinned on its
     // file while every other file comes out exactly as inline made it.
@@ -268,43 +362,63 @@ export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {
     let faultRun: Collected | undefined;
     let faultBaseline: Collected | undefined;
     let faultError: string | undefined;
-    checks.push(await runCheck("executor.fault-run", "executor", async () => {
-      try {
-        faultBaseline = await collect(inline, fx.files, deadlineMs, FAULT_GOVERNOR);
-        faultPool = createPool({ workers, timeoutMs: hangTimeoutMs, faults: specs, ...opts.faultPool });
-        faultRun = await collect(faultPool, fx.files, deadlineMs, FAULT_GOVERNOR);
-        return { status: "pass", detail: `${specs.length} faults (${kinds.join(", ")}) injected into one run of ${fx.files.length} files; the run completed` };
-      } catch (err) {
-        faultError = err instanceof Error ? err.message : String(err);
-        return { status: "fail", detail: faultError };
-      }
-    }));
+    checks.push(
+      await runCheck("executor.fault-run", "executor", async () => {
+        try {
+          faultBaseline = await collect(inline, fx.files, deadlineMs, FAULT_GOVERNOR);
+          faultPool = createPool({ workers, timeoutMs: hangTimeoutMs, faults: specs, ...opts.faultPool });
+          faultRun = await collect(faultPool, fx.files, deadlineMs, FAULT_GOVERNOR);
+          return {
+            status: "pass",
+            detail: `${specs.length} faults (${kinds.join(", ")}) injected into one run of ${fx.files.length} files; the run completed`,
+          };
+        } catch (err) {
+          faultError = err instanceof Error ? err.message : String(err);
+          return { status: "fail", detail: faultError };
+        }
+      }),
+    );
     for (const [path, kind] of faults) {
-      checks.push(await runCheck(`executor.fault-${kind}`, "executor", () => {
-        if (!faultRun) return { status: "fail", detail: `worker fault "${kind}" on ${path}: ${faultError}` };
-        const i = fx.files.findIndex((f) => f.path === path);
-        const r = faultRun.results[i];
-        const problems = fixtureProblems(fx, [fx.files[i]!], r ? [r] : [], faults);
-        return verdict(problems, r?.status === "failed" ? `detected: ${r.failure.code}: ${r.failure.message}` : "");
-      }));
+      checks.push(
+        await runCheck(`executor.fault-${kind}`, "executor", () => {
+          if (!faultRun) return { status: "fail", detail: `worker fault "${kind}" on ${path}: ${faultError}` };
+          const i = fx.files.findIndex((f) => f.path === path);
+          const r = faultRun.results[i];
+          const problems = fixtureProblems(fx, [fx.files[i]!], r ? [r] : [], faults);
+          return verdict(problems, r?.status === "failed" ? `detected: ${r.failure.code}: ${r.failure.message}` : "");
+        }),
+      );
     }
-    checks.push(await runCheck("executor.fault-isolation", "executor", () => {
-      if (!faultRun || !faultBaseline) return { status: "fail", detail: `the fault run did not complete: ${faultError}` };
-      const problems = accountingProblems(fx.files, faultRun);
-      fx.files.forEach((f, i) => {
-        if (faults.has(f.path)) return;
-        if (firstDifferingFile([faultRun!.results[i]!], [faultBaseline!.results[i]!]) !== null) problems.push(`${f.path}: result differs from inline although it had no fault`);
-      });
-      return verdict(problems, `${fx.files.length - faults.size} files without a fault came out exactly as inline; accounting holds`);
-    }));
-    checks.push(await runCheck("executor.recovers", "executor", async (): Promise<Verdict> => {
-      if (!faultPool || !faultRun || !faultBaseline) return { status: "fail", detail: `the fault run did not complete: ${faultError}` };
-      const clean = fx.files.filter((f) => !faults.has(f.path));
-      const again = await collect(faultPool, clean, deadlineMs, FAULT_GOVERNOR);
-      const want = faultBaseline.results.filter((r) => !faults.has(resultPath(r)));
-      const diff = firstDifferingFile(again.results, want);
-      return verdict([...accountingProblems(clean, again), ...(diff ? [`after the faults, ${diff} differs from inline`] : [])], `the same pool then ran ${clean.length} files cleanly`);
-    }));
+    checks.push(
+      await runCheck("executor.fault-isolation", "executor", () => {
+        if (!faultRun || !faultBaseline)
+          return { status: "fail", detail: `the fault run did not complete: ${faultError}` };
+        const problems = accountingProblems(fx.files, faultRun);
+        fx.files.forEach((f, i) => {
+          if (faults.has(f.path)) return;
+          if (firstDifferingFile([faultRun!.results[i]!], [faultBaseline!.results[i]!]) !== null)
+            problems.push(`${f.path}: result differs from inline although it had no fault`);
+        });
+        return verdict(
+          problems,
+          `${fx.files.length - faults.size} files without a fault came out exactly as inline; accounting holds`,
+        );
+      }),
+    );
+    checks.push(
+      await runCheck("executor.recovers", "executor", async (): Promise<Verdict> => {
+        if (!faultPool || !faultRun || !faultBaseline)
+          return { status: "fail", detail: `the fault run did not complete: ${faultError}` };
+        const clean = fx.files.filter((f) => !faults.has(f.path));
+        const again = await collect(faultPool, clean, deadlineMs, FAULT_GOVERNOR);
+        const want = faultBaseline.results.filter((r) => !faults.has(resultPath(r)));
+        const diff = firstDifferingFile(again.results, want);
+        return verdict(
+          [...accountingProblems(clean, again), ...(diff ? [`after the faults, ${diff} differs from inline`] : [])],
+          `the same pool then ran ${clean.length} files cleanly`,
+        );
+      }),
+    );
   } finally {
     await Promise.all([inline.close(), pool.close(), faultPool?.close()]);
     fx.dispose();

@@ -5,7 +5,8 @@ import { detectByName } from "../../src/discover/detect.ts";
 import type { DiscoveredFile } from "../../src/model/file.ts";
 
 /** What a fixture must come out as: chunked, skipped (with this reason) or failed (at this stage). */
-export type Expected = { status: "chunked" } | { status: "skipped"; reason: string } | { status: "failed"; stage: string };
+export type Expected =
+  { status: "chunked" } | { status: "skipped"; reason: string } | { status: "failed"; stage: string };
 
 /** A file embedded in the binary (as text), written to a temporary directory for each smoke run. */
 type Fixture = { path: string; content: string | Uint8Array; expect: Expected };
@@ -14,7 +15,9 @@ const chunked: Expected = { status: "chunked" };
 
 const FIXTURES: readonly Fixture[] = [
   {
-    path: "app/models.py", expect: chunked, content: `"""Inventory models."""
+    path: "app/models.py",
+    expect: chunked,
+    content: `"""Inventory models."""
 from dataclasses import dataclass
 
 
@@ -32,7 +35,9 @@ def cheapest(items: list[Item]) -> Item | None:
 `,
   },
   {
-    path: "web/src/cart.ts", expect: chunked, content: `export interface Line { sku: string; qty: number; price: number }
+    path: "web/src/cart.ts",
+    expect: chunked,
+    content: `export interface Line { sku: string; qty: number; price: number }
 
 export class Cart {
   private lines: Line[] = [];
@@ -50,7 +55,9 @@ export const formatPrice = (n: number): string => \`€\${n.toFixed(2)}\`;
 `,
   },
   {
-    path: "web/src/legacy.js", expect: chunked, content: `function debounce(fn, ms) {
+    path: "web/src/legacy.js",
+    expect: chunked,
+    content: `function debounce(fn, ms) {
   let t;
   return function (...args) {
     clearTimeout(t);
@@ -62,7 +69,9 @@ module.exports = { debounce };
 `,
   },
   {
-    path: "svc/main.go", expect: chunked, content: `package main
+    path: "svc/main.go",
+    expect: chunked,
+    content: `package main
 
 import "fmt"
 
@@ -77,7 +86,9 @@ func main() {
 `,
   },
   {
-    path: "core/src/lib.rs", expect: chunked, content: `/// A token with its byte span.
+    path: "core/src/lib.rs",
+    expect: chunked,
+    content: `/// A token with its byte span.
 pub struct Token<'a> {
     pub text: &'a str,
     pub start: usize,
@@ -95,7 +106,9 @@ pub fn split(s: &str) -> Vec<Token<'_>> {
 `,
   },
   {
-    path: "lib/greeter.rb", expect: chunked, content: `module Greeter
+    path: "lib/greeter.rb",
+    expect: chunked,
+    content: `module Greeter
   class Hello
     def initialize(name)
       @name = name
@@ -109,7 +122,9 @@ end
 `,
   },
   {
-    path: "docs/README.md", expect: chunked, content: `# Inventory 🧵
+    path: "docs/README.md",
+    expect: chunked,
+    content: `# Inventory 🧵
 
 Tracks items and carts. 日本語の説明もあります。
 
@@ -120,10 +135,18 @@ make run
 \`\`\`
 `,
   },
-  { path: "config/settings.json", expect: chunked, content: `{\n  "name": "inventory",\n  "ports": [8080, 8443],\n  "debug": false\n}\n` },
+  {
+    path: "config/settings.json",
+    expect: chunked,
+    content: `{\n  "name": "inventory",\n  "ports": [8080, 8443],\n  "debug": false\n}\n`,
+  },
   { path: "notes.txt", expect: chunked, content: "Plain text without a grammar.\nSecond line.\n" },
   // Latin-1 bytes: not UTF-8, chunked with each invalid byte listed (invalid_utf8), so the bytes rebuild exactly.
-  { path: "legacy/latin1.c", expect: chunked, content: new Uint8Array([0x2f, 0x2a, 0x20, 0xe9, 0x74, 0xe9, 0x20, 0x2a, 0x2f, 0x0a]) },
+  {
+    path: "legacy/latin1.c",
+    expect: chunked,
+    content: new Uint8Array([0x2f, 0x2a, 0x20, 0xe9, 0x74, 0xe9, 0x20, 0x2a, 0x2f, 0x0a]),
+  },
 ];
 
 /** Discovered but gone before it is read (a race every real run can meet): skipped as not-found, as discovery would. */
@@ -132,12 +155,20 @@ const VANISHED = { path: "app/vanished.py", expect: { status: "skipped", reason:
 const REPLACED = { path: "app/replaced.py", expect: { status: "failed", stage: "read" } as Expected };
 
 /** A fixture tree on disk: the discovered files in index order, and what each must become. */
-export type FixtureSet = { root: string; files: DiscoveredFile[]; expected: Map<number, Expected>; texts: Map<number, Uint8Array>; dispose(): void };
+export type FixtureSet = {
+  root: string;
+  files: DiscoveredFile[];
+  expected: Map<number, Expected>;
+  texts: Map<number, Uint8Array>;
+  dispose(): void;
+};
 
 /** Writes the embedded fixtures to a fresh temporary directory and numbers them like discovery does. */
 export function writeFixtures(): FixtureSet {
   const root = mkdtempSync(join(tmpdir(), "weft-diagnose-"));
-  const all = [...FIXTURES, { ...VANISHED, content: "" }, { ...REPLACED, content: "" }].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const all = [...FIXTURES, { ...VANISHED, content: "" }, { ...REPLACED, content: "" }].sort((a, b) =>
+    a.path < b.path ? -1 : 1,
+  );
   const files: DiscoveredFile[] = [];
   const expected = new Map<number, Expected>();
   const texts = new Map<number, Uint8Array>();
@@ -150,7 +181,14 @@ export function writeFixtures(): FixtureSet {
       writeFileSync(absPath, bytes);
     }
     const lang = detectByName(f.path);
-    files.push({ index, path: f.path, absPath, language: lang?.language ?? "text", languageSource: lang?.source ?? "default", size: bytes.length });
+    files.push({
+      index,
+      path: f.path,
+      absPath,
+      language: lang?.language ?? "text",
+      languageSource: lang?.source ?? "default",
+      size: bytes.length,
+    });
     expected.set(index, f.expect);
     texts.set(index, bytes);
   });

@@ -57,7 +57,8 @@ export function buildChunks(input: BuildInput): Chunk[] {
     let partial = false;
     for (let u = plan.first; u <= plan.last; u++) {
       const unit = units[u]!;
-      if (unit.kind && KIND_NAME.test(unit.kind) && kinds.length < MAX_KINDS && !kinds.includes(unit.kind)) kinds.push(unit.kind);
+      if (unit.kind && KIND_NAME.test(unit.kind) && kinds.length < MAX_KINDS && !kinds.includes(unit.kind))
+        kinds.push(unit.kind);
       if (unit.symbol && !symbols.includes(unit.symbol)) symbols.push(unit.symbol);
       if (unit.partial) partial = true;
       scope = scope === undefined ? unit.scope : commonPrefix(scope, unit.scope);
@@ -91,7 +92,8 @@ export function buildChunks(input: BuildInput): Chunk[] {
       chunk.context = context.header;
       chunk.tokens = context.tokens;
     }
-    if (input.governor.overlapLines > 0 && plan.start > 0) chunk.overlap_before = linesBefore(text, plan.start, input.governor.overlapLines);
+    if (input.governor.overlapLines > 0 && plan.start > 0)
+      chunk.overlap_before = linesBefore(text, plan.start, input.governor.overlapLines);
     chunks.push(chunk);
   }
   return chunks;

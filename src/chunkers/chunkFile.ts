@@ -41,7 +41,13 @@ function parserLoad(lang: LanguageSpec): ParserStatus | undefined {
  * big file's phases each leave garbage at several times its size, and the caller's memory policy
  * may collect there (this module never does).
  */
-export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Governor, force?: Strategy, betweenPhases?: (chars: number) => void): FileResult {
+export function chunkFile(
+  file: DiscoveredFile,
+  bytes: Uint8Array,
+  governor: Governor,
+  force?: Strategy,
+  betweenPhases?: (chars: number) => void,
+): FileResult {
   try {
     return chunkText(file, decodeFile(bytes), governor, force, betweenPhases);
   } catch (err) {
@@ -50,13 +56,26 @@ export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Gov
 }
 
 /** Chunks a decoded file (the body of chunkFile; throws on internal errors). */
-function chunkText(file: DiscoveredFile, decoded: DecodedFile, governor: Governor, force?: Strategy, betweenPhases?: (chars: number) => void): FileResult {
+function chunkText(
+  file: DiscoveredFile,
+  decoded: DecodedFile,
+  governor: Governor,
+  force?: Strategy,
+  betweenPhases?: (chars: number) => void,
+): FileResult {
   const { text } = decoded;
   const byteLength = decoded.bytes.length;
   const lang = languageById(file.language);
   let selection = force ? { strategy: force, reason: "forced" } : selectForFile(lang, byteLength);
   if (text.length === 0) {
-    return { status: "chunked", index: file.index, path: file.path, strategy: selection.strategy, reason: "empty file", chunks: [] };
+    return {
+      status: "chunked",
+      index: file.index,
+      path: file.path,
+      strategy: selection.strategy,
+      reason: "empty file",
+      chunks: [],
+    };
   }
   const tokenizer = tokenizerFor(governor.tokenizer);
   const budget = governor.context ? governor.maxTokens - headerReserve(governor.maxTokens) : governor.maxTokens;
@@ -75,7 +94,9 @@ function chunkText(file: DiscoveredFile, decoded: DecodedFile, governor: Governo
     else ({ units, errors } = tried);
   }
   if (!units && selection.strategy === "delimiter") {
-    units = lang ? delimiterUnits(text, lang.delimiter, commentPrefixes(lang), fits) : delimiterUnits(text, "paragraph", [], fits);
+    units = lang
+      ? delimiterUnits(text, lang.delimiter, commentPrefixes(lang), fits)
+      : delimiterUnits(text, "paragraph", [], fits);
   }
   units ??= textUnits(text);
   betweenPhases?.(text.length);
@@ -83,11 +104,27 @@ function chunkText(file: DiscoveredFile, decoded: DecodedFile, governor: Governo
   const pieces = splitOversize(units, text, index, budget, unitBytes);
   const plans = pack(pieces, text, index, budget, unitBytes);
   const chunks = buildChunks({
-    path: file.path, language: file.language, strategy: selection.strategy, file: decoded,
-    units: pieces, plans, index, tokenizer, governor, errors,
+    path: file.path,
+    language: file.language,
+    strategy: selection.strategy,
+    file: decoded,
+    units: pieces,
+    plans,
+    index,
+    tokenizer,
+    governor,
+    errors,
   });
   const degraded = selection.degraded === undefined ? {} : { degraded: selection.degraded };
-  return { status: "chunked", index: file.index, path: file.path, strategy: selection.strategy, reason: selection.reason, ...degraded, chunks };
+  return {
+    status: "chunked",
+    index: file.index,
+    path: file.path,
+    strategy: selection.strategy,
+    reason: selection.reason,
+    ...degraded,
+    chunks,
+  };
 }
 
 type SemanticOutcome = { units: Unit[]; errors: [number, number][] } | { fallback: Selection };
@@ -124,10 +161,12 @@ function semantic(lang: LanguageSpec, text: string, fits: (s: number, e: number)
 function errorRanges(root: SgNode, offset: number): [number, number][] {
   const found = root.findAll({ rule: { kind: "ERROR" } });
   if (found.length === 0) return [];
-  const ranges = found.map((n) => {
-    const r = n.range();
-    return [r.start.index + offset, r.end.index + offset] as [number, number];
-  }).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const ranges = found
+    .map((n) => {
+      const r = n.range();
+      return [r.start.index + offset, r.end.index + offset] as [number, number];
+    })
+    .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const merged: [number, number][] = [];
   for (const r of ranges) {
     const last = merged[merged.length - 1];

@@ -15,7 +15,8 @@ const CLOSER: Record<DelimiterFamily, RegExp> = {
   lisp: /^\s*[)\]}]/,
 };
 /** Headings start a new paragraph block even without a blank line before them. */
-const HEADING = /^(?:#{1,6}\s|\\(?:part|chapter|section|subsection|subsubsection|paragraph)\*?\{|\.\.\s|=+\s|\[[^\]]+\]\s*$)/;
+const HEADING =
+  /^(?:#{1,6}\s|\\(?:part|chapter|section|subsection|subsubsection|paragraph)\*?\{|\.\.\s|=+\s|\[[^\]]+\]\s*$)/;
 
 type Line = { start: number; end: number; blank: boolean; level: number; attach: boolean; comment: boolean };
 
@@ -52,7 +53,14 @@ export function delimiterUnits(text: string, family: DelimiterFamily, comments: 
       if (l.blank || l.attach || l.comment || l.level !== min) continue;
       let s = i;
       // Comment lines right above (no blank line between) belong to this block.
-      while (s > a && lines[s - 1]!.comment && !lines[s - 1]!.blank && lines[s - 1]!.level === min && (starts.length === 0 || s - 1 > starts[starts.length - 1]!)) s--;
+      while (
+        s > a &&
+        lines[s - 1]!.comment &&
+        !lines[s - 1]!.blank &&
+        lines[s - 1]!.level === min &&
+        (starts.length === 0 || s - 1 > starts[starts.length - 1]!)
+      )
+        s--;
       if (starts.length === 0 || s > starts[starts.length - 1]!) starts.push(s);
     }
     if (starts.length === 0 || starts[0] !== a) starts.unshift(a);
@@ -122,10 +130,27 @@ function braceDepths(text: string, comments: readonly string[]): number[] | unde
   const n = text.length;
   while (i < n) {
     const c = text[i]!;
-    if (c === "\n") { depths.push(depth); i++; continue; }
-    if (c === "{" || c === "(" || c === "[") { depth++; i++; continue; }
-    if (c === "}" || c === ")" || c === "]") { depth--; if (depth < 0) return undefined; i++; continue; }
-    if ((slashes && c === "/" && text[i + 1] === "/") || (hash && c === "#") || (dashes && c === "-" && text[i + 1] === "-")) {
+    if (c === "\n") {
+      depths.push(depth);
+      i++;
+      continue;
+    }
+    if (c === "{" || c === "(" || c === "[") {
+      depth++;
+      i++;
+      continue;
+    }
+    if (c === "}" || c === ")" || c === "]") {
+      depth--;
+      if (depth < 0) return undefined;
+      i++;
+      continue;
+    }
+    if (
+      (slashes && c === "/" && text[i + 1] === "/") ||
+      (hash && c === "#") ||
+      (dashes && c === "-" && text[i + 1] === "-")
+    ) {
       const nl = text.indexOf("\n", i);
       i = nl === -1 ? n : nl;
       continue;
@@ -148,7 +173,10 @@ function braceDepths(text: string, comments: readonly string[]): number[] | unde
           k += 2;
           continue;
         }
-        if (d === c) { k++; break; }
+        if (d === c) {
+          k++;
+          break;
+        }
         if (d === "\n") {
           if (c !== "`") break;
           depths.push(depth);

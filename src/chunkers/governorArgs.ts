@@ -9,11 +9,30 @@ const MAX_OVERLAP_LINES = 10_000;
 
 /** The budget flags of `weft chunk`, to spread into its citty `args`. */
 export const governorArgs = {
-  "max-tokens": { type: "string", valueHint: "N", description: `Chunk budget in tokens (default ${DEFAULT_GOVERNOR.maxTokens}, at least ${MIN_TOKENS})` },
-  tokenizer: { type: "string", valueHint: "o200k|cl100k|chars|bytes", description: "How tokens are counted (default o200k; chars = non-whitespace characters)" },
-  model: { type: "string", valueHint: "NAME", description: `Embedding model preset setting budget and tokenizer (see \`weft models\`): ${MODELS.map((m) => m.name).join(", ")}` },
-  context: { type: "boolean", description: "Add a `context` header (path, scope, symbols) to each chunk; the budget then covers header + content" },
-  "overlap-lines": { type: "string", valueHint: "N", description: "Add the N lines before each chunk as `overlap_before` (outside the budget; default 0)" },
+  "max-tokens": {
+    type: "string",
+    valueHint: "N",
+    description: `Chunk budget in tokens (default ${DEFAULT_GOVERNOR.maxTokens}, at least ${MIN_TOKENS})`,
+  },
+  tokenizer: {
+    type: "string",
+    valueHint: "o200k|cl100k|chars|bytes",
+    description: "How tokens are counted (default o200k; chars = non-whitespace characters)",
+  },
+  model: {
+    type: "string",
+    valueHint: "NAME",
+    description: `Embedding model preset setting budget and tokenizer (see \`weft models\`): ${MODELS.map((m) => m.name).join(", ")}`,
+  },
+  context: {
+    type: "boolean",
+    description: "Add a `context` header (path, scope, symbols) to each chunk; the budget then covers header + content",
+  },
+  "overlap-lines": {
+    type: "string",
+    valueHint: "N",
+    description: "Add the N lines before each chunk as `overlap_before` (outside the budget; default 0)",
+  },
 } as const satisfies ArgsDef;
 
 /** Parsed values of `governorArgs` as citty hands them over. */
@@ -32,7 +51,8 @@ function usage(message: string): WeftError {
 function integer(flag: string, raw: string | number, min: number, max: number): number {
   const text = String(raw).trim();
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw usage(`--${flag} must be an integer from ${min} to ${max}, got '${text}'`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw usage(`--${flag} must be an integer from ${min} to ${max}, got '${text}'`);
   return n;
 }
 
@@ -53,12 +73,14 @@ export function governorFromArgs(args: GovernorArgValues): Governor {
   }
   if (args.tokenizer !== undefined) {
     const id = String(args.tokenizer).toLowerCase();
-    if (!TokenizerIdSchema.options.includes(id as TokenizerId)) throw usage(`unknown --tokenizer '${args.tokenizer}' (known: ${TokenizerIdSchema.options.join(", ")})`);
+    if (!TokenizerIdSchema.options.includes(id as TokenizerId))
+      throw usage(`unknown --tokenizer '${args.tokenizer}' (known: ${TokenizerIdSchema.options.join(", ")})`);
     tokenizer = id as TokenizerId;
   }
   if (args["max-tokens"] !== undefined) {
     maxTokens = integer("max-tokens", args["max-tokens"], MIN_TOKENS, limit);
   }
-  const overlapLines = args["overlap-lines"] === undefined ? 0 : integer("overlap-lines", args["overlap-lines"], 0, MAX_OVERLAP_LINES);
+  const overlapLines =
+    args["overlap-lines"] === undefined ? 0 : integer("overlap-lines", args["overlap-lines"], 0, MAX_OVERLAP_LINES);
   return { maxTokens, tokenizer, context: args.context === true, overlapLines };
 }

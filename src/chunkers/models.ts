@@ -19,12 +19,24 @@ export const MODELS: readonly ModelPreset[] = [
   { name: "text-embedding-3-small", maxTokens: 8191, tokenizer: "cl100k", exact: true, note: "OpenAI" },
   { name: "text-embedding-3-large", maxTokens: 8191, tokenizer: "cl100k", exact: true, note: "OpenAI" },
   { name: "text-embedding-ada-002", maxTokens: 8191, tokenizer: "cl100k", exact: true, note: "OpenAI" },
-  { name: "all-MiniLM-L6-v2", maxTokens: 254, tokenizer: "chars", exact: false, note: "sentence-transformers, 256 word pieces" },
+  {
+    name: "all-MiniLM-L6-v2",
+    maxTokens: 254,
+    tokenizer: "chars",
+    exact: false,
+    note: "sentence-transformers, 256 word pieces",
+  },
   { name: "bge-small-en-v1.5", maxTokens: 510, tokenizer: "chars", exact: false, note: "BAAI, 512 word pieces" },
   { name: "bge-base-en-v1.5", maxTokens: 510, tokenizer: "chars", exact: false, note: "BAAI, 512 word pieces" },
   { name: "e5-base-v2", maxTokens: 510, tokenizer: "chars", exact: false, note: "intfloat, 512 word pieces" },
   { name: "nomic-embed-text-v1.5", maxTokens: 8190, tokenizer: "chars", exact: false, note: "Nomic, 8192 word pieces" },
-  { name: "jina-embeddings-v2-base-code", maxTokens: 8190, tokenizer: "chars", exact: false, note: "Jina, 8192 tokens" },
+  {
+    name: "jina-embeddings-v2-base-code",
+    maxTokens: 8190,
+    tokenizer: "chars",
+    exact: false,
+    note: "Jina, 8192 tokens",
+  },
   { name: "voyage-code-3", maxTokens: 32000, tokenizer: "bytes", exact: false, note: "Voyage AI, 32k tokens" },
 ];
 

@@ -15,18 +15,28 @@ const ESTIMATE_SLACK = 8;
  * are never tokenized again.
  */
 export function fitter(index: TextIndex, budget: number, unitBytes = 3): (s: number, e: number) => boolean {
-  return (s, e) => (e - s) * unitBytes <= budget || (index.estimate(s, e) <= budget + ESTIMATE_SLACK && index.count(s, e) <= budget);
+  return (s, e) =>
+    (e - s) * unitBytes <= budget || (index.estimate(s, e) <= budget + ESTIMATE_SLACK && index.count(s, e) <= budget);
 }
 
 /**
  * Cuts every unit too big for the budget into lines, and lines still too big at the largest
  * fitting tokenizer boundary (never inside a surrogate pair). The result tiles the same text.
  */
-export function splitOversize(units: readonly Unit[], text: string, index: TextIndex, budget: number, unitBytes = 3): Unit[] {
+export function splitOversize(
+  units: readonly Unit[],
+  text: string,
+  index: TextIndex,
+  budget: number,
+  unitBytes = 3,
+): Unit[] {
   const fits = fitter(index, budget, unitBytes);
   const out: Unit[] = [];
   for (const u of units) {
-    if (fits(u.start, u.end)) { out.push(u); continue; }
+    if (fits(u.start, u.end)) {
+      out.push(u);
+      continue;
+    }
     const piece = (start: number, end: number): Unit => ({ start, end, kind: u.kind, scope: u.scope, partial: true });
     let s = u.start;
     // Units earlier on the same line join the cut (`x = ` before a huge string), so the first
@@ -35,7 +45,11 @@ export function splitOversize(units: readonly Unit[], text: string, index: TextI
     while (s < u.end) {
       const nl = text.indexOf("\n", s);
       const lineEnd = nl === -1 || nl + 1 > u.end ? u.end : nl + 1;
-      if (fits(s, lineEnd)) { out.push(piece(s, lineEnd)); s = lineEnd; continue; }
+      if (fits(s, lineEnd)) {
+        out.push(piece(s, lineEnd));
+        s = lineEnd;
+        continue;
+      }
       // A line longer than the budget: cut it; fitEnd always advances by at least one code point.
       for (let p = s; p < lineEnd;) {
         const m = index.fitEnd(p, lineEnd, budget);
@@ -76,7 +90,10 @@ export function pack(units: readonly Unit[], text: string, index: TextIndex, bud
     }
     if (j + 1 < units.length && !atLineStart(text, units[j + 1]!.start)) {
       for (let k = j; k > i; k--) {
-        if (atLineStart(text, units[k]!.start)) { j = k - 1; break; }
+        if (atLineStart(text, units[k]!.start)) {
+          j = k - 1;
+          break;
+        }
       }
     }
     plans.push({ start, end: units[j]!.end, first: i, last: j });

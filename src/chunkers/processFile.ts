@@ -34,8 +34,20 @@ export function processFile(file: DiscoveredFile, governor: Governor, options: P
     return failedResult(file, "chunk", "chunk-threw", errorMessage(err));
   }
   const parsed = v.safeParse(FileResultSchema, result);
-  if (!parsed.success) return failedResult(file, "chunk", "invalid-result", `the chunker produced an invalid result (${describeIssues(parsed.issues)})`);
-  if (parsed.output.index !== file.index) return failedResult(file, "chunk", "invalid-result", `the chunker returned the result of file #${parsed.output.index}`);
+  if (!parsed.success)
+    return failedResult(
+      file,
+      "chunk",
+      "invalid-result",
+      `the chunker produced an invalid result (${describeIssues(parsed.issues)})`,
+    );
+  if (parsed.output.index !== file.index)
+    return failedResult(
+      file,
+      "chunk",
+      "invalid-result",
+      `the chunker returned the result of file #${parsed.output.index}`,
+    );
   return parsed.output;
 }
 
@@ -45,5 +57,16 @@ export function processFile(file: DiscoveredFile, governor: Governor, options: P
  */
 export function warmUp(governor: Governor): void {
   const text = new TextEncoder().encode("export function warmUp(n: number): number {\n  return n + 1;\n}\n");
-  chunkFile({ index: 0, path: "<warm-up>.ts", absPath: "", language: "typescript", languageSource: "extension", size: text.length }, text, governor);
+  chunkFile(
+    {
+      index: 0,
+      path: "<warm-up>.ts",
+      absPath: "",
+      language: "typescript",
+      languageSource: "extension",
+      size: text.length,
+    },
+    text,
+    governor,
+  );
 }

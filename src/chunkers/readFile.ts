@@ -40,7 +40,8 @@ export function readDiscovered(file: DiscoveredFile, limits?: ReadLimits): { byt
 function readError(file: DiscoveredFile, err: unknown): FileResult {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === "ENOENT" || code === "ENOTDIR") return skippedResult(file, vanished(err));
-  if (code === "EACCES" || code === "EPERM") return skippedResult(file, { reason: "unreadable", detail: `cannot be read: ${describe(err)}` });
+  if (code === "EACCES" || code === "EPERM")
+    return skippedResult(file, { reason: "unreadable", detail: `cannot be read: ${describe(err)}` });
   const message = `cannot be read: ${code ? describe(err) : errorMessage(err)}`; // one line either way
   return failedResult(file, "read", code ?? "read-error", message);
 }

@@ -19,14 +19,20 @@ export function selectForLanguage(lang: LanguageSpec | undefined): Selection {
  * is a failure (not a grammar declared unavailable on this platform), so the run reports it.
  */
 export function parserUnavailable(lang: LanguageSpec, detail: string, degraded: boolean): Selection {
-  const selection: Selection = { strategy: "delimiter", reason: `${lang.name} parser unavailable (${detail}): ${lang.delimiter} rules` };
+  const selection: Selection = {
+    strategy: "delimiter",
+    reason: `${lang.name} parser unavailable (${detail}): ${lang.delimiter} rules`,
+  };
   return degraded ? { ...selection, degraded: `${lang.name} parser could not be loaded: ${detail}` } : selection;
 }
 
 /** Keeps a parsed tree, or falls back to delimiter rules when it is mostly ERROR nodes. */
 export function judgeTree(lang: LanguageSpec, errorShare: number): Selection | undefined {
   if (errorShare <= ERROR_SHARE_LIMIT) return undefined;
-  return { strategy: "delimiter", reason: `${Math.round(errorShare * 100)}% of the ${lang.name} tree is syntax errors: ${lang.delimiter} rules` };
+  return {
+    strategy: "delimiter",
+    reason: `${Math.round(errorShare * 100)}% of the ${lang.name} tree is syntax errors: ${lang.delimiter} rules`,
+  };
 }
 
 /**
@@ -41,5 +47,8 @@ export const PARSE_LIMIT_BYTES = 2 * 2 ** 20;
 export function selectForFile(lang: LanguageSpec | undefined, bytes: number): Selection {
   const selection = selectForLanguage(lang);
   if (!lang || selection.strategy !== "semantic" || bytes <= PARSE_LIMIT_BYTES) return selection;
-  return { strategy: "delimiter", reason: `${(bytes / 2 ** 20).toFixed(1)} MiB is above the ${PARSE_LIMIT_BYTES / 2 ** 20} MiB parse limit: ${lang.delimiter} rules` };
+  return {
+    strategy: "delimiter",
+    reason: `${(bytes / 2 ** 20).toFixed(1)} MiB is above the ${PARSE_LIMIT_BYTES / 2 ** 20} MiB parse limit: ${lang.delimiter} rules`,
+  };
 }

@@ -13,7 +13,8 @@ const OPAQUE = /string|comment|heredoc|regex/;
  * calls per element (44% of the nodes touched on the Python corpus; Go's zipdata.go: 0.35 s and
  * 24 MB less) for no definition to keep whole.
  */
-const DATA = /^(binary_expression|concatenated_string|dictionary|list|set|tuple|object|array|hash|map|literal_value|initializer_list|array_initializer|initializer_expression|array_expression|array_creation_expression|table_constructor|collection_literal|array_literal|dictionary_literal|list_literal|set_or_map_literal)$/;
+const DATA =
+  /^(binary_expression|concatenated_string|dictionary|list|set|tuple|object|array|hash|map|literal_value|initializer_list|array_initializer|initializer_expression|array_expression|array_creation_expression|table_constructor|collection_literal|array_literal|dictionary_literal|list_literal|set_or_map_literal)$/;
 /** Fields that lead from a definition towards its name, tried in order after `name`. */
 const NAME_PATHS = ["declarator", "definition", "declaration"] as const;
 /** Kinds that are a name themselves. */
@@ -34,10 +35,13 @@ export type Fits = (s: number, e: number) => boolean;
 export function semanticUnits(root: SgNode, text: string, offset: number, lang: LanguageSpec, fits: Fits): Unit[] {
   const defs = new Set(lang.definitions);
   const units: Unit[] = [];
-  const anyDefinition = lang.definitions.length > 0 ? { rule: { any: lang.definitions.map((kind) => ({ kind })) } } : undefined;
+  const anyDefinition =
+    lang.definitions.length > 0 ? { rule: { any: lang.definitions.map((kind) => ({ kind })) } } : undefined;
   /** True when a node too big to take whole is cut by lines instead of opened. */
   const cutByLines = (node: SgNode, kind: string, s: number, e: number): boolean =>
-    OPAQUE.test(kind) || dense(text, s, e) || (DATA.test(kind) && !(anyDefinition && node.find(anyDefinition as never)));
+    OPAQUE.test(kind) ||
+    dense(text, s, e) ||
+    (DATA.test(kind) && !(anyDefinition && node.find(anyDefinition as never)));
 
   const open = (children: SgNode[], scope: readonly string[], partial: boolean, ownName: string | undefined): void => {
     for (const child of children) {
@@ -165,15 +169,24 @@ function nameRange(node: SgNode, text: string, offset: number): { text: string; 
 
 function searchName(node: SgNode, path: string[], depth: number): SgNode | undefined {
   const direct = node.field("name" as never) as SgNode | null;
-  if (direct) { path.push("name"); return direct; }
+  if (direct) {
+    path.push("name");
+    return direct;
+  }
   if (depth > 0 && NAME_KIND.test(String(node.kind()))) return node;
   if (depth >= 4) return undefined;
   for (const f of NAME_PATHS) {
     const next = node.field(f as never) as SgNode | null;
-    if (next) { path.push(f); return searchName(next, path, depth + 1); }
+    if (next) {
+      path.push(f);
+      return searchName(next, path, depth + 1);
+    }
   }
   const first = node.namedChildren()[0];
-  if (first && SPEC_KIND.test(String(first.kind()))) { path.push(""); return searchName(first, path, depth + 1); }
+  if (first && SPEC_KIND.test(String(first.kind()))) {
+    path.push("");
+    return searchName(first, path, depth + 1);
+  }
   return undefined;
 }
 
@@ -186,7 +199,11 @@ function glue(units: Unit[], text: string, fits: Fits): void {
   for (let i = units.length - 1; i > 0; i--) {
     const u = units[i]!;
     const prev = units[i - 1]!;
-    if (u.kind.includes("comment") && !text.slice(prev.end, u.start).includes("\n") && fits(extStart(text, prev.start), extEnd(text, u.end))) {
+    if (
+      u.kind.includes("comment") &&
+      !text.slice(prev.end, u.start).includes("\n") &&
+      fits(extStart(text, prev.start), extEnd(text, u.end))
+    ) {
       prev.end = u.end;
       units.splice(i, 1);
     }
@@ -216,6 +233,7 @@ function dense(text: string, s: number, e: number): boolean {
   if (e - s < DENSE_MIN) return false;
   const needed = Math.floor((e - s) / DENSE_LINE);
   let lines = 0;
-  for (let p = text.indexOf("\n", s); p !== -1 && p < e; p = text.indexOf("\n", p + 1)) if (++lines >= needed) return false;
+  for (let p = text.indexOf("\n", s); p !== -1 && p < e; p = text.indexOf("\n", p + 1))
+    if (++lines >= needed) return false;
   return true;
 }

@@ -50,14 +50,24 @@ function invalidSequences(bytes: Uint8Array, text: string): number[] {
   let i = 0;
   while (i < n) {
     const b = bytes[i]!;
-    if (b < 0x80) { i++; at++; continue; }
+    if (b < 0x80) {
+      i++;
+      at++;
+      continue;
+    }
     let need: number;
     let lo = 0x80;
     let hi = 0xbf;
     if (b >= 0xc2 && b <= 0xdf) need = 1;
-    else if (b >= 0xe0 && b <= 0xef) { need = 2; if (b === 0xe0) lo = 0xa0; else if (b === 0xed) hi = 0x9f; }
-    else if (b >= 0xf0 && b <= 0xf4) { need = 3; if (b === 0xf0) lo = 0x90; else if (b === 0xf4) hi = 0x8f; }
-    else need = 0; // 80-C1, F5-FF never start a sequence
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      else if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      else if (b === 0xf4) hi = 0x8f;
+    } else need = 0; // 80-C1, F5-FF never start a sequence
     let j = i + 1;
     for (let seen = 0; seen < need && j < n; seen++, j++) {
       const c = bytes[j]!;
@@ -162,7 +172,8 @@ export function chunkBytes(chunk: Pick<Chunk, "content" | "byte_start" | "byte_e
       byte += w;
       if (w === 4) p++;
     }
-    if (byte !== entry.byte_start || content.charCodeAt(p) !== 0xfffd) throw new Error(`invalid_utf8 entry at byte ${entry.byte_start} is not at a U+FFFD of the content`);
+    if (byte !== entry.byte_start || content.charCodeAt(p) !== 0xfffd)
+      throw new Error(`invalid_utf8 entry at byte ${entry.byte_start} is not at a U+FFFD of the content`);
     put(content.slice(from, p));
     for (let k = 0; k < entry.hex.length; k += 2) out[written++] = Number.parseInt(entry.hex.slice(k, k + 2), 16);
     byte = entry.byte_end;

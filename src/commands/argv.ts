@@ -42,7 +42,8 @@ export async function checkArgv(main: AnyCommand, argv: readonly string[]): Prom
   let subs = await resolve(cmd.subCommands);
   let positionals = 0;
   const error = (message: string): Invocation => ({ kind: "usage-error", message, cmd, ...(parent ? { parent } : {}) });
-  const name = async () => [(await resolve(parent?.meta))?.name, (await resolve(cmd.meta))?.name].filter(Boolean).join(" ");
+  const name = async () =>
+    [(await resolve(parent?.meta))?.name, (await resolve(cmd.meta))?.name].filter(Boolean).join(" ");
 
   for (let i = 0; i < argv.length; i++) {
     const tok = argv[i]!;
@@ -50,7 +51,8 @@ export async function checkArgv(main: AnyCommand, argv: readonly string[]): Prom
     if ((tok === "--version" || tok === "-v") && cmd === main) return { kind: "version" };
     if (tok === "--") {
       const rest = argv.length - i - 1;
-      if (rest > 0 && !Object.values(args).some((d) => d.type === "positional")) return error(`unexpected argument "${argv[i + 1]}" for '${await name()}'`);
+      if (rest > 0 && !Object.values(args).some((d) => d.type === "positional"))
+        return error(`unexpected argument "${argv[i + 1]}" for '${await name()}'`);
       break;
     }
     if (tok.startsWith("-") && tok !== "-") {
@@ -62,19 +64,22 @@ export async function checkArgv(main: AnyCommand, argv: readonly string[]): Prom
       }
       if (!opt) return error(`unknown option "${tok.split("=")[0]}" for '${await name()}'`);
       if (opt.def.type === "boolean") {
-        if (inline !== undefined && !["true", "false"].includes(inline)) return error(`option --${opt.name} takes no value (got "${inline}")`);
+        if (inline !== undefined && !["true", "false"].includes(inline))
+          return error(`option --${opt.name} takes no value (got "${inline}")`);
         continue;
       }
       let value = inline;
       if (value === undefined) {
         const next = argv[i + 1];
         // A negative number is a value (the option's own check rejects it with its bounds), not an option.
-        if (next === undefined || (next.startsWith("-") && next !== "-" && !NEGATIVE_NUMBER.test(next))) return error(`option --${opt.name} needs a value`);
+        if (next === undefined || (next.startsWith("-") && next !== "-" && !NEGATIVE_NUMBER.test(next)))
+          return error(`option --${opt.name} needs a value`);
         value = next;
         i++;
       }
       const choices = opt.def.type === "enum" ? opt.def.options : undefined;
-      if (choices && !choices.includes(value)) return error(`option --${opt.name} must be one of ${choices.join(", ")} (got "${value}")`);
+      if (choices && !choices.includes(value))
+        return error(`option --${opt.name} must be one of ${choices.join(", ")} (got "${value}")`);
       continue;
     }
     if (subs && Object.keys(subs).length > 0 && positionals === 0) {
@@ -88,9 +93,11 @@ export async function checkArgv(main: AnyCommand, argv: readonly string[]): Prom
       continue;
     }
     positionals++;
-    if (!Object.values(args).some((d) => d.type === "positional")) return error(`unexpected argument "${tok}" for '${await name()}'`);
+    if (!Object.values(args).some((d) => d.type === "positional"))
+      return error(`unexpected argument "${tok}" for '${await name()}'`);
   }
-  if (subs && Object.keys(subs).length > 0 && !cmd.run) return error(cmd === main ? "missing command" : `missing subcommand for '${await name()}'`);
+  if (subs && Object.keys(subs).length > 0 && !cmd.run)
+    return error(cmd === main ? "missing command" : `missing subcommand for '${await name()}'`);
   return { kind: "run" };
 }
 

@@ -11,12 +11,31 @@ import { runChunk, type ChunkOptions } from "./runChunk.ts";
 const args = {
   ...discoveryArgs,
   ...governorArgs,
-  format: { type: "string", valueHint: "jsonl|json|text", default: "jsonl", description: "Output: JSON Lines (one chunk per line), one JSON document grouped by file, or a text preview" },
-  executor: { type: "string", valueHint: "auto|inline|workers", default: "auto", description: "Where chunking runs; auto runs small jobs (< 1 MiB) inline and the rest on workers" },
+  format: {
+    type: "string",
+    valueHint: "jsonl|json|text",
+    default: "jsonl",
+    description: "Output: JSON Lines (one chunk per line), one JSON document grouped by file, or a text preview",
+  },
+  executor: {
+    type: "string",
+    valueHint: "auto|inline|workers",
+    default: "auto",
+    description: "Where chunking runs; auto runs small jobs (< 1 MiB) inline and the rest on workers",
+  },
   workers: { type: "string", valueHint: "N", description: "Worker count (default: number of cores)" },
-  timeout: { type: "string", valueHint: "SECONDS", default: "30", description: "Stop a file that takes longer than this, report it and go on (workers only; 0 = no limit)" },
+  timeout: {
+    type: "string",
+    valueHint: "SECONDS",
+    default: "30",
+    description: "Stop a file that takes longer than this, report it and go on (workers only; 0 = no limit)",
+  },
   quiet: { type: "boolean", description: "No summary, skip lines or progress on stderr (failures are still reported)" },
-  "summary-json": { type: "string", valueHint: "FILE", description: "Write the run's summary (counts, failures, skips) as JSON to FILE" },
+  "summary-json": {
+    type: "string",
+    valueHint: "FILE",
+    description: "Write the run's summary (counts, failures, skips) as JSON to FILE",
+  },
   skipped: { type: "string", valueHint: "FILE", description: "Write skipped files and reasons to FILE as JSON Lines" },
 } as const;
 
@@ -40,17 +59,24 @@ export function maxWorkers(cores: number = navigator.hardwareConcurrency || 1): 
 function workersArg(raw: string): number {
   const n = numberArg("workers", raw, 1, true);
   const max = maxWorkers();
-  if (n > max) throw new WeftError("usage", `--workers must be at most ${max} (twice the ${max / 2} cores here; more workers only cost memory), got "${raw}"`);
+  if (n > max)
+    throw new WeftError(
+      "usage",
+      `--workers must be at most ${max} (twice the ${max / 2} cores here; more workers only cost memory), got "${raw}"`,
+    );
   return n;
 }
 
 function pick<T extends string>(name: string, schema: v.PicklistSchema<T[], undefined>, raw: string): T {
   const parsed = v.safeParse(schema, raw);
-  if (!parsed.success) throw new WeftError("usage", `--${name} must be one of ${schema.options.join(", ")}, got "${raw}"`);
+  if (!parsed.success)
+    throw new WeftError("usage", `--${name} must be one of ${schema.options.join(", ")}, got "${raw}"`);
   return parsed.output;
 }
 
-type ParsedArgs = Parameters<typeof governorFromArgs>[0] & Parameters<typeof discoveryOptionsFromArgs>[0] & Record<string, unknown>;
+type ParsedArgs = Parameters<typeof governorFromArgs>[0] &
+  Parameters<typeof discoveryOptionsFromArgs>[0] &
+  Record<string, unknown>;
 
 /** Turns parsed flags into validated ChunkOptions (a WeftError with code "usage" on bad values). */
 export async function chunkOptionsFromArgs(a: ParsedArgs, rawArgs: readonly string[]): Promise<ChunkOptions> {

@@ -22,25 +22,36 @@ function write(text: string): void {
 }
 
 export default defineCommand({
-  meta: { name: "diagnose", description: "Check that weft works on this machine: structured clone, workers, executors, parsers, cache" },
+  meta: {
+    name: "diagnose",
+    description: "Check that weft works on this machine: structured clone, workers, executors, parsers, cache",
+  },
   args: {
     json: { type: "boolean", description: "Print the report as JSON (schema: DiagnoseReport)" },
-    only: { type: "string", description: `Comma-separated sections to run: ${DEFAULT_SECTIONS.join(",")} (default: all)` },
+    only: {
+      type: "string",
+      description: `Comma-separated sections to run: ${DEFAULT_SECTIONS.join(",")} (default: all)`,
+    },
     path: { type: "string", description: "Also compare worker and inline output on the files under DIR" },
     limit: { type: "string", description: "With --path: at most N files, spread over the tree (default 200)" },
   },
   async run({ args }) {
     let sections: Section[] = [...DEFAULT_SECTIONS];
     if (args.only !== undefined) {
-      const asked = String(args.only).split(",").map((s) => s.trim()).filter(Boolean);
+      const asked = String(args.only)
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = asked.filter((s) => !v.is(SectionSchema, s) || s === "path");
-      if (bad.length > 0 || asked.length === 0) return usage(`--only takes ${DEFAULT_SECTIONS.join(", ")}; got "${args.only}"`);
+      if (bad.length > 0 || asked.length === 0)
+        return usage(`--only takes ${DEFAULT_SECTIONS.join(", ")}; got "${args.only}"`);
       sections = asked as Section[];
     }
     let limit = 200;
     if (args.limit !== undefined) {
       limit = Number(args.limit);
-      if (!Number.isInteger(limit) || limit < 1) return usage(`--limit takes a positive whole number; got "${args.limit}"`);
+      if (!Number.isInteger(limit) || limit < 1)
+        return usage(`--limit takes a positive whole number; got "${args.limit}"`);
       if (args.path === undefined) return usage("--limit needs --path");
     }
     if (args.path !== undefined) {
@@ -50,7 +61,11 @@ export default defineCommand({
         return usage(`--path ${args.path} does not exist`);
       }
     }
-    const report = await runDiagnostics({ sections, ...(args.path !== undefined && { path: String(args.path) }), limit });
+    const report = await runDiagnostics({
+      sections,
+      ...(args.path !== undefined && { path: String(args.path) }),
+      limit,
+    });
     write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     process.exitCode = report.ok ? EXIT.ok : EXIT.someFailed;
   },

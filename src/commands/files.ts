@@ -28,7 +28,11 @@ export function formatFiles(found: Discovery, skipped: boolean, json: boolean): 
 }
 
 export default defineCommand({
-  meta: { name: "files", description: "List the files `weft chunk` would chunk (path, language, size), or with --skipped what it would skip and why" },
+  meta: {
+    name: "files",
+    description:
+      "List the files `weft chunk` would chunk (path, language, size), or with --skipped what it would skip and why",
+  },
   args: {
     ...discoveryArgs,
     skipped: { type: "boolean", description: "List skipped files with the reason instead" },
@@ -38,7 +42,9 @@ export default defineCommand({
     const found = discover(await discoveryOptionsFromArgs(args, rawArgs));
     process.stdout.write(formatFiles(found, args.skipped === true, args.json === true));
     if (!args.skipped && found.skipped.length > 0) {
-      process.stderr.write(`weft: ${found.files.length} files; ${found.skipped.length} skipped (${countByReason(found.skipped)}); see --skipped\n`);
+      process.stderr.write(
+        `weft: ${found.files.length} files; ${found.skipped.length} skipped (${countByReason(found.skipped)}); see --skipped\n`,
+      );
     }
     process.exitCode = EXIT.ok;
   },

@@ -6,7 +6,8 @@ import languages from "./languages.ts";
 import models from "./models.ts";
 
 /** Every subcommand of `weft`, by name. */
-export const subCommands: Record<string, CommandDef<any>> = { // any: citty's CommandDef is generic per command
+export const subCommands: Record<string, CommandDef<any>> = {
+  // any: citty's CommandDef is generic per command
   chunk,
   diagnose,
   files,

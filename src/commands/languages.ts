@@ -38,7 +38,8 @@ export async function languageRows(): Promise<LanguageRow[]> {
     if (!l.grammar) return { ...base, parser: "none", status: "no-grammar" };
     const parser = l.grammar.kind === "builtin" ? "builtin" : l.grammar.pkg;
     const st = status.get(l.id);
-    if (!st || !st.ok) return { ...base, parser, status: st?.unavailable ? "unavailable" : "failed", error: st?.error ?? "not loaded" };
+    if (!st || !st.ok)
+      return { ...base, parser, status: st?.unavailable ? "unavailable" : "failed", error: st?.error ?? "not loaded" };
     const main = check(inMain.get(l.id));
     const worker = check(inWorker.get(l.id));
     const ok = main.ok && worker.ok;
@@ -74,22 +75,37 @@ function statusCell(r: LanguageRow): string {
 }
 
 export default defineCommand({
-  meta: { name: "languages", description: "List every language weft knows and check that each parser loads and parses a sample, in the main thread and in a worker" },
+  meta: {
+    name: "languages",
+    description:
+      "List every language weft knows and check that each parser loads and parses a sample, in the main thread and in a worker",
+  },
   args: { json: { type: "boolean", description: "Print JSON instead of a table" } },
   async run({ args }) {
     const rows = await languageRows();
     if (args.json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     } else {
-      const lines = rows.map((r) => [r.id, statusCell(r), r.parser, r.extensions.map((e) => `.${e}`).concat(r.filenames).join(" ")]);
+      const lines = rows.map((r) => [
+        r.id,
+        statusCell(r),
+        r.parser,
+        r.extensions
+          .map((e) => `.${e}`)
+          .concat(r.filenames)
+          .join(" "),
+      ]);
       const head = ["language", "status", "parser", "files"];
       const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-      for (const l of [head, ...lines]) process.stdout.write(`${l.map((c, i) => (i < l.length - 1 ? c.padEnd(widths[i]!) : c)).join("  ")}\n`);
+      for (const l of [head, ...lines])
+        process.stdout.write(`${l.map((c, i) => (i < l.length - 1 ? c.padEnd(widths[i]!) : c)).join("  ")}\n`);
     }
     const failed = rows.filter((r) => r.status === "failed");
     if (failed.length > 0) {
       const reasons = [...new Set(failed.map((r) => r.error))];
-      process.stderr.write(`weft: ${failed.length} of ${rows.filter((r) => r.status !== "no-grammar").length} parsers failed: ${reasons[0]}${reasons.length > 1 ? ` (and ${reasons.length - 1} other reasons)` : ""}\n`);
+      process.stderr.write(
+        `weft: ${failed.length} of ${rows.filter((r) => r.status !== "no-grammar").length} parsers failed: ${reasons[0]}${reasons.length > 1 ? ` (and ${reasons.length - 1} other reasons)` : ""}\n`,
+      );
       process.exitCode = EXIT.someFailed;
     }
   },

@@ -9,9 +9,16 @@ export default defineCommand({
       process.stdout.write(`${JSON.stringify(MODELS, null, 2)}\n`);
       return;
     }
-    const rows = MODELS.map((m) => [m.name, String(m.maxTokens), m.tokenizer, m.exact ? "exact" : "upper bound", m.note]);
+    const rows = MODELS.map((m) => [
+      m.name,
+      String(m.maxTokens),
+      m.tokenizer,
+      m.exact ? "exact" : "upper bound",
+      m.note,
+    ]);
     const head = ["model", "max-tokens", "tokenizer", "count", "notes"];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    for (const r of [head, ...rows]) process.stdout.write(`${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join("  ")}\n`);
+    for (const r of [head, ...rows])
+      process.stdout.write(`${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join("  ")}\n`);
   },
 });

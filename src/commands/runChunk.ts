@@ -39,7 +39,10 @@ export type ChunkOptions = {
 };
 
 const SIGNAL_EXIT = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm } as const;
-type StopReason = { kind: "signal"; signal: keyof typeof SIGNAL_EXIT } | { kind: "output-closed" } | { kind: "output-error"; error: WeftError };
+type StopReason =
+  | { kind: "signal"; signal: keyof typeof SIGNAL_EXIT }
+  | { kind: "output-closed" }
+  | { kind: "output-error"; error: WeftError };
 
 /**
  * Runs `weft chunk`: discover -> execute -> emit, then the summary and the accounting check.
@@ -48,15 +51,23 @@ type StopReason = { kind: "signal"; signal: keyof typeof SIGNAL_EXIT } | { kind:
 export async function runChunk(opts: ChunkOptions): Promise<number> {
   const started = performance.now();
   // Report files are created up front, so a bad path costs a usage error, not the whole run's work.
-  const reports = [{ flag: "--summary-json", file: opts.summaryJson }, { flag: "--skipped", file: opts.skippedFile }];
+  const reports = [
+    { flag: "--summary-json", file: opts.summaryJson },
+    { flag: "--skipped", file: opts.skippedFile },
+  ];
   for (const { flag, file } of reports) if (file) writeReport(flag, file, "", "usage");
   // Each file is opened once: discovery only stats it, and the reader makes the content checks.
   const { files, skipped: discoverySkips } = discover({ ...opts.discovery, checkContent: false });
   const limits = { maxFileSize: opts.discovery.maxFileSize, skipMinified: opts.discovery.skipMinified };
   // Parsers load before any file is chunked (and before workers start): one line per refused
   // directory or file, whatever --quiet says, since the files it affects are not chunked as asked.
-  for (const error of parserProblems([...new Set(files.map((f) => f.language))])) process.stderr.write(`weft: ${error}\n`);
-  const { executor, reason } = chooseExecutor(opts.executor, files, { workers: opts.workers, timeoutMs: opts.timeoutMs, faults: opts.faults });
+  for (const error of parserProblems([...new Set(files.map((f) => f.language))]))
+    process.stderr.write(`weft: ${error}\n`);
+  const { executor, reason } = chooseExecutor(opts.executor, files, {
+    workers: opts.workers,
+    timeoutMs: opts.timeoutMs,
+    faults: opts.faults,
+  });
 
   const controller = new AbortController();
   let stop: StopReason | undefined;
@@ -75,7 +86,9 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
 
-  const sink = createSink(opts.outFd ?? 1, { onClosed: (error) => halt(error ? { kind: "output-error", error } : { kind: "output-closed" }) });
+  const sink = createSink(opts.outFd ?? 1, {
+    onClosed: (error) => halt(error ? { kind: "output-error", error } : { kind: "output-closed" }),
+  });
   // Output also goes out a few times a second, so a reader sees progress while a slow file runs.
   const flusher = setInterval(() => sink.flush(), 250);
   const emitter = createEmitter(opts.format, sink);
@@ -85,7 +98,8 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
 
   const onResult = (result: FileResult) => {
     ledger.record(result);
-    if (result.status === "failed" && !stop) progress.note(`weft: ${quotePath(result.failure.path)}: ${result.failure.message} [${result.failure.code}]\n`);
+    if (result.status === "failed" && !stop)
+      progress.note(`weft: ${quotePath(result.failure.path)}: ${result.failure.message} [${result.failure.code}]\n`);
     emitter.result(result);
     progress.update(ledger.delivered, ledger.bytes);
   };
@@ -112,24 +126,51 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   // Both lists are in path order; merged, they are in the order discovery alone would give.
   const skips = mergeByPath(discoverySkips, ledger.skips);
   const seconds = (performance.now() - started) / 1000;
-  const outcome: Summary["outcome"] = runError ? "error" : ended?.kind === "signal" ? "interrupted" : ended ? "output-closed" : "complete";
+  const outcome: Summary["outcome"] = runError
+    ? "error"
+    : ended?.kind === "signal"
+      ? "interrupted"
+      : ended
+        ? "output-closed"
+        : "complete";
   const exitCode =
-    runError || unaccounted.length > 0 || duplicates.length > 0 ? EXIT.internal
-    : ended?.kind === "signal" ? SIGNAL_EXIT[ended.signal]
-    : ended ? EXIT.ok // the reader went away (EPIPE): not an error
-    : ledger.failures.length > 0 ? EXIT.someFailed
-    : ledger.degradations.length > 0 ? EXIT.degraded
-    : EXIT.ok;
+    runError || unaccounted.length > 0 || duplicates.length > 0
+      ? EXIT.internal
+      : ended?.kind === "signal"
+        ? SIGNAL_EXIT[ended.signal]
+        : ended
+          ? EXIT.ok // the reader went away (EPIPE): not an error
+          : ledger.failures.length > 0
+            ? EXIT.someFailed
+            : ledger.degradations.length > 0
+              ? EXIT.degraded
+              : EXIT.ok;
   const summary: Summary = {
-    outcome, exitCode, executor: executor.kind, executorReason: reason, workers: executor.workers,
-    submitted: files.length + discoverySkips.length, chunked: ledger.chunked, skipped: skips.length, failed: ledger.failures.length,
-    degraded: ledger.degradations.length, invalidUtf8: ledger.invalidUtf8, chunks: ledger.chunks, bytes: ledger.bytes, seconds, mbPerSecond: ledger.bytes / 1e6 / Math.max(seconds, 1e-6),
-    failures: [...ledger.failures], skips, degradations: [...ledger.degradations], unaccounted,
+    outcome,
+    exitCode,
+    executor: executor.kind,
+    executorReason: reason,
+    workers: executor.workers,
+    submitted: files.length + discoverySkips.length,
+    chunked: ledger.chunked,
+    skipped: skips.length,
+    failed: ledger.failures.length,
+    degraded: ledger.degradations.length,
+    invalidUtf8: ledger.invalidUtf8,
+    chunks: ledger.chunks,
+    bytes: ledger.bytes,
+    seconds,
+    mbPerSecond: ledger.bytes / 1e6 / Math.max(seconds, 1e-6),
+    failures: [...ledger.failures],
+    skips,
+    degradations: [...ledger.degradations],
+    unaccounted,
   };
 
   let reportFailed = false;
   try {
-    if (opts.summaryJson) writeReport("--summary-json", opts.summaryJson, `${JSON.stringify(summary, null, 2)}\n`, "report-write");
+    if (opts.summaryJson)
+      writeReport("--summary-json", opts.summaryJson, `${JSON.stringify(summary, null, 2)}\n`, "report-write");
     if (opts.skippedFile) writeReport("--skipped", opts.skippedFile, skipRecordsJsonl(skips), "report-write");
   } catch (err) {
     process.stderr.write(`weft: ${errorMessage(err)}\n`);
@@ -138,12 +179,22 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   if (ended?.kind === "output-closed") return reportFailed ? EXIT.internal : exitCode; // the reader left: stop quietly
   if (runError) process.stderr.write(`weft: ${errorMessage(runError)}\n`);
   if (unaccounted.length > 0) {
-    process.stderr.write(`weft: internal error: ${unaccounted.length} of ${summary.submitted} files have no result (submitted != chunked + skipped + failed): ${listSome(unaccounted)}\n`);
+    process.stderr.write(
+      `weft: internal error: ${unaccounted.length} of ${summary.submitted} files have no result (submitted != chunked + skipped + failed): ${listSome(unaccounted)}\n`,
+    );
   }
-  if (duplicates.length > 0) process.stderr.write(`weft: internal error: results delivered twice or for unknown files: ${listSome(duplicates)}\n`);
-  if (ended?.kind === "signal") process.stderr.write(`weft: interrupted by ${ended.signal} after ${ledger.delivered} of ${files.length} files; output so far was flushed\n`);
+  if (duplicates.length > 0)
+    process.stderr.write(
+      `weft: internal error: results delivered twice or for unknown files: ${listSome(duplicates)}\n`,
+    );
+  if (ended?.kind === "signal")
+    process.stderr.write(
+      `weft: interrupted by ${ended.signal} after ${ledger.delivered} of ${files.length} files; output so far was flushed\n`,
+    );
   if (summary.degraded > 0) {
-    process.stderr.write(`weft: ${summary.degraded} of ${files.length} files were not chunked as asked (their parser could not be loaded; delimiter rules were used): ${listSome(summary.degradations.map((d) => d.path))}\n`);
+    process.stderr.write(
+      `weft: ${summary.degraded} of ${files.length} files were not chunked as asked (their parser could not be loaded; delimiter rules were used): ${listSome(summary.degradations.map((d) => d.path))}\n`,
+    );
   }
   if (!opts.quiet) process.stderr.write(`${skips.length > 0 ? formatSkips(skips) : ""}${formatSummary(summary)}`);
   return reportFailed ? EXIT.internal : exitCode;
@@ -163,7 +214,8 @@ function mergeByPath<T extends { path: string }>(a: readonly T[], b: readonly T[
   const out: T[] = [];
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && byPath(a[i]!, b[j]!) <= 0) ? a[i++]! : b[j++]!);
+  while (i < a.length || j < b.length)
+    out.push(j >= b.length || (i < a.length && byPath(a[i]!, b[j]!) <= 0) ? a[i++]! : b[j++]!);
   return out;
 }
 

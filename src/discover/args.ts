@@ -14,15 +14,50 @@ export const discoveryArgs = {
   stdin: { type: "boolean", description: "Read paths to process from stdin, one per line" },
   null: { type: "boolean", alias: "0", description: "With --stdin: paths are NUL-separated (git ls-files -z)" },
   hidden: { type: "boolean", description: "Include hidden files and directories" },
-  ignore: { type: "boolean", default: true, description: "Honour .gitignore, .git/info/exclude, .ignore, .weftignore", negativeDescription: "Do not read ignore files" },
+  ignore: {
+    type: "boolean",
+    default: true,
+    description: "Honour .gitignore, .git/info/exclude, .ignore, .weftignore",
+    negativeDescription: "Do not read ignore files",
+  },
   follow: { type: "boolean", description: "Follow symbolic links (never to outside the given roots)" },
-  include: { type: "string", valueHint: "glob", description: "Only files matching this gitignore-style glob (repeatable)" },
-  exclude: { type: "string", valueHint: "glob", description: "Leave out files and directories matching this glob (repeatable)" },
-  lang: { type: "string", valueHint: "ids", description: "Only these languages, comma-separated (repeatable; see `weft languages`)" },
-  map: { type: "string", valueHint: "EXT=LANG", description: "Treat files with this extension (or exact name) as LANG (repeatable)" },
-  "max-file-size": { type: "string", valueHint: "size", default: "10M", description: "Skip files larger than this (bytes, or with K, M, G)" },
-  "skip-minified": { type: "boolean", default: true, description: "Skip files that look minified or generated", negativeDescription: "Chunk minified-looking files too" },
-  shard: { type: "string", valueHint: "K/N", description: "Keep only shard K of N (1-based), by a stable hash of each path" },
+  include: {
+    type: "string",
+    valueHint: "glob",
+    description: "Only files matching this gitignore-style glob (repeatable)",
+  },
+  exclude: {
+    type: "string",
+    valueHint: "glob",
+    description: "Leave out files and directories matching this glob (repeatable)",
+  },
+  lang: {
+    type: "string",
+    valueHint: "ids",
+    description: "Only these languages, comma-separated (repeatable; see `weft languages`)",
+  },
+  map: {
+    type: "string",
+    valueHint: "EXT=LANG",
+    description: "Treat files with this extension (or exact name) as LANG (repeatable)",
+  },
+  "max-file-size": {
+    type: "string",
+    valueHint: "size",
+    default: "10M",
+    description: "Skip files larger than this (bytes, or with K, M, G)",
+  },
+  "skip-minified": {
+    type: "boolean",
+    default: true,
+    description: "Skip files that look minified or generated",
+    negativeDescription: "Chunk minified-looking files too",
+  },
+  shard: {
+    type: "string",
+    valueHint: "K/N",
+    description: "Keep only shard K of N (1-based), by a stable hash of each path",
+  },
 } as const satisfies ArgsDef;
 
 /** What citty parsed for discoveryArgs (only the fields read here). */
@@ -50,8 +85,12 @@ export async function discoveryOptionsFromArgs(
   cwd: string = currentDirectory(),
 ): Promise<DiscoveryOptions> {
   const known = new Set(knownLanguageIds());
-  const languages = repeated(rawArgs, "lang").flatMap((v) => v.split(",")).map((s) => s.trim()).filter((s) => s !== "");
-  for (const id of languages) if (!known.has(id)) throw usage(`--lang: unknown language "${id}" (see \`weft languages\`)`);
+  const languages = repeated(rawArgs, "lang")
+    .flatMap((v) => v.split(","))
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  for (const id of languages)
+    if (!known.has(id)) throw usage(`--lang: unknown language "${id}" (see \`weft languages\`)`);
   const entries: [string, string][] = [];
   for (const entry of repeated(rawArgs, "map")) {
     const m = /^\.?([^=]+)=(.+)$/.exec(entry);
@@ -119,7 +158,8 @@ export function parseSize(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
   const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m?.[2] ?? "").toLowerCase()];
   const bytes = m && unit ? Math.floor(Number(m[1]) * unit) : NaN;
-  if (!Number.isFinite(bytes) || bytes < 1) throw usage(`--max-file-size: expected a size such as 10M, 512K or 2048, got "${text}"`);
+  if (!Number.isFinite(bytes) || bytes < 1)
+    throw usage(`--max-file-size: expected a size such as 10M, 512K or 2048, got "${text}"`);
   return bytes;
 }
 
@@ -128,6 +168,7 @@ export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw usage(`--shard: expected K/N with 1 <= K <= N (e.g. 1/4), got "${text}"`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw usage(`--shard: expected K/N with 1 <= K <= N (e.g. 1/4), got "${text}"`);
   return { index, count };
 }

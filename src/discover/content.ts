@@ -22,7 +22,10 @@ const MINIFIED_MIN_SAMPLE = 4096;
  * HEAD_BYTES are looked at), or undefined when it looks like text. The same answer whether the
  * head was read alone at discovery or sliced from the whole file later.
  */
-export function contentSkip(head: Uint8Array, skipMinified: boolean): Pick<SkipRecord, "reason" | "detail"> | undefined {
+export function contentSkip(
+  head: Uint8Array,
+  skipMinified: boolean,
+): Pick<SkipRecord, "reason" | "detail"> | undefined {
   const sample = head.length > HEAD_BYTES ? head.subarray(0, HEAD_BYTES) : head;
   if (sample.indexOf(0) !== -1) return { reason: "binary", detail: "contains NUL bytes (binary, or UTF-16 text)" };
   let control = 0;
@@ -35,7 +38,10 @@ export function contentSkip(head: Uint8Array, skipMinified: boolean): Pick<SkipR
     else if ((b < 0x20 && b !== 0x09 && b !== 0x0b && b !== 0x0c && b !== 0x0d && b !== 0x1b) || b === 0x7f) control++;
   }
   if (sample.length > 0 && control * 10 > sample.length) {
-    return { reason: "binary", detail: `${Math.round((control * 100) / sample.length)}% control characters in the first ${sample.length} bytes` };
+    return {
+      reason: "binary",
+      detail: `${Math.round((control * 100) / sample.length)}% control characters in the first ${sample.length} bytes`,
+    };
   }
   if (skipMinified && sample.length >= MINIFIED_MIN_SAMPLE) {
     const lines = newlines + (sample[sample.length - 1] === 0x0a ? 0 : 1);

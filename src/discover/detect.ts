@@ -42,7 +42,8 @@ export function detectByName(path: string, map: Readonly<Record<string, string>>
     // Own properties only: a file named "toString" or "x.constructor" must not find Object.prototype's.
     const own = (key: string) => (Object.hasOwn(map, key) ? map[key] : undefined);
     let mapped = own(name);
-    for (let dot = firstDot; mapped === undefined && dot !== -1; dot = lower.indexOf(".", dot + 1)) mapped = own(lower.slice(dot + 1));
+    for (let dot = firstDot; mapped === undefined && dot !== -1; dot = lower.indexOf(".", dot + 1))
+      mapped = own(lower.slice(dot + 1));
     if (mapped !== undefined) return { language: mapped, source: "map" };
   }
   const { byExt, byName } = lookup();
@@ -76,7 +77,10 @@ export function detectByShebang(head: Uint8Array): string | undefined {
     let i = 1;
     for (; i < words.length; i++) {
       const w = words[i]!;
-      if (w === "-u" || w === "--unset") { i++; continue; }
+      if (w === "-u" || w === "--unset") {
+        i++;
+        continue;
+      }
       if (w.startsWith("-") || w.includes("=")) continue;
       break;
     }
@@ -84,7 +88,7 @@ export function detectByShebang(head: Uint8Array): string | undefined {
   }
   const { byInterpreter } = lookup();
   // python3.11 -> python3 -> python: try the exact name, then with its version stripped.
-  for (let name = interp; name; ) {
+  for (let name = interp; name;) {
     const id = byInterpreter.get(name);
     if (id) return id;
     const shorter = name.replace(/(\.\d+|\d+)$/, "");

@@ -12,7 +12,10 @@ export function realPath(p: string): string {
 }
 
 /** A directory entry: its name and type. */
-export type DirEntry = Pick<Dirent, "name" | "isDirectory" | "isFile" | "isSymbolicLink" | "isFIFO" | "isSocket" | "isBlockDevice" | "isCharacterDevice">;
+export type DirEntry = Pick<
+  Dirent,
+  "name" | "isDirectory" | "isFile" | "isSymbolicLink" | "isFIFO" | "isSocket" | "isBlockDevice" | "isCharacterDevice"
+>;
 
 /**
  * The entries of a directory. Bun decodes names lossily (a byte that is not UTF-8 becomes U+FFFD,
@@ -40,8 +43,14 @@ export function readDir(abs: string): DirEntry[] {
       continue;
     }
     out.push({
-      name, isDirectory: () => st.isDirectory(), isFile: () => st.isFile(), isSymbolicLink: () => st.isSymbolicLink(), isFIFO: () => st.isFIFO(),
-      isSocket: () => st.isSocket(), isBlockDevice: () => st.isBlockDevice(), isCharacterDevice: () => st.isCharacterDevice(),
+      name,
+      isDirectory: () => st.isDirectory(),
+      isFile: () => st.isFile(),
+      isSymbolicLink: () => st.isSymbolicLink(),
+      isFIFO: () => st.isFIFO(),
+      isSocket: () => st.isSocket(),
+      isBlockDevice: () => st.isBlockDevice(),
+      isCharacterDevice: () => st.isCharacterDevice(),
     });
   }
   return out;

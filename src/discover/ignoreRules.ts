@@ -36,13 +36,19 @@ export type IgnoreScope = {
 };
 
 /** Ignore files weft reads in each directory, by kind; a kind listed first takes precedence. */
-export const IGNORE_FILES = [[".weftignore", "weft"], [".ignore", "ignore"], [".gitignore", "git"]] as const;
+export const IGNORE_FILES = [
+  [".weftignore", "weft"],
+  [".ignore", "ignore"],
+  [".gitignore", "git"],
+] as const;
 
 export const EMPTY_SCOPE: IgnoreScope = { weft: [], ignore: [], git: [], exclude: undefined, order: [] };
 
 /** The consultation order: deepest first within a kind; .weftignore, .ignore, .gitignore, then info/exclude. */
 function withOrder(scope: Pick<IgnoreScope, "weft" | "ignore" | "git" | "exclude">): IgnoreScope {
-  const order = [...scope.weft].reverse().concat([...scope.ignore].reverse(), [...scope.git].reverse(), scope.exclude ? [scope.exclude] : []);
+  const order = [...scope.weft]
+    .reverse()
+    .concat([...scope.ignore].reverse(), [...scope.git].reverse(), scope.exclude ? [scope.exclude] : []);
   return { ...scope, order };
 }
 
@@ -55,7 +61,9 @@ function withOrder(scope: Pick<IgnoreScope, "weft" | "ignore" | "git" | "exclude
 function compileRules(text: string): PathRules {
   const ig = ignore({ ignorecase: false }).add(text);
   // The `ignore` package's per-path rule test (its RuleManager): not in its typings, so checked here.
-  const rules = (ig as unknown as { _rules?: { test?: (p: string, mode: string) => { ignored: boolean; unignored: boolean } } })._rules;
+  const rules = (
+    ig as unknown as { _rules?: { test?: (p: string, mode: string) => { ignored: boolean; unignored: boolean } } }
+  )._rules;
   const test = rules?.test;
   return typeof test === "function" ? (path) => test.call(rules, path, "regex") : (path) => (ig as Ignore).test(path);
 }
@@ -88,7 +96,11 @@ function compileText(text: string): Omit<Frame, "prefix"> {
   });
   const nameOnly = deepLines.every((l) => !patternBody(l)?.includes("/"));
   const rules = lazy(() => compileRules(text));
-  return { rules, named: remembered(rules), deep: nameOnly ? remembered(lazy(() => compileRules(deepLines.join("\n")))) : undefined };
+  return {
+    rules,
+    named: remembered(rules),
+    deep: nameOnly ? remembered(lazy(() => compileRules(deepLines.join("\n")))) : undefined,
+  };
 }
 
 /** Rules compiled on first use: many frames need only some of their variants. */
@@ -123,7 +135,12 @@ function readFrame(path: string, prefix: number): Frame | undefined {
  * that are present. A directory holding `.git` starts a new repository: outer .gitignore files
  * stop applying and its own .git/info/exclude starts to.
  */
-export function enterDirectory(parent: IgnoreScope, absDir: string, rel: string, has: (name: string) => boolean): IgnoreScope {
+export function enterDirectory(
+  parent: IgnoreScope,
+  absDir: string,
+  rel: string,
+  has: (name: string) => boolean,
+): IgnoreScope {
   const prefix = rel === "" ? 0 : rel.length + 1;
   let scope: Pick<IgnoreScope, "weft" | "ignore" | "git" | "exclude"> = parent;
   if (has(".git")) {
@@ -173,7 +190,12 @@ export function isIgnored(scope: IgnoreScope, dirRel: string, name: string, dir:
   let path: string | undefined;
   for (let i = 0; i < order.length; i++) {
     const frame = order[i]!;
-    const r = prefix === frame.prefix ? frame.named(key) : frame.deep ? frame.deep(key) : frame.rules((path ??= `${dirRel}/${key}`).slice(frame.prefix));
+    const r =
+      prefix === frame.prefix
+        ? frame.named(key)
+        : frame.deep
+          ? frame.deep(key)
+          : frame.rules((path ??= `${dirRel}/${key}`).slice(frame.prefix));
     if (r.ignored) return true;
     if (r.unignored) return false;
   }

@@ -8,7 +8,8 @@ import { describe, notRegular, type Entry } from "./walk.ts";
 type Skip = { reason: SkipReason; detail: string };
 
 /** The outcome of inspecting one file: a file to chunk, or a skip, with the language either way. */
-export type Inspected = { kind: "file"; file: Omit<DiscoveredFile, "index"> } | ({ kind: "skip"; language: string } & Skip);
+export type Inspected =
+  { kind: "file"; file: Omit<DiscoveredFile, "index"> } | ({ kind: "skip"; language: string } & Skip);
 
 /**
  * Opens a file found by discovery, for reading only. O_NOFOLLOW: discovery resolved any link it
@@ -51,7 +52,11 @@ function openChecked(abs: string, maxFileSize: number): { fd: number; size: numb
     return openSkip(err);
   }
   const st = fstatSync(fd);
-  const skip: Skip | undefined = !st.isFile() ? notRegular(st) : st.size > maxFileSize ? tooLarge(st.size, maxFileSize) : undefined;
+  const skip: Skip | undefined = !st.isFile()
+    ? notRegular(st)
+    : st.size > maxFileSize
+      ? tooLarge(st.size, maxFileSize)
+      : undefined;
   if (skip) {
     closeSync(fd);
     return skip;
@@ -81,7 +86,10 @@ export function inspectFile(entry: Entry, opts: DiscoveryOptions, buffer: Uint8A
   let language = byName?.language ?? "text";
   let source: DiscoveredFile["languageSource"] = byName?.source ?? "default";
   const skip = (s: Skip): Inspected => ({ kind: "skip", language, ...s });
-  const file = (size: number): Inspected => ({ kind: "file", file: { path: entry.path, absPath: entry.abs, language, languageSource: source, size } });
+  const file = (size: number): Inspected => ({
+    kind: "file",
+    file: { path: entry.path, absPath: entry.abs, language, languageSource: source, size },
+  });
   const wantsShebang = !byName && needsShebang(entry.path);
   if (!opts.checkContent && !wantsShebang) {
     let size = entry.size;
@@ -105,7 +113,10 @@ export function inspectFile(entry: Entry, opts: DiscoveryOptions, buffer: Uint8A
   const opened = openChecked(entry.abs, opts.maxFileSize);
   if ("reason" in opened) return skip(opened);
   try {
-    const head = buffer.subarray(0, opened.size === 0 ? 0 : readInto(opened.fd, buffer.subarray(0, Math.min(HEAD_BYTES, opened.size))));
+    const head = buffer.subarray(
+      0,
+      opened.size === 0 ? 0 : readInto(opened.fd, buffer.subarray(0, Math.min(HEAD_BYTES, opened.size))),
+    );
     if (wantsShebang) {
       const id = detectByShebang(head);
       if (id) {

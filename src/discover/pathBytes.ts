@@ -94,7 +94,17 @@ export function fsPath(s: string): string | Buffer {
   return hasRawBytes(s) ? Buffer.from(encodePath(s)) : s;
 }
 
-const C_ESCAPES: Record<number, string> = { 7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 0x22: '\\"', 0x5c: "\\\\" };
+const C_ESCAPES: Record<number, string> = {
+  7: "\\a",
+  8: "\\b",
+  9: "\\t",
+  10: "\\n",
+  11: "\\v",
+  12: "\\f",
+  13: "\\r",
+  0x22: '\\"',
+  0x5c: "\\\\",
+};
 
 /** Control characters (C0, DEL, C1), `"` and `\`: what makes a name need quotes. */
 function needsEscape(c: number): boolean {

@@ -77,4 +77,3 @@ export function posixDirname(p: string): string {
   if (end === -1) return rooted ? "/" : ".";
   return rooted && end === 1 ? "//" : p.slice(0, end);
 }
-

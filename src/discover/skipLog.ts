@@ -6,4 +6,3 @@ export function skipRecordsJsonl(records: readonly SkipRecord[]): string {
   for (const r of records) out += `${JSON.stringify({ path: r.path, reason: r.reason, detail: r.detail })}\n`;
   return out;
 }
-

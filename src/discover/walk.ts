@@ -72,7 +72,9 @@ function containmentRoots(opts: DiscoveryOptions): string[] {
     try {
       const real = realPath(resolve(opts.cwd, p));
       if (statSync(fsPath(real)).isDirectory()) roots.push(real);
-    } catch { /* reported when the path itself is visited */ }
+    } catch {
+      /* reported when the path itself is visited */
+    }
   };
   for (const p of opts.paths) add(p);
   if (opts.listed.length > 0) add(".");
@@ -118,7 +120,8 @@ function visitInput(walk: Walk, input: string, trusted: boolean): void {
     const skip = missing(err);
     if (trusted && skip.reason === "not-found" && isLink(abs)) skip.reason = "broken-symlink";
     // Bun decodes arguments lossily: a name that is not UTF-8 arrives with U+FFFD and names no file.
-    if (trusted && skip.reason === "not-found" && input.includes("\ufffd")) skip.detail += " (a name that is not valid UTF-8 cannot be given as an argument; list it with --stdin -0)";
+    if (trusted && skip.reason === "not-found" && input.includes("\ufffd"))
+      skip.detail += " (a name that is not valid UTF-8 cannot be given as an argument; list it with --stdin -0)";
     walk.out.push({ path: shown, abs, skip });
     return;
   }
@@ -139,7 +142,8 @@ function visitInput(walk: Walk, input: string, trusted: boolean): void {
 /** The skip for a path that cannot be stat'ed. */
 function missing(err: unknown): Skip {
   const code = (err as NodeJS.ErrnoException).code;
-  const reason: SkipReason = code === "ENOENT" || code === "ENOTDIR" ? "not-found" : code === "ELOOP" ? "symlink-loop" : "unreadable";
+  const reason: SkipReason =
+    code === "ENOENT" || code === "ENOTDIR" ? "not-found" : code === "ELOOP" ? "symlink-loop" : "unreadable";
   return { reason, detail: describe(err) };
 }
 
@@ -163,7 +167,7 @@ function passThrough(walk: Walk, input: string): Passed {
   if (passed) return passed;
   passed = { real: undefined };
   let at = isAbsolute(input) ? "" : walk.opts.cwd;
-  for (let from = 0; from < dir.length; ) {
+  for (let from = 0; from < dir.length;) {
     const slash = dir.indexOf("/", from);
     const to = slash < 0 ? dir.length : slash;
     const name = dir.slice(from, to);
@@ -185,7 +189,14 @@ function passThrough(walk: Walk, input: string): Passed {
  * One component of a listed path (see passThrough): `at` is its path, `real` the parent's real path
  * when a link led there, `shown` the listed path up to it, as given (what a skip's detail names).
  */
-function passComponent(walk: Walk, parent: string, at: string, name: string, real: string | undefined, shown: string): Passed {
+function passComponent(
+  walk: Walk,
+  parent: string,
+  at: string,
+  name: string,
+  real: string | undefined,
+  shown: string,
+): Passed {
   const below = (base: string | undefined) => (base === undefined ? undefined : resolve(base, name));
   if (name === "." || name === "..") return { real: below(real) }; // never links
   let st: Stats;
@@ -197,7 +208,8 @@ function passComponent(walk: Walk, parent: string, at: string, name: string, rea
   if (!st.isSymbolicLink()) return { real: below(real) };
   if (!trustedLink(walk, parent, at)) {
     const target = linkTarget(walk, at);
-    if ("skip" in target) return { skip: { reason: target.skip.reason, detail: `${quotePath(shown)}: ${target.skip.detail}` } };
+    if ("skip" in target)
+      return { skip: { reason: target.skip.reason, detail: `${quotePath(shown)}: ${target.skip.detail}` } };
   }
   try {
     return { real: realPath(at) };
@@ -230,7 +242,9 @@ function hereOf(cwd: string): { real: string; keys: Set<string> } {
   for (let d = real; ; d = dirname(d)) {
     try {
       keys.add(keyOf(statSync(fsPath(d))));
-    } catch { /* an ancestor we cannot stat is not trusted */ }
+    } catch {
+      /* an ancestor we cannot stat is not trusted */
+    }
     if (d === dirname(d)) break;
   }
   return { real, keys };
@@ -245,17 +259,29 @@ function isLink(abs: string): boolean {
 }
 
 /** Walks one directory tree, iteratively (deep trees cannot overflow the stack). */
-function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: Stats, from?: { chain: Chain | undefined; scope: IgnoreScope; scopeRel: string }): void {
+function walkTree(
+  walk: Walk,
+  rootAbs: string,
+  rootDisplay: string,
+  rootStat: Stats,
+  from?: { chain: Chain | undefined; scope: IgnoreScope; scopeRel: string },
+): void {
   const { opts, filter } = walk;
   const outer = from ?? (opts.ignoreFiles ? scopeAbove(rootAbs) : { scope: EMPTY_SCOPE, scopeRel: "" });
   const chain = opts.follow ? { key: keyOf(rootStat), parent: from?.chain } : undefined;
-  const stack: Pending[] = [{ abs: rootAbs, rel: "", display: rootDisplay, scopeRel: outer.scopeRel, scope: outer.scope, chain }];
+  const stack: Pending[] = [
+    { abs: rootAbs, rel: "", display: rootDisplay, scopeRel: outer.scopeRel, scope: outer.scope, chain },
+  ];
   for (let dir = stack.pop(); dir; dir = stack.pop()) {
     let entries: DirEntry[];
     try {
       entries = readDir(dir.abs);
     } catch (err) {
-      walk.out.push({ path: dir.display || ".", abs: dir.abs, skip: { reason: "unreadable", detail: `directory cannot be read: ${describe(err)}` } });
+      walk.out.push({
+        path: dir.display || ".",
+        abs: dir.abs,
+        skip: { reason: "unreadable", detail: `directory cannot be read: ${describe(err)}` },
+      });
       continue;
     }
     const scope = opts.ignoreFiles ? scopeOf(dir, entries) : dir.scope;
@@ -267,7 +293,15 @@ function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: St
       let isLinkEntry = !isDir && !isFile && e.isSymbolicLink();
       const abs = `${dir.abs}/${name}`;
       let st: Stats | undefined;
-      if (!isDir && !isFile && !isLinkEntry && !e.isFIFO() && !e.isSocket() && !e.isBlockDevice() && !e.isCharacterDevice()) {
+      if (
+        !isDir &&
+        !isFile &&
+        !isLinkEntry &&
+        !e.isFIFO() &&
+        !e.isSocket() &&
+        !e.isBlockDevice() &&
+        !e.isCharacterDevice()
+      ) {
         // The file system did not report a type (DT_UNKNOWN): ask.
         try {
           st = lstatSync(fsPath(abs));
@@ -292,7 +326,14 @@ function walkTree(walk: Walk, rootAbs: string, rootDisplay: string, rootStat: St
             continue;
           }
         }
-        stack.push({ abs, rel: inDir(name, dir.rel), display: path, scopeRel: inDir(name, dir.scopeRel), scope, chain: chainHere });
+        stack.push({
+          abs,
+          rel: inDir(name, dir.rel),
+          display: path,
+          scopeRel: inDir(name, dir.scopeRel),
+          scope,
+          chain: chainHere,
+        });
       } else if (filter && !filter.keepFile(globPath)) {
         continue;
       } else if (isFile) {
@@ -335,10 +376,23 @@ function visitLink(
   const target = linkTarget(walk, at.abs);
   if ("skip" in target) return void walk.out.push({ path: at.path, abs: at.abs, skip: target.skip });
   const { st, real } = target;
-  const skip = (reason: SkipReason, detail: string) => walk.out.push({ path: at.path, abs: at.abs, skip: { reason, detail } });
+  const skip = (reason: SkipReason, detail: string) =>
+    walk.out.push({ path: at.path, abs: at.abs, skip: { reason, detail } });
   if (st.isDirectory()) {
-    for (let c = chain; c; c = c.parent) if (c.key === keyOf(st)) return void skip("symlink-loop", `symbolic link loops back to an enclosing directory (${quotePath(real)})`);
-    if (inTree && walk.opts.ignoreFiles && isIgnored(inTree.scope, inTree.scopeRel.slice(0, Math.max(0, inTree.scopeRel.lastIndexOf("/"))), basename(at.abs), true)) return;
+    for (let c = chain; c; c = c.parent)
+      if (c.key === keyOf(st))
+        return void skip("symlink-loop", `symbolic link loops back to an enclosing directory (${quotePath(real)})`);
+    if (
+      inTree &&
+      walk.opts.ignoreFiles &&
+      isIgnored(
+        inTree.scope,
+        inTree.scopeRel.slice(0, Math.max(0, inTree.scopeRel.lastIndexOf("/"))),
+        basename(at.abs),
+        true,
+      )
+    )
+      return;
     if (walk.filter && !walk.filter.keepDir(at.globPath)) return;
     walkTree(walk, at.abs, at.path, st, inTree ? { chain, ...inTree } : undefined);
   } else if (st.isFile()) {
@@ -422,7 +476,17 @@ function keyOf(st: Stats): string {
 
 /** The skip for something that is neither a file nor a directory; never opened, so nothing blocks. */
 export function notRegular(st: Stats | undefined): { reason: SkipReason; detail: string } {
-  const kind = !st ? "special file" : st.isFIFO() ? "named pipe (FIFO)" : st.isSocket() ? "socket" : st.isBlockDevice() ? "block device" : st.isCharacterDevice() ? "character device" : "special file";
+  const kind = !st
+    ? "special file"
+    : st.isFIFO()
+      ? "named pipe (FIFO)"
+      : st.isSocket()
+        ? "socket"
+        : st.isBlockDevice()
+          ? "block device"
+          : st.isCharacterDevice()
+            ? "character device"
+            : "special file";
   return { reason: "not-regular-file", detail: `not a regular file: ${kind}` };
 }
 

@@ -12,11 +12,20 @@ export type ExecutorChoice = v.InferOutput<typeof ExecutorChoiceSchema>;
 export const AUTO_INLINE_BYTES = 1 << 20;
 
 /** The executor for a run, and why it was chosen (shown in the summary). */
-export function chooseExecutor(choice: ExecutorChoice, files: readonly DiscoveredFile[], pool: PoolOptions): { executor: Executor; reason: string } {
+export function chooseExecutor(
+  choice: ExecutorChoice,
+  files: readonly DiscoveredFile[],
+  pool: PoolOptions,
+): { executor: Executor; reason: string } {
   if (choice === "inline") return { executor: createInlineExecutor(), reason: "--executor inline" };
   if (choice === "workers") return { executor: createPool(pool), reason: "--executor workers" };
   const bytes = files.reduce((sum, f) => sum + f.size, 0);
-  if (files.length < 2) return { executor: createInlineExecutor(), reason: `auto: ${files.length === 0 ? "no files" : "a single file"} (workers cannot share it)` };
-  if (bytes < AUTO_INLINE_BYTES) return { executor: createInlineExecutor(), reason: `auto: ${(bytes / 2 ** 20).toFixed(2)} MiB is below 1 MiB` };
+  if (files.length < 2)
+    return {
+      executor: createInlineExecutor(),
+      reason: `auto: ${files.length === 0 ? "no files" : "a single file"} (workers cannot share it)`,
+    };
+  if (bytes < AUTO_INLINE_BYTES)
+    return { executor: createInlineExecutor(), reason: `auto: ${(bytes / 2 ** 20).toFixed(2)} MiB is below 1 MiB` };
   return { executor: createPool(pool), reason: "auto" };
 }

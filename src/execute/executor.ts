@@ -28,7 +28,12 @@ export type RunOptions = { signal?: AbortSignal; limits?: ReadLimits };
 export type Executor = {
   readonly kind: "inline" | "workers";
   readonly workers: number;
-  run(files: readonly DiscoveredFile[], governor: Governor, onResult: (result: FileResult) => void | Promise<void>, options?: RunOptions): Promise<RunStats>;
+  run(
+    files: readonly DiscoveredFile[],
+    governor: Governor,
+    onResult: (result: FileResult) => void | Promise<void>,
+    options?: RunOptions,
+  ): Promise<RunStats>;
   close(): Promise<void>;
 };
 

@@ -46,13 +46,22 @@ const never = new Promise<never>(() => {});
  * (its message was posted through `send`); "throw" returns false and is thrown by the caller inside
  * the per-file try (see throwFault); the fatal kinds never return.
  */
-export async function injectFault(kind: FaultKind, batchId: number, file: DiscoveredFile, governor: Governor, limits: ReadLimits | undefined, send: (msg: unknown) => void): Promise<boolean> {
+export async function injectFault(
+  kind: FaultKind,
+  batchId: number,
+  file: DiscoveredFile,
+  governor: Governor,
+  limits: ReadLimits | undefined,
+  send: (msg: unknown) => void,
+): Promise<boolean> {
   const what = `injected fault "${kind}" on ${file.path}`;
   switch (kind) {
     case "throw":
       return false;
     case "crash":
-      setTimeout(() => { throw new Error(what); }, 0);
+      setTimeout(() => {
+        throw new Error(what);
+      }, 0);
       return never;
     case "exit":
       process.exit(3);
@@ -60,9 +69,15 @@ export async function injectFault(kind: FaultKind, batchId: number, file: Discov
       void Promise.reject(new Error(what));
       return never;
     case "hang":
-      for (;;) { /* endless synchronous loop: only terminate() ends it */ }
+      for (;;) {
+        /* endless synchronous loop: only terminate() ends it */
+      }
     case "unclonable":
-      send({ type: "result", batchId, result: { ...processFile(file, governor, { limits }), notCloneable: () => what } });
+      send({
+        type: "result",
+        batchId,
+        result: { ...processFile(file, governor, { limits }), notCloneable: () => what },
+      });
       return true;
     case "invalid":
       send({ type: "result", batchId, result: { status: "chunked", index: file.index } });

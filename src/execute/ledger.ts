@@ -30,11 +30,15 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
   const sizes = new Map(files.map((f) => [f.index, f.size]));
   const seen = new Set<number>();
   const ledger = {
-    ...emptyTally(), invalidUtf8: 0,
+    ...emptyTally(),
+    invalidUtf8: 0,
     get delivered(): number {
       return this.chunked + this.skipped + this.failed;
     },
-    failures: [] as FailureRecord[], skips: [] as SkipRecord[], degradations: [] as Degradation[], duplicates: [] as string[],
+    failures: [] as FailureRecord[],
+    skips: [] as SkipRecord[],
+    degradations: [] as Degradation[],
+    duplicates: [] as string[],
     record(result: FileResult) {
       if (seen.has(result.index) || !sizes.has(result.index)) {
         ledger.duplicates.push(result.status === "failed" ? result.failure.path : result.path);
@@ -45,7 +49,8 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
       if (result.status === "chunked") {
         if (result.chunks.some((c) => c.invalid_utf8 !== undefined)) ledger.invalidUtf8++;
         if (result.degraded !== undefined) ledger.degradations.push({ path: result.path, reason: result.degraded });
-      } else if (result.status === "skipped") ledger.skips.push({ path: result.path, reason: result.reason, detail: result.detail });
+      } else if (result.status === "skipped")
+        ledger.skips.push({ path: result.path, reason: result.reason, detail: result.detail });
       else ledger.failures.push(result.failure);
     },
     unaccounted: () => files.filter((f) => !seen.has(f.index)).map((f) => f.path),

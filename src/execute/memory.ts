@@ -82,7 +82,10 @@ export function turnEventLoop(): Promise<void> {
  * after a GC frees the trees into malloc's arenas; with MEMORY.trimNativeMemory the pages are then
  * handed back to the system (releaseNativeMemory), else malloc reuses them.
  */
-export function yieldEvery(gcBytes: number = MEMORY.collectEveryBytes, bigBytes: number = MEMORY.bigFileBytes): (size: number) => Promise<void> {
+export function yieldEvery(
+  gcBytes: number = MEMORY.collectEveryBytes,
+  bigBytes: number = MEMORY.bigFileBytes,
+): (size: number) => Promise<void> {
   let pending = 0;
   return async (size) => {
     const big = size >= bigBytes;

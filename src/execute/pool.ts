@@ -41,7 +41,16 @@ type Batch = { id: number; positions: number[]; next: number };
  * A worker and what it was given; `fresh` until it gets its first batch. `given` counts the input
  * bytes sent to it; once `retiring`, it gets no more batches and is stopped when it has answered.
  */
-type Slot = { worker: Worker; stop: () => void; ready: boolean; fresh: boolean; batches: Batch[]; timer: Timer | undefined; given: number; retiring: boolean };
+type Slot = {
+  worker: Worker;
+  stop: () => void;
+  ready: boolean;
+  fresh: boolean;
+  batches: Batch[];
+  timer: Timer | undefined;
+  given: number;
+  retiring: boolean;
+};
 
 /** State of one run; positions index `files` (emission order). */
 type Run = {
@@ -96,7 +105,16 @@ export function createPool(options: PoolOptions = {}): Executor {
 
   function spawn(r: Run): void {
     const worker = startWorker(options.workerUrl);
-    const slot: Slot = { worker, stop: () => {}, ready: false, fresh: true, batches: [], timer: undefined, given: 0, retiring: false };
+    const slot: Slot = {
+      worker,
+      stop: () => {},
+      ready: false,
+      fresh: true,
+      batches: [],
+      timer: undefined,
+      given: 0,
+      retiring: false,
+    };
     slot.stop = watchWorker(worker, {
       onMessage: (msg) => onMessage(slot, msg),
       onLoss: (loss) => (options.ignoreWorkerLoss ? undefined : onLoss(slot, loss)),
@@ -104,7 +122,12 @@ export function createPool(options: PoolOptions = {}): Executor {
     slots.add(slot);
     postRequest(worker, { type: "init", governor: r.governor });
     // A worker that never says it is ready counts as a start-up failure, like one that dies.
-    slot.timer = setTimeout(() => !slot.ready && drop(slot, { code: "worker-died", message: `worker did not start within ${startTimeoutMs / 1000} s` }), startTimeoutMs);
+    slot.timer = setTimeout(
+      () =>
+        !slot.ready &&
+        drop(slot, { code: "worker-died", message: `worker did not start within ${startTimeoutMs / 1000} s` }),
+      startTimeoutMs,
+    );
   }
 
   /** Stops a slot we no longer trust and deals with what it had in flight. */
@@ -116,7 +139,8 @@ export function createPool(options: PoolOptions = {}): Executor {
   /** Validates a request before posting it: a malformed one is our bug, reported with the field at fault. */
   function postRequest(worker: Worker, req: WorkerRequest): void {
     const checked = v.safeParse(WorkerRequestSchema, req);
-    if (!checked.success) throw new WeftError("protocol", `invalid request for a worker (${describeIssues(checked.issues)})`);
+    if (!checked.success)
+      throw new WeftError("protocol", `invalid request for a worker (${describeIssues(checked.issues)})`);
     worker.postMessage(req);
   }
 
@@ -132,7 +156,12 @@ export function createPool(options: PoolOptions = {}): Executor {
     if (culprit !== undefined) {
       const deaths = (r.deaths.get(culprit) ?? 0) + 1;
       r.deaths.set(culprit, deaths);
-      if (deaths >= 2) deliver(r, culprit, failure(r, culprit, loss.code, `${loss.message}; retried alone on a new worker, it failed again`));
+      if (deaths >= 2)
+        deliver(
+          r,
+          culprit,
+          failure(r, culprit, loss.code, `${loss.message}; retried alone on a new worker, it failed again`),
+        );
       else {
         r.isolate.add(culprit);
         requeue(r, [culprit]);
@@ -148,7 +177,17 @@ export function createPool(options: PoolOptions = {}): Executor {
     const [culprit, ...rest] = unfinished(slot);
     slot.stop();
     slots.delete(slot);
-    if (culprit !== undefined) deliver(r, culprit, failure(r, culprit, "timeout", `no result after ${timeoutMs / 1000} s (--timeout); its worker was stopped and replaced`));
+    if (culprit !== undefined)
+      deliver(
+        r,
+        culprit,
+        failure(
+          r,
+          culprit,
+          "timeout",
+          `no result after ${timeoutMs / 1000} s (--timeout); its worker was stopped and replaced`,
+        ),
+      );
     requeue(r, rest);
     pump(r);
   }
@@ -165,18 +204,31 @@ export function createPool(options: PoolOptions = {}): Executor {
       return;
     }
     const r = run;
-    if (!r || r.finished) return drop(slot, { code: "protocol", message: `unexpected ${msg.type} message from an idle worker` });
+    if (!r || r.finished)
+      return drop(slot, { code: "protocol", message: `unexpected ${msg.type} message from an idle worker` });
     const batch = slot.batches[0];
-    if (!batch || msg.batchId !== batch.id) return drop(slot, { code: "protocol", message: `${msg.type} message for batch ${msg.batchId}, expected ${batch?.id ?? "none"}` });
+    if (!batch || msg.batchId !== batch.id)
+      return drop(slot, {
+        code: "protocol",
+        message: `${msg.type} message for batch ${msg.batchId}, expected ${batch?.id ?? "none"}`,
+      });
     const pos = batch.positions[batch.next];
     if (msg.type === "result" || (msg.type === "error" && msg.index !== undefined)) {
       const index = msg.type === "result" ? msg.result.index : msg.index;
-      if (pos === undefined || r.files[pos]!.index !== index) return drop(slot, { code: "protocol", message: `result for file #${index} out of order (expected #${pos === undefined ? "none" : r.files[pos]!.index})` });
+      if (pos === undefined || r.files[pos]!.index !== index)
+        return drop(slot, {
+          code: "protocol",
+          message: `result for file #${index} out of order (expected #${pos === undefined ? "none" : r.files[pos]!.index})`,
+        });
       batch.next++;
       slot.timer?.refresh();
       deliver(r, pos, msg.type === "result" ? msg.result : failure(r, pos, msg.code, msg.message));
     } else if (msg.type === "batch-done") {
-      if (pos !== undefined || msg.count !== batch.positions.length) return drop(slot, { code: "protocol", message: `batch ended after ${batch.next} of ${batch.positions.length} results` });
+      if (pos !== undefined || msg.count !== batch.positions.length)
+        return drop(slot, {
+          code: "protocol",
+          message: `batch ended after ${batch.next} of ${batch.positions.length} results`,
+        });
       slot.batches.shift();
       if (slot.batches.length === 0) {
         clearTimeout(slot.timer);
@@ -191,7 +243,10 @@ export function createPool(options: PoolOptions = {}): Executor {
       pump(r);
     } else {
       // An error the worker could not pin on one file, or a reply we never asked for.
-      drop(slot, { code: "protocol", message: msg.type === "error" ? `worker error (${msg.code}): ${msg.message}` : `unexpected ${msg.type} message` });
+      drop(slot, {
+        code: "protocol",
+        message: msg.type === "error" ? `worker error (${msg.code}): ${msg.message}` : `unexpected ${msg.type} message`,
+      });
     }
   }
 
@@ -231,7 +286,7 @@ export function createPool(options: PoolOptions = {}): Executor {
       if (ok && big) bigTaken = true;
       return ok;
     };
-    for (let i = 0; i < r.retry.length; ) {
+    for (let i = 0; i < r.retry.length;) {
       const p = r.retry[i]!;
       if (r.isolate.has(p)) {
         i++;
@@ -259,7 +314,8 @@ export function createPool(options: PoolOptions = {}): Executor {
   function bigInFlight(r: Run): boolean {
     for (const slot of slots) {
       for (const b of slot.batches) {
-        for (let i = b.next; i < b.positions.length; i++) if (r.files[b.positions[i]!]!.size >= bigFileBytes) return true;
+        for (let i = b.next; i < b.positions.length; i++)
+          if (r.files[b.positions[i]!]!.size >= bigFileBytes) return true;
       }
     }
     return false;
@@ -270,9 +326,17 @@ export function createPool(options: PoolOptions = {}): Executor {
     const faults: Fault[] = [];
     for (const p of positions) {
       const spec = r.faults.get(p);
-      if (spec && (r.deaths.get(p) ?? 0) < (spec.attempts ?? Infinity)) faults.push({ index: r.files[p]!.index, kind: spec.kind });
+      if (spec && (r.deaths.get(p) ?? 0) < (spec.attempts ?? Infinity))
+        faults.push({ index: r.files[p]!.index, kind: spec.kind });
     }
-    const req: WorkerRequest = { type: "chunk", batchId: batch.id, governor: r.governor, ...(r.limits && { limits: r.limits }), files: positions.map((p) => r.files[p]!), ...(faults.length > 0 && { faults }) };
+    const req: WorkerRequest = {
+      type: "chunk",
+      batchId: batch.id,
+      governor: r.governor,
+      ...(r.limits && { limits: r.limits }),
+      files: positions.map((p) => r.files[p]!),
+      ...(faults.length > 0 && { faults }),
+    };
     postRequest(slot.worker, req);
     slot.fresh = false;
     for (const p of positions) slot.given += r.files[p]!.size;
@@ -299,7 +363,10 @@ export function createPool(options: PoolOptions = {}): Executor {
     }
     const busy = [...slots].some((s) => s.batches.length > 0 || !s.ready);
     if (!busy && !r.emitting && r.emitPos < r.files.length && !r.done.has(r.emitPos)) {
-      fail(r, new WeftError("lost", `executor stalled: no result for ${r.files[r.emitPos]!.path}`, r.files[r.emitPos]!.path));
+      fail(
+        r,
+        new WeftError("lost", `executor stalled: no result for ${r.files[r.emitPos]!.path}`, r.files[r.emitPos]!.path),
+      );
     }
   }
 
@@ -376,10 +443,26 @@ export function createPool(options: PoolOptions = {}): Executor {
         const faults = new Map<number, FaultSpec>();
         if (byPath.size > 0) files.forEach((f, i) => byPath.has(f.path) && faults.set(i, byPath.get(f.path)!));
         const r: Run = {
-          files, governor, limits: runOptions.limits, onResult, resolve, reject, stats, cum,
+          files,
+          governor,
+          limits: runOptions.limits,
+          onResult,
+          resolve,
+          reject,
+          stats,
+          cum,
           batchBytes: options.batchBytes ?? Math.min(2 ** 20, Math.max(2 ** 16, total / (size * 8))),
-          cursor: 0, retry: [], isolate: new Set(), deaths: new Map(), faults, done: new Map(),
-          emitPos: 0, collect: mainThreadCollector(), emitting: false, finished: false, startFailures: 0,
+          cursor: 0,
+          retry: [],
+          isolate: new Set(),
+          deaths: new Map(),
+          faults,
+          done: new Map(),
+          emitPos: 0,
+          collect: mainThreadCollector(),
+          emitting: false,
+          finished: false,
+          startFailures: 0,
         };
         run = r;
         const signal = runOptions.signal;

@@ -14,7 +14,14 @@ export const WorkerRequestSchema = v.variant("type", [
   /** First message to a pool worker: warm up (tokenizer tables, parsers) for this governor, then answer `ready`. */
   v.object({ type: v.literal("init"), governor: GovernorSchema }),
   /** Chunk these files in order (the worker reads them itself, checking them against `limits` when set) under this governor. */
-  v.object({ type: v.literal("chunk"), batchId: id, governor: GovernorSchema, limits: v.optional(ReadLimitsSchema), files: v.array(DiscoveredFileSchema), faults: v.optional(v.array(FaultSchema)) }),
+  v.object({
+    type: v.literal("chunk"),
+    batchId: id,
+    governor: GovernorSchema,
+    limits: v.optional(ReadLimitsSchema),
+    files: v.array(DiscoveredFileSchema),
+    faults: v.optional(v.array(FaultSchema)),
+  }),
   /** Parse a tiny sample in each language and report the root kind (parser load check). */
   v.object({ type: v.literal("probe"), batchId: id, languages: v.array(v.string()) }),
   /**
@@ -51,8 +58,13 @@ const ChunkedEnvelopeSchema = v.object({
   type: v.literal("result"),
   batchId: id,
   result: v.object({
-    status: v.literal("chunked"), index: id, path: v.string(), strategy: StrategySchema, reason: v.string(),
-    degraded: v.optional(v.string()), chunks: v.array(v.unknown()),
+    status: v.literal("chunked"),
+    index: id,
+    path: v.string(),
+    strategy: StrategySchema,
+    reason: v.string(),
+    degraded: v.optional(v.string()),
+    chunks: v.array(v.unknown()),
   }),
 });
 
@@ -80,9 +92,11 @@ function chunkIntegrity(path: string, chunks: readonly unknown[]): string | unde
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i] as Record<string, unknown> | null;
     if (typeof c !== "object" || c === null) return `${i}: not an object`;
-    if (c.index !== i || c.count !== chunks.length) return `${i}: numbered ${String(c.index)} of ${String(c.count)}, expected ${i} of ${chunks.length}`;
+    if (c.index !== i || c.count !== chunks.length)
+      return `${i}: numbered ${String(c.index)} of ${String(c.count)}, expected ${i} of ${chunks.length}`;
     if (c.path !== path) return `${i}: of another file`;
-    if (c.byte_start !== end || typeof c.byte_end !== "number" || !Number.isInteger(c.byte_end) || c.byte_end <= end) return `${i}: bytes ${String(c.byte_start)}..${String(c.byte_end)} do not continue at ${end}`;
+    if (c.byte_start !== end || typeof c.byte_end !== "number" || !Number.isInteger(c.byte_end) || c.byte_end <= end)
+      return `${i}: bytes ${String(c.byte_start)}..${String(c.byte_end)} do not continue at ${end}`;
     if (typeof c.id !== "string" || typeof c.content !== "string") return `${i}: id or content missing`;
     end = c.byte_end;
   }

@@ -56,9 +56,15 @@ export function watchWorker(worker: Worker, watch: WorkerWatch): () => void {
     if ("ok" in checked) watch.onMessage(checked.ok);
     else lose({ code: "protocol", message: `invalid message from worker (${checked.issue})` });
   });
-  worker.addEventListener("messageerror", () => lose({ code: "protocol", message: "a message from the worker could not be deserialized" }));
-  worker.addEventListener("error", (event: ErrorEvent) => lose({ code: "worker-died", message: `worker crashed: ${errorEventText(event)}` }));
-  worker.addEventListener("close", (event: Event) => lose({ code: "worker-died", message: `worker exited unexpectedly (code ${(event as CloseEvent).code})` }));
+  worker.addEventListener("messageerror", () =>
+    lose({ code: "protocol", message: "a message from the worker could not be deserialized" }),
+  );
+  worker.addEventListener("error", (event: ErrorEvent) =>
+    lose({ code: "worker-died", message: `worker crashed: ${errorEventText(event)}` }),
+  );
+  worker.addEventListener("close", (event: Event) =>
+    lose({ code: "worker-died", message: `worker exited unexpectedly (code ${(event as CloseEvent).code})` }),
+  );
   return () => {
     done = true;
     worker.terminate();

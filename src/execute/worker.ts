@@ -22,7 +22,13 @@ function send(msg: unknown): void {
     const m = msg as { batchId?: unknown; result?: { index?: unknown } };
     const batchId = typeof m.batchId === "number" ? m.batchId : 0;
     const index = typeof m.result?.index === "number" ? m.result.index : undefined;
-    self.postMessage({ type: "error", batchId, index, code: "unclonable", message: `the worker's result could not be posted (${err instanceof Error ? err.name : "error"}: ${errorMessage(err)})` });
+    self.postMessage({
+      type: "error",
+      batchId,
+      index,
+      code: "unclonable",
+      message: `the worker's result could not be posted (${err instanceof Error ? err.name : "error"}: ${errorMessage(err)})`,
+    });
   }
 }
 
@@ -35,7 +41,12 @@ function post(msg: WorkerResponse): void {
   if (msg.type === "result") return send(msg);
   const checked = v.safeParse(WorkerResponseSchema, msg);
   if (checked.success) return send(checked.output);
-  send({ type: "error", batchId: "batchId" in msg ? msg.batchId : 0, code: "protocol", message: `worker produced an invalid ${msg.type} message: ${describeIssues(checked.issues)}` });
+  send({
+    type: "error",
+    batchId: "batchId" in msg ? msg.batchId : 0,
+    code: "protocol",
+    message: `worker produced an invalid ${msg.type} message: ${describeIssues(checked.issues)}`,
+  });
 }
 
 // One for the worker's life, so the GC cadence follows bytes chunked, not batch boundaries.
@@ -47,7 +58,11 @@ async function chunkBatch(req: ChunkRequest): Promise<void> {
     await turn(file.size);
     const fault = faults.get(file.index);
     if (fault && (await injectFault(fault, req.batchId, file, req.governor, req.limits, send))) continue;
-    const result = processFile(file, req.governor, { limits: req.limits, betweenPhases: collectBetweenPhases, ...(fault === "throw" && { beforeChunk: throwFault(file) }) });
+    const result = processFile(file, req.governor, {
+      limits: req.limits,
+      betweenPhases: collectBetweenPhases,
+      ...(fault === "throw" && { beforeChunk: throwFault(file) }),
+    });
     post({ type: "result", batchId: req.batchId, result });
   }
   post({ type: "batch-done", batchId: req.batchId, count: req.files.length });
@@ -66,11 +81,17 @@ async function drain(): Promise<void> {
       if (req.type === "init") {
         warmUp(req.governor);
         post({ type: "ready" });
-      } else if (req.type === "probe") post({ type: "probe-result", batchId: req.batchId, languages: probeLanguages(req.languages) });
+      } else if (req.type === "probe")
+        post({ type: "probe-result", batchId: req.batchId, languages: probeLanguages(req.languages) });
       else if (req.type === "echo") post(echoReply(req.batchId, req.schema, req.value));
       else await chunkBatch(req);
     } catch (err) {
-      post({ type: "error", batchId: "batchId" in req ? req.batchId : 0, code: "worker-error", message: errorMessage(err) });
+      post({
+        type: "error",
+        batchId: "batchId" in req ? req.batchId : 0,
+        code: "worker-error",
+        message: errorMessage(err),
+      });
     }
   }
   draining = false;
@@ -80,7 +101,12 @@ self.onmessage = (event: MessageEvent) => {
   const parsed = v.safeParse(WorkerRequestSchema, event.data);
   if (!parsed.success) {
     const batchId = (event.data as { batchId?: unknown } | null)?.batchId;
-    post({ type: "error", batchId: typeof batchId === "number" && batchId >= 0 ? batchId : 0, code: "protocol", message: `worker received an invalid request: ${describeIssues(parsed.issues)}` });
+    post({
+      type: "error",
+      batchId: typeof batchId === "number" && batchId >= 0 ? batchId : 0,
+      code: "protocol",
+      message: `worker received an invalid request: ${describeIssues(parsed.issues)}`,
+    });
     return;
   }
   queue.push(parsed.output);

@@ -19,7 +19,11 @@ export function addonError(): string | undefined {
  * to delimiter rules and the run says so (registry.ts reports it; the exit code is 4). `exportNames`
  * are napi's exports, so modules importing them still link against the stub.
  */
-export function loadEmbeddedAddon(embeddedPath: string, sha256: string, exportNames: readonly string[]): Record<string, unknown> {
+export function loadEmbeddedAddon(
+  embeddedPath: string,
+  sha256: string,
+  exportNames: readonly string[],
+): Record<string, unknown> {
   try {
     const path = installParser(cacheDir(), "ast-grep-napi", sha256, () => readFileSync(embeddedPath), ".node");
     const module = { exports: {} as Record<string, unknown> };

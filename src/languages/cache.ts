@@ -1,4 +1,19 @@
-import { accessSync, chmodSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { WeftError } from "../model/errors.ts";
@@ -40,13 +55,26 @@ function defaultCacheDir(env: Env): string {
 export function ensurePrivateDir(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = statSync(dir);
-  if (!st.isDirectory()) throw new WeftError("cache-insecure", "cache path is not a directory; refusing to load native code from it; fix: remove it, or set WEFT_CACHE_DIR to a directory of yours", dir);
+  if (!st.isDirectory())
+    throw new WeftError(
+      "cache-insecure",
+      "cache path is not a directory; refusing to load native code from it; fix: remove it, or set WEFT_CACHE_DIR to a directory of yours",
+      dir,
+    );
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) {
-    throw new WeftError("cache-insecure", `cache directory is owned by another user (uid ${st.uid}, you are ${uid}); refusing to load native code from it; fix: set WEFT_CACHE_DIR to a directory of yours`, dir);
+    throw new WeftError(
+      "cache-insecure",
+      `cache directory is owned by another user (uid ${st.uid}, you are ${uid}); refusing to load native code from it; fix: set WEFT_CACHE_DIR to a directory of yours`,
+      dir,
+    );
   }
   if (process.platform !== "win32" && (st.mode & 0o022) !== 0) {
-    throw new WeftError("cache-insecure", `cache directory is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); refusing to load native code from it; fix: chmod 700 ${dir}`, dir);
+    throw new WeftError(
+      "cache-insecure",
+      `cache directory is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); refusing to load native code from it; fix: chmod 700 ${dir}`,
+      dir,
+    );
   }
   accessSync(dir, constants.W_OK);
   return dir;
@@ -65,15 +93,30 @@ export function cachedParserPath(dir: string, name: string, hash: string, ext = 
  * - truncated (a strict prefix of the expected bytes, e.g. a disk that filled up): repaired;
  * - any other content: refused, since something replaced a native library in a private directory.
  */
-export function installParser(dir: string, name: string, hash: string, readBytes: () => Uint8Array, ext = ".so"): string {
+export function installParser(
+  dir: string,
+  name: string,
+  hash: string,
+  readBytes: () => Uint8Array,
+  ext = ".so",
+): string {
   const target = cachedParserPath(dir, name, hash, ext);
   const found = ownFileHash(target);
   if (found === hash) return target;
   const bytes = readBytes();
-  if (sha256(bytes) !== hash) throw new WeftError("parser-corrupt", `embedded native code for ${name} does not match its build-time sha256 (a damaged weft binary: download it again)`, target);
+  if (sha256(bytes) !== hash)
+    throw new WeftError(
+      "parser-corrupt",
+      `embedded native code for ${name} does not match its build-time sha256 (a damaged weft binary: download it again)`,
+      target,
+    );
   const existing = found === null ? null : readOwnFile(target);
   if (existing !== null && !(existing.length < bytes.length && isPrefix(existing, bytes))) {
-    throw new WeftError("cache-tampered", `cached native code was replaced by different bytes (sha256 mismatch); refusing to load it; fix: delete the file and weft writes it again`, target);
+    throw new WeftError(
+      "cache-tampered",
+      `cached native code was replaced by different bytes (sha256 mismatch); refusing to load it; fix: delete the file and weft writes it again`,
+      target,
+    );
   }
   try {
     writeAtomically(target, bytes);
@@ -82,7 +125,12 @@ export function installParser(dir: string, name: string, hash: string, readBytes
     // a read-only file); that copy is as good as ours, and is verified below.
     if (ownFileHash(target) === null) throw err;
   }
-  if (ownFileHash(target) !== hash) throw new WeftError("cache-tampered", "cached native code changed while it was being written; refusing to load it", target);
+  if (ownFileHash(target) !== hash)
+    throw new WeftError(
+      "cache-tampered",
+      "cached native code changed while it was being written; refusing to load it",
+      target,
+    );
   return target;
 }
 
@@ -103,7 +151,8 @@ function ownFileHash(path: string): string | null {
   // O_NOFOLLOW: a link swapped in after the check is refused by the open itself (ELOOP).
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   try {
-    for (let n = readSync(fd, HASH_BLOCK); n > 0; n = readSync(fd, HASH_BLOCK)) hasher.update(HASH_BLOCK.subarray(0, n));
+    for (let n = readSync(fd, HASH_BLOCK); n > 0; n = readSync(fd, HASH_BLOCK))
+      hasher.update(HASH_BLOCK.subarray(0, n));
   } finally {
     closeSync(fd);
   }
@@ -121,7 +170,11 @@ function checkOwnFile(path: string): boolean {
   }
   const uid = process.getuid?.();
   if (!st.isFile() || (uid !== undefined && st.uid !== uid)) {
-    throw new WeftError("cache-tampered", "cached native code is not a regular file owned by you; refusing to load it; fix: delete it and weft writes it again", path);
+    throw new WeftError(
+      "cache-tampered",
+      "cached native code is not a regular file owned by you; refusing to load it; fix: delete it and weft writes it again",
+      path,
+    );
   }
   return true;
 }
@@ -146,7 +199,11 @@ function writeAtomically(target: string, bytes: Uint8Array): void {
     chmodSync(tmp, 0o500);
     renameSync(tmp, target);
   } catch (err) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw err;
   }
 }

@@ -1,8 +1,24 @@
 import type { DelimiterFamily, LanguageSpec } from "./spec.ts";
 
 /** A language known only by name, files and delimiter rules (no grammar). */
-function lang(id: string, name: string, delimiter: DelimiterFamily, extensions: string[], comments: string[], more: { filenames?: string[]; shebangs?: string[] } = {}): LanguageSpec {
-  return { id, name, extensions, filenames: more.filenames ?? [], shebangs: more.shebangs ?? [], delimiter, definitions: [], comments };
+function lang(
+  id: string,
+  name: string,
+  delimiter: DelimiterFamily,
+  extensions: string[],
+  comments: string[],
+  more: { filenames?: string[]; shebangs?: string[] } = {},
+): LanguageSpec {
+  return {
+    id,
+    name,
+    extensions,
+    filenames: more.filenames ?? [],
+    shebangs: more.shebangs ?? [],
+    delimiter,
+    definitions: [],
+    comments,
+  };
 }
 
 const C_LIKE = ["//", "/*", "*"];
@@ -20,17 +36,28 @@ export const DELIMITER_LANGUAGES: readonly LanguageSpec[] = [
   lang("scheme", "Scheme", "lisp", ["scm", "ss", "sld"], [";"], { shebangs: ["guile"] }),
   lang("commonlisp", "Common Lisp", "lisp", ["lisp", "lsp", "cl", "asd"], [";"], { shebangs: ["sbcl"] }),
   lang("elisp", "Emacs Lisp", "lisp", ["el"], [";"]),
-  lang("erlang", "Erlang", "indent", ["erl", "hrl", "escript"], ["%"], { filenames: ["rebar.config"], shebangs: ["escript"] }),
+  lang("erlang", "Erlang", "indent", ["erl", "hrl", "escript"], ["%"], {
+    filenames: ["rebar.config"],
+    shebangs: ["escript"],
+  }),
   lang("ocaml", "OCaml", "indent", ["ml", "mli", "mll", "mly"], ["(*"], { shebangs: ["ocaml"] }),
   lang("fsharp", "F#", "indent", ["fs", "fsi", "fsx"], ["//", "(*"]),
   lang("sml", "Standard ML", "indent", ["sml", "sig", "fun"], ["(*"]),
   lang("fortran", "Fortran", "end-keyword", ["f", "f77", "f90", "f95", "f03", "f08", "for", "fpp"], ["!"]),
   lang("pascal", "Pascal", "end-keyword", ["pas", "pp", "dpr", "lpr", "inc"], ["//", "{", "(*"]),
   lang("ada", "Ada", "end-keyword", ["adb", "ads", "ada"], ["--"]),
-  lang("groovy", "Groovy", "brace", ["groovy", "gradle", "gvy", "jenkinsfile"], [...C_LIKE, "@"], { filenames: ["Jenkinsfile"], shebangs: ["groovy"] }),
+  lang("groovy", "Groovy", "brace", ["groovy", "gradle", "gvy", "jenkinsfile"], [...C_LIKE, "@"], {
+    filenames: ["Jenkinsfile"],
+    shebangs: ["groovy"],
+  }),
   lang("powershell", "PowerShell", "brace", ["ps1", "psm1", "psd1"], ["#", "<#"], { shebangs: ["pwsh"] }),
-  lang("makefile", "Makefile", "indent", ["mk", "mak", "make"], ["#"], { filenames: ["Makefile", "makefile", "GNUmakefile"], shebangs: ["make"] }),
-  lang("dockerfile", "Dockerfile", "paragraph", ["dockerfile", "containerfile"], ["#"], { filenames: ["Dockerfile", "Containerfile"] }),
+  lang("makefile", "Makefile", "indent", ["mk", "mak", "make"], ["#"], {
+    filenames: ["Makefile", "makefile", "GNUmakefile"],
+    shebangs: ["make"],
+  }),
+  lang("dockerfile", "Dockerfile", "paragraph", ["dockerfile", "containerfile"], ["#"], {
+    filenames: ["Dockerfile", "Containerfile"],
+  }),
   lang("hcl", "HCL / Terraform", "brace", ["tf", "tfvars", "hcl", "nomad"], ["#", "//", "/*"]),
   lang("protobuf", "Protocol Buffers", "brace", ["proto"], C_LIKE),
   lang("thrift", "Thrift", "brace", ["thrift"], [...C_LIKE, "#"]),
@@ -38,7 +65,33 @@ export const DELIMITER_LANGUAGES: readonly LanguageSpec[] = [
   lang("graphql", "GraphQL", "brace", ["graphql", "gql", "graphqls"], ["#"]),
   lang("vue", "Vue", "markup", ["vue"], ["<!--", "//"]),
   lang("svelte", "Svelte", "markup", ["svelte"], ["<!--", "//"]),
-  lang("xml", "XML", "markup", ["xml", "xsd", "xsl", "xslt", "svg", "plist", "csproj", "fsproj", "vbproj", "vcxproj", "props", "targets", "resx", "xaml", "wsdl", "rss", "atom", "xib", "storyboard"], ["<!--"]),
+  lang(
+    "xml",
+    "XML",
+    "markup",
+    [
+      "xml",
+      "xsd",
+      "xsl",
+      "xslt",
+      "svg",
+      "plist",
+      "csproj",
+      "fsproj",
+      "vbproj",
+      "vcxproj",
+      "props",
+      "targets",
+      "resx",
+      "xaml",
+      "wsdl",
+      "rss",
+      "atom",
+      "xib",
+      "storyboard",
+    ],
+    ["<!--"],
+  ),
   lang("handlebars", "Handlebars", "markup", ["hbs", "handlebars", "mustache"], ["<!--", "{{!"]),
   lang("jinja", "Jinja", "markup", ["j2", "jinja", "jinja2", "njk"], ["<!--", "{#"]),
   lang("erb", "ERB", "markup", ["erb", "rhtml"], ["<!--", "<%#"]),
@@ -52,7 +105,13 @@ export const DELIMITER_LANGUAGES: readonly LanguageSpec[] = [
   lang("vala", "Vala", "brace", ["vala", "vapi"], C_LIKE),
   lang("haxe", "Haxe", "brace", ["hx", "hxml"], C_LIKE),
   lang("solidity", "Solidity", "brace", ["sol"], C_LIKE),
-  lang("glsl", "GLSL / HLSL", "brace", ["glsl", "vert", "frag", "geom", "comp", "tesc", "tese", "hlsl", "fx", "wgsl", "metal"], C_LIKE),
+  lang(
+    "glsl",
+    "GLSL / HLSL",
+    "brace",
+    ["glsl", "vert", "frag", "geom", "comp", "tesc", "tese", "hlsl", "fx", "wgsl", "metal"],
+    C_LIKE,
+  ),
   lang("verilog", "Verilog / SystemVerilog", "end-keyword", ["v", "vh", "sv", "svh"], ["//", "/*"]),
   lang("vhdl", "VHDL", "end-keyword", ["vhd", "vhdl"], ["--"]),
   lang("cobol", "COBOL", "paragraph", ["cob", "cbl", "cpy"], ["*"]),
@@ -64,13 +123,17 @@ export const DELIMITER_LANGUAGES: readonly LanguageSpec[] = [
   lang("purescript", "PureScript", "indent", ["purs"], ["--", "{-"]),
   lang("fish", "Fish", "end-keyword", ["fish"], ["#"], { shebangs: ["fish"] }),
   lang("batch", "Batch", "paragraph", ["bat", "cmd"], ["REM", "rem", "::", "@REM", "@rem"]),
-  lang("ini", "INI / config", "paragraph", ["ini", "cfg", "conf", "cnf", "desktop", "service"], ["#", ";"], { filenames: [".editorconfig", ".gitconfig", ".npmrc"] }),
+  lang("ini", "INI / config", "paragraph", ["ini", "cfg", "conf", "cnf", "desktop", "service"], ["#", ";"], {
+    filenames: [".editorconfig", ".gitconfig", ".npmrc"],
+  }),
   lang("properties", "Java properties", "paragraph", ["properties"], ["#", "!"]),
   lang("nix", "Nix", "brace", ["nix"], ["#", "/*"]),
   lang("cmake", "CMake", "end-keyword", ["cmake"], ["#"], { filenames: ["CMakeLists.txt"] }),
   lang("assembly", "Assembly", "paragraph", ["asm", "s", "nasm"], [";", "#", "//"]),
   lang("jsonnet", "Jsonnet", "brace", ["jsonnet", "libsonnet"], ["//", "#", "/*"]),
-  lang("starlark", "Starlark / Bazel", "indent", ["bzl", "star", "bazel"], ["#"], { filenames: ["BUILD", "BUILD.bazel", "WORKSPACE", "WORKSPACE.bazel", "MODULE.bazel", "Tiltfile"] }),
+  lang("starlark", "Starlark / Bazel", "indent", ["bzl", "star", "bazel"], ["#"], {
+    filenames: ["BUILD", "BUILD.bazel", "WORKSPACE", "WORKSPACE.bazel", "MODULE.bazel", "Tiltfile"],
+  }),
   lang("gdscript", "GDScript", "indent", ["gd"], ["#"]),
   lang("mojo", "Mojo", "indent", ["mojo"], ["#"]),
   lang("cython", "Cython", "indent", ["pyx", "pxd", "pxi"], ["#"]),
@@ -86,5 +149,7 @@ export const DELIMITER_LANGUAGES: readonly LanguageSpec[] = [
   lang("idris", "Idris", "indent", ["idr", "lidr"], ["--", "{-"]),
   lang("lean", "Lean", "indent", ["lean"], ["--", "/-"]),
   lang("prisma", "Prisma", "brace", ["prisma"], ["//"]),
-  lang("gitignore", "Ignore file", "paragraph", [], ["#"], { filenames: [".gitignore", ".dockerignore", ".npmignore", ".gitattributes", ".prettierignore", ".eslintignore"] }),
+  lang("gitignore", "Ignore file", "paragraph", [], ["#"], {
+    filenames: [".gitignore", ".dockerignore", ".npmignore", ".gitattributes", ".prettierignore", ".eslintignore"],
+  }),
 ];

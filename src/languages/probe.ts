@@ -5,7 +5,12 @@ import { napiName } from "./registry.ts";
 import { SAMPLES } from "./samples.ts";
 
 /** Per-language result of loading and parsing a sample (in the main thread or inside a worker). */
-export const ProbeEntrySchema = v.object({ id: v.string(), ok: v.boolean(), root: v.optional(v.string()), error: v.optional(v.string()) });
+export const ProbeEntrySchema = v.object({
+  id: v.string(),
+  ok: v.boolean(),
+  root: v.optional(v.string()),
+  error: v.optional(v.string()),
+});
 export type ProbeEntry = v.InferOutput<typeof ProbeEntrySchema>;
 
 /**
@@ -20,7 +25,13 @@ export function probeLanguages(ids: readonly string[]): ProbeEntry[] {
     try {
       const root = parse(napiName(id), sample).root();
       const bad = firstError(root);
-      if (bad) return { id, ok: false, root: String(root.kind()), error: `sample parsed with a syntax error at line ${bad.range().start.line + 1}` };
+      if (bad)
+        return {
+          id,
+          ok: false,
+          root: String(root.kind()),
+          error: `sample parsed with a syntax error at line ${bad.range().start.line + 1}`,
+        };
       return { id, ok: true, root: String(root.kind()) };
     } catch (err) {
       return { id, ok: false, error: errorMessage(err) };

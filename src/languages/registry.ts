@@ -13,8 +13,7 @@ import { hostTarget } from "./targets.ts";
  * chunker; any other failure is a real error.
  */
 export type ParserStatus =
-  | { ok: true; source: "builtin" | "embedded"; path?: string }
-  | { ok: false; unavailable?: true; error: string };
+  { ok: true; source: "builtin" | "embedded"; path?: string } | { ok: false; unavailable?: true; error: string };
 
 const status = new Map<string, ParserStatus>();
 let registeredOnce = false;
@@ -33,16 +32,42 @@ export function loadParsers(ids: readonly string[]): Map<string, ParserStatus> {
   let dir: string | undefined;
   for (const id of wanted) {
     const grammar = languageById(id)?.grammar;
-    if (!grammar) { status.set(id, { ok: false, error: "no grammar" }); continue; }
-    const noAddon = addonError();
-    if (grammar.kind === "builtin") { status.set(id, noAddon ? { ok: false, error: noAddon } : { ok: true, source: "builtin" }); continue; }
-    if (!target) { status.set(id, { ok: false, unavailable: true, error: `no parsers are published for ${process.platform}-${process.arch}` }); continue; }
-    if (grammar.unavailableOn?.includes(target.id)) {
-      status.set(id, { ok: false, unavailable: true, error: `not available on ${target.id} (${grammar.pkg} publishes no parser for it)` });
+    if (!grammar) {
+      status.set(id, { ok: false, error: "no grammar" });
       continue;
     }
-    if (noAddon) { status.set(id, { ok: false, error: noAddon }); continue; }
-    if (registeredOnce) { status.set(id, { ok: false, error: "parser not registered at startup (ast-grep allows one registration per process)" }); continue; }
+    const noAddon = addonError();
+    if (grammar.kind === "builtin") {
+      status.set(id, noAddon ? { ok: false, error: noAddon } : { ok: true, source: "builtin" });
+      continue;
+    }
+    if (!target) {
+      status.set(id, {
+        ok: false,
+        unavailable: true,
+        error: `no parsers are published for ${process.platform}-${process.arch}`,
+      });
+      continue;
+    }
+    if (grammar.unavailableOn?.includes(target.id)) {
+      status.set(id, {
+        ok: false,
+        unavailable: true,
+        error: `not available on ${target.id} (${grammar.pkg} publishes no parser for it)`,
+      });
+      continue;
+    }
+    if (noAddon) {
+      status.set(id, { ok: false, error: noAddon });
+      continue;
+    }
+    if (registeredOnce) {
+      status.set(id, {
+        ok: false,
+        error: "parser not registered at startup (ast-grep allows one registration per process)",
+      });
+      continue;
+    }
     try {
       files ??= parserFiles();
       const file = files[id];
@@ -51,7 +76,12 @@ export function loadParsers(ids: readonly string[]): Map<string, ParserStatus> {
       let bytes: Uint8Array | undefined;
       const read = () => (bytes ??= readFileSync(file.path));
       const path = installParser(dir, id, file.sha256 ?? sha256(read()), read);
-      regs[id] = { libraryPath: path, extensions: [`weft-${id}`], languageSymbol: grammar.symbol, expandoChar: grammar.expandoChar };
+      regs[id] = {
+        libraryPath: path,
+        extensions: [`weft-${id}`],
+        languageSymbol: grammar.symbol,
+        expandoChar: grammar.expandoChar,
+      };
       status.set(id, { ok: true, source: "embedded", path });
     } catch (err) {
       status.set(id, { ok: false, error: errorMessage(err) });
@@ -81,6 +111,7 @@ export function napiName(id: string): string {
  */
 export function parserProblems(ids: readonly string[]): string[] {
   const errors = new Set<string>();
-  for (const st of loadParsers(ids.filter((id) => languageById(id)?.grammar)).values()) if (!st.ok && !st.unavailable) errors.add(st.error);
+  for (const st of loadParsers(ids.filter((id) => languageById(id)?.grammar)).values())
+    if (!st.ok && !st.unavailable) errors.add(st.error);
   return [...errors];
 }

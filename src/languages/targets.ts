@@ -18,11 +18,46 @@ export type TargetId = (typeof TARGET_IDS)[number];
 
 /** The release set, in build order. */
 export const TARGETS: readonly Target[] = [
-  { id: "linux-x64", bun: "bun-linux-x64", platform: "linux", arch: "x64", prebuild: "prebuild-Linux-X64", napiPackage: "@ast-grep/napi-linux-x64-gnu" },
-  { id: "linux-arm64", bun: "bun-linux-arm64", platform: "linux", arch: "arm64", prebuild: "prebuild-Linux-ARM64", napiPackage: "@ast-grep/napi-linux-arm64-gnu" },
-  { id: "darwin-arm64", bun: "bun-darwin-arm64", platform: "darwin", arch: "arm64", prebuild: "prebuild-macOS-ARM64", napiPackage: "@ast-grep/napi-darwin-arm64" },
-  { id: "darwin-x64", bun: "bun-darwin-x64", platform: "darwin", arch: "x64", prebuild: "prebuild-macOS-X64", napiPackage: "@ast-grep/napi-darwin-x64" },
-  { id: "windows-x64", bun: "bun-windows-x64", platform: "win32", arch: "x64", prebuild: "prebuild-Windows-X64", napiPackage: "@ast-grep/napi-win32-x64-msvc" },
+  {
+    id: "linux-x64",
+    bun: "bun-linux-x64",
+    platform: "linux",
+    arch: "x64",
+    prebuild: "prebuild-Linux-X64",
+    napiPackage: "@ast-grep/napi-linux-x64-gnu",
+  },
+  {
+    id: "linux-arm64",
+    bun: "bun-linux-arm64",
+    platform: "linux",
+    arch: "arm64",
+    prebuild: "prebuild-Linux-ARM64",
+    napiPackage: "@ast-grep/napi-linux-arm64-gnu",
+  },
+  {
+    id: "darwin-arm64",
+    bun: "bun-darwin-arm64",
+    platform: "darwin",
+    arch: "arm64",
+    prebuild: "prebuild-macOS-ARM64",
+    napiPackage: "@ast-grep/napi-darwin-arm64",
+  },
+  {
+    id: "darwin-x64",
+    bun: "bun-darwin-x64",
+    platform: "darwin",
+    arch: "x64",
+    prebuild: "prebuild-macOS-X64",
+    napiPackage: "@ast-grep/napi-darwin-x64",
+  },
+  {
+    id: "windows-x64",
+    bun: "bun-windows-x64",
+    platform: "win32",
+    arch: "x64",
+    prebuild: "prebuild-Windows-X64",
+    napiPackage: "@ast-grep/napi-win32-x64-msvc",
+  },
 ];
 
 /** The target matching this process's platform and architecture, if weft ships one for it. */

@@ -48,11 +48,19 @@ export const FileResultSchema = v.variant("status", [
 export type FileResult = v.InferOutput<typeof FileResultSchema>;
 
 /** The result of a file that failed at `stage`, with an error code and a one-line message. */
-export function failedResult(file: { index: number; path: string }, stage: Stage, code: string, message: string): FileResult {
+export function failedResult(
+  file: { index: number; path: string },
+  stage: Stage,
+  code: string,
+  message: string,
+): FileResult {
   return { status: "failed", index: file.index, failure: { path: file.path, stage, code, message } };
 }
 
 /** The result of a file skipped for `reason`. */
-export function skippedResult(file: { index: number; path: string }, skip: Pick<SkipRecord, "reason" | "detail">): FileResult {
+export function skippedResult(
+  file: { index: number; path: string },
+  skip: Pick<SkipRecord, "reason" | "detail">,
+): FileResult {
   return { status: "skipped", index: file.index, path: file.path, reason: skip.reason, detail: skip.detail };
 }

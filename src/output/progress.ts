@@ -24,7 +24,9 @@ export function createProgress(total: number, totalBytes: number, tty = process.
       const width = 30;
       const filled = Math.round((width * bytes) / Math.max(1, totalBytes));
       const rate = bytes / 1e6 / Math.max(0.001, (now - started) / 1000);
-      process.stderr.write(`\r\x1b[K[${"#".repeat(filled)}${".".repeat(width - filled)}] ${files}/${total} files  ${rate.toFixed(1)} MB/s`);
+      process.stderr.write(
+        `\r\x1b[K[${"#".repeat(filled)}${".".repeat(width - filled)}] ${files}/${total} files  ${rate.toFixed(1)} MB/s`,
+      );
       drawn = true;
     },
     note(line) {

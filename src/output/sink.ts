@@ -15,7 +15,10 @@ export type Sink = {
  * the sink and calls `onClosed()` once; any other write error closes it and calls `onClosed(error)`
  * with a WeftError of code "output". EAGAIN on a non-blocking descriptor is retried.
  */
-export function createSink(fd: number, options: { bufferBytes?: number; onClosed?: (error?: WeftError) => void } = {}): Sink {
+export function createSink(
+  fd: number,
+  options: { bufferBytes?: number; onClosed?: (error?: WeftError) => void } = {},
+): Sink {
   const limit = options.bufferBytes ?? 1 << 20;
   let parts: string[] = [];
   let pending = 0;
@@ -33,7 +36,9 @@ export function createSink(fd: number, options: { bufferBytes?: number; onClosed
           continue;
         }
         closed = true;
-        options.onClosed?.(code === "EPIPE" ? undefined : new WeftError("output", `cannot write output: ${(err as Error).message}`));
+        options.onClosed?.(
+          code === "EPIPE" ? undefined : new WeftError("output", `cannot write output: ${(err as Error).message}`),
+        );
         return;
       }
     }

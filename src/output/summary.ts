@@ -41,7 +41,10 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 export function formatSummary(s: Summary): string {
   const executor = s.executor === "workers" ? `${s.workers} workers` : "inline";
   const stopped = s.outcome === "complete" ? "" : ` (${s.outcome})`;
-  const notes = [s.degraded > 0 ? `${s.degraded} not as asked` : "", s.invalidUtf8 > 0 ? `${s.invalidUtf8} not valid UTF-8` : ""].filter(Boolean);
+  const notes = [
+    s.degraded > 0 ? `${s.degraded} not as asked` : "",
+    s.invalidUtf8 > 0 ? `${s.invalidUtf8} not valid UTF-8` : "",
+  ].filter(Boolean);
   const degraded = notes.length > 0 ? ` (${notes.join(", ")})` : "";
   return `weft: ${s.submitted} files: ${s.chunked} chunked${degraded}, ${s.skipped} skipped, ${s.failed} failed; ${s.chunks} chunks; ${mb(s.bytes)} MB in ${s.seconds.toFixed(2)} s (${s.mbPerSecond.toFixed(1)} MB/s); executor ${executor} (${s.executorReason})${stopped}\n`;
 }
@@ -50,7 +53,10 @@ export function formatSummary(s: Summary): string {
 export function countByReason(skips: readonly { reason: string }[]): string {
   const counts = new Map<string, number>();
   for (const s of skips) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, n]) => `${reason} ${n}`).join(", ");
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(", ");
 }
 
 /** The one stderr line about skipped files: how many for each reason, and where to see them. */

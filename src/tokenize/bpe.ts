@@ -35,7 +35,11 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
   const split = new RegExp(PATTERNS[id], "gu");
   // The rank table loads on first use; special-token text (`<|endoftext|>`) counts as plain text.
   let counter: PieceCounter | undefined;
-  const memo = new PieceMemo((text, s, e) => (counter ??= loadPieceCounter(id)).countRange(text, s, e), MEMO_MAX_ENTRIES, MEMO_MAX_PIECE);
+  const memo = new PieceMemo(
+    (text, s, e) => (counter ??= loadPieceCounter(id)).countRange(text, s, e),
+    MEMO_MAX_ENTRIES,
+    MEMO_MAX_PIECE,
+  );
   let scratchEnds = new Int32Array(0);
   let scratchCum = new Int32Array(0);
 
@@ -100,7 +104,8 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
         const mid = (a + b) >>> 1;
         const v = ends[mid]!;
         if (v === p) return mid;
-        if (v < p) a = mid + 1; else b = mid - 1;
+        if (v < p) a = mid + 1;
+        else b = mid - 1;
       }
       return -2;
     };
@@ -110,7 +115,8 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
       let b = k;
       while (a < b) {
         const mid = (a + b) >>> 1;
-        if (ends[mid]! > p) b = mid; else a = mid + 1;
+        if (ends[mid]! > p) b = mid;
+        else a = mid + 1;
       }
       return a;
     };
@@ -174,7 +180,8 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
         let hi = firstEndAfter(cap) - 1; // last piece ending <= cap
         while (lo < hi) {
           const mid = (lo + hi + 1) >>> 1;
-          if (rangeCount(s, ends[mid]!) <= budget) lo = mid; else hi = mid - 1;
+          if (rangeCount(s, ends[mid]!) <= budget) lo = mid;
+          else hi = mid - 1;
         }
         if (lo >= j0) {
           const m = ends[lo]!;

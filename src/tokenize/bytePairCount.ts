@@ -55,7 +55,10 @@ export function pieceCounter(table: RankTable, heapFrom = HEAP_FROM): PieceCount
       let min = NONE;
       let at = -1;
       for (let i = 0; i < parts - 1; i++) {
-        if (ranks[i]! < min) { min = ranks[i]!; at = i; }
+        if (ranks[i]! < min) {
+          min = ranks[i]!;
+          at = i;
+        }
       }
       if (at < 0) break;
       // Join parts at and at + 1: the pair at now spans up to the part after them, and so
@@ -78,7 +81,10 @@ export function pieceCounter(table: RankTable, heapFrom = HEAP_FROM): PieceCount
     const { next, prev, pairRank, slot, heap } = heapScratch(n);
     let size = 0;
     const less = (x: number, y: number) => pairRank[x]! < pairRank[y]! || (pairRank[x] === pairRank[y] && x < y);
-    const place = (i: number, p: number) => { heap[i] = p; slot[p] = i; };
+    const place = (i: number, p: number) => {
+      heap[i] = p;
+      slot[p] = i;
+    };
     const up = (i: number) => {
       const p = heap[i]!;
       while (i > 0) {
@@ -112,13 +118,22 @@ export function pieceCounter(table: RankTable, heapFrom = HEAP_FROM): PieceCount
       } else if (r === NONE) {
         slot[p] = -1;
         const last = heap[--size]!;
-        if (last !== p) { place(i, last); up(i); down(slot[last]!); }
+        if (last !== p) {
+          place(i, last);
+          up(i);
+          down(slot[last]!);
+        }
       } else {
         up(i);
         down(slot[p]!);
       }
     };
-    for (let p = 0; p < n; p++) { next[p] = p + 1; prev[p] = p - 1; slot[p] = -1; pairRank[p] = NONE; }
+    for (let p = 0; p < n; p++) {
+      next[p] = p + 1;
+      prev[p] = p - 1;
+      slot[p] = -1;
+      pairRank[p] = NONE;
+    }
     for (let p = 0; p < n - 1; p++) setRank(p, rank(buf, p, p + 2));
     let parts = n;
     while (size > 0) {
@@ -196,5 +211,11 @@ export function pieceCounter(table: RankTable, heapFrom = HEAP_FROM): PieceCount
 type HeapArrays = { next: Int32Array; prev: Int32Array; pairRank: Int32Array; slot: Int32Array; heap: Int32Array };
 
 function heapArrays(size: number): HeapArrays {
-  return { next: new Int32Array(size), prev: new Int32Array(size), pairRank: new Int32Array(size), slot: new Int32Array(size), heap: new Int32Array(size) };
+  return {
+    next: new Int32Array(size),
+    prev: new Int32Array(size),
+    pairRank: new Int32Array(size),
+    slot: new Int32Array(size),
+    heap: new Int32Array(size),
+  };
 }

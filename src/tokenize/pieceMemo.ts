@@ -39,7 +39,10 @@ export class PieceMemo {
       const m = len <= 7 ? e : s + 7;
       for (let i = s; i < m; i++) {
         const c = text.charCodeAt(i);
-        if (c >= 128) { a = 0; break; }
+        if (c >= 128) {
+          a = 0;
+          break;
+        }
         a = a * 128 + c;
       }
       if (a !== 0) {
@@ -47,7 +50,10 @@ export class PieceMemo {
         let b = 1;
         for (let i = m; i < e; i++) {
           const c = text.charCodeAt(i);
-          if (c >= 128) { b = 0; break; }
+          if (c >= 128) {
+            b = 0;
+            break;
+          }
           b = b * 128 + c;
         }
         // Without its sentinel, a is the first 7 characters (the sentinel is 2^49).
@@ -79,7 +85,10 @@ export class PieceMemo {
       const v = this.short[slot]!;
       if (v === 0) break;
       const n = v - shifted;
-      if (n >= 1 && n <= 7) { this.front[f] = v; return n; }
+      if (n >= 1 && n <= 7) {
+        this.front[f] = v;
+        return n;
+      }
     }
     const n = this.countPiece(text, s, e);
     if (this.shortSize >= this.maxEntries) {
@@ -135,7 +144,13 @@ export class PieceMemo {
         this.put(table, bits, stride, slotOf(key, y, bits), x, y);
       }
     }
-    if (isMid) { this.mid = table; this.midBits = bits; } else { this.short = table; this.shortBits = bits; }
+    if (isMid) {
+      this.mid = table;
+      this.midBits = bits;
+    } else {
+      this.short = table;
+      this.shortBits = bits;
+    }
   }
 
   private insert(key: string, h: number, n: number): void {

@@ -67,7 +67,8 @@ export function decodeRankTable(data: Uint8Array, verify = false): RankTable {
   }
   const [n, total, size] = [8, 12, 16].map((at) => view.getUint32(at, true)) as [number, number, number];
   const lengths = HEADER + size * 4;
-  if ((size & (size - 1)) !== 0 || data.length !== lengths + n + total) throw new Error("BPE rank table: sizes in the header do not match the file");
+  if ((size & (size - 1)) !== 0 || data.length !== lengths + n + total)
+    throw new Error("BPE rank table: sizes in the header do not match the file");
   // An Int32Array view needs a 4-aligned offset; copy in the rare case the file's buffer is not.
   const aligned = data.byteOffset % 4 === 0 ? data : data.slice();
   const slots = new Int32Array(aligned.buffer, aligned.byteOffset + HEADER, size);
@@ -82,7 +83,8 @@ export function decodeRankTable(data: Uint8Array, verify = false): RankTable {
   const table: RankTable = { offsets, bytes: aligned.subarray(lengths + n), slots, mask: size - 1 };
   if (verify) {
     for (let r = 0; r < n; r++) {
-      if (rankOf(table, table.bytes, offsets[r]!, offsets[r + 1]!) !== r) throw new Error(`BPE rank table: token ${r} is not found at its rank`);
+      if (rankOf(table, table.bytes, offsets[r]!, offsets[r + 1]!) !== r)
+        throw new Error(`BPE rank table: token ${r} is not found at its rank`);
     }
   }
   return table;

@@ -23,7 +23,11 @@ export function bytesTokenizer(): Tokenizer {
     count: utf8Length,
     index(text) {
       let ascii = true;
-      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) { ascii = false; break; }
+      for (let i = 0; i < text.length; i++)
+        if (text.charCodeAt(i) >= 0x80) {
+          ascii = false;
+          break;
+        }
       if (ascii) return prefixIndex(text, undefined);
       const prefix = new Int32Array(text.length + 1);
       let n = 0;

@@ -65,7 +65,10 @@ export function searchFit(text: string, lo: number, hi: number, fits: (m: number
     let mid = (a + b) >>> 1;
     if (insidePair(text, mid)) mid = mid + 1 <= b ? mid + 1 : mid - 1;
     if (mid < a || mid > b) break;
-    if (fits(mid)) { good = mid; a = mid + 1; } else b = mid - 1;
+    if (fits(mid)) {
+      good = mid;
+      a = mid + 1;
+    } else b = mid - 1;
   }
   return good;
 }

@@ -4,7 +4,15 @@
 // else (the parser floor), inline (WORKERS=0) or on WORKERS Bun workers. Prints one JSON line.
 import { readFileSync } from "node:fs";
 import { listCorpus } from "./corpus.ts";
-import { addCounts, emptyCounts, parseOne, prepareLanguages, yieldToLoop, type ParseCounts, type ParseJob } from "./parseFiles.ts";
+import {
+  addCounts,
+  emptyCounts,
+  parseOne,
+  prepareLanguages,
+  yieldToLoop,
+  type ParseCounts,
+  type ParseJob,
+} from "./parseFiles.ts";
 import type { ParseWorkerRequest } from "./parseWorker.ts";
 
 const BATCH_BYTES = 256 * 1024;
@@ -89,7 +97,9 @@ function parseOnWorkers(jobs: readonly ParseJob[], workers: number): Promise<Par
           else send(w);
         } else finish(new Error(`parse worker: ${msg.message ?? msg.type}`));
       });
-      w.addEventListener("error", (e: ErrorEvent) => finish(new Error(`parse worker died: ${(e.message || "?").split("\n")[0]}`)));
+      w.addEventListener("error", (e: ErrorEvent) =>
+        finish(new Error(`parse worker died: ${(e.message || "?").split("\n")[0]}`)),
+      );
       w.addEventListener("close", () => finish(new Error("parse worker exited early")));
       w.postMessage({ type: "init", languages } satisfies ParseWorkerRequest);
     }
@@ -105,7 +115,12 @@ if ((mode !== "read" && mode !== "parse") || !Number.isInteger(workers) || worke
 try {
   const start = performance.now();
   const jobs: ParseJob[] = listCorpus(root).map((f) => ({ abs: f.abs, language: f.language, size: f.size }));
-  const counts = mode === "read" ? await readOnly(jobs) : workers === 0 ? await parseInline(jobs) : await parseOnWorkers(jobs, workers);
+  const counts =
+    mode === "read"
+      ? await readOnly(jobs)
+      : workers === 0
+        ? await parseInline(jobs)
+        : await parseOnWorkers(jobs, workers);
   process.stdout.write(`${JSON.stringify({ mode, workers, ...counts, internalMs: performance.now() - start })}\n`);
 } catch (err) {
   process.stderr.write(`baseline: ${err instanceof Error ? err.message : String(err)}\n`);

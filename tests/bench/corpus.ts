@@ -18,7 +18,8 @@ export function resolveCorpus(dir: string): { root: string } | { error: string }
   if (!existsSync(abs) || !statSync(abs).isDirectory()) return { error: `corpus directory ${abs} does not exist` };
   const built = existsSync(join(abs, "MANIFEST.tsv")) || existsSync(join(abs, ".complete"));
   if (existsSync(join(abs, "src")) && existsSync(join(abs, "downloads"))) {
-    if (!built) return { error: `corpus ${abs} is incomplete (no MANIFEST.tsv yet: still building, or the build failed)` };
+    if (!built)
+      return { error: `corpus ${abs} is incomplete (no MANIFEST.tsv yet: still building, or the build failed)` };
     return { root: join(abs, "src") };
   }
   return { root: abs };

@@ -23,7 +23,9 @@ const dir = values.dir!;
 const language = values.language!;
 const paths = [...new Bun.Glob(values.glob!).scanSync({ cwd: dir, onlyFiles: true })].sort();
 if (paths.length === 0) {
-  console.error(`no files matching ${values.glob} under ${dir} (build the corpus: /work/shared/corpus/build-corpus.sh)`);
+  console.error(
+    `no files matching ${values.glob} under ${dir} (build the corpus: /work/shared/corpus/build-corpus.sh)`,
+  );
   process.exit(2);
 }
 const files = paths.map((p, index) => ({ index, path: p, bytes: new Uint8Array(readFileSync(`${dir}/${p}`)) }));
@@ -46,7 +48,9 @@ async function parseOnly(): Promise<number> {
 async function parseAndErrors(): Promise<number> {
   let errors = 0;
   for (let i = 0; i < texts.length; i++) {
-    errors += parse(language, texts[i]!).root().findAll({ rule: { kind: "ERROR" } }).length;
+    errors += parse(language, texts[i]!)
+      .root()
+      .findAll({ rule: { kind: "ERROR" } }).length;
     if (i % YIELD_EVERY === 0) await Bun.sleep(0);
   }
   return errors;
@@ -63,7 +67,11 @@ async function tokenIndex(): Promise<number> {
 async function chunkAll(): Promise<number> {
   let chunks = 0;
   for (const f of files) {
-    const r = chunkFile({ index: f.index, path: f.path, absPath: "", language, languageSource: "extension", size: f.bytes.length }, f.bytes, DEFAULT_GOVERNOR);
+    const r = chunkFile(
+      { index: f.index, path: f.path, absPath: "", language, languageSource: "extension", size: f.bytes.length },
+      f.bytes,
+      DEFAULT_GOVERNOR,
+    );
     if (r.status === "chunked") chunks += r.chunks.length;
     else throw new Error(`${f.path}: ${r.status}`);
     if (f.index % YIELD_EVERY === 0) await Bun.sleep(0);
@@ -102,11 +110,19 @@ for (let r = 0; r < reps; r++) {
   await timed(parseOnly, parseMs, parseCpu);
   // A cold piece memo each time, as one run over these files would start (the BPE tables stay loaded).
   resetTokenizers();
-  await timed(async () => { chunks = await chunkAll(); }, chunkMs, chunkCpu);
+  await timed(
+    async () => {
+      chunks = await chunkAll();
+    },
+    chunkMs,
+    chunkCpu,
+  );
   await timed(parseAndErrors, errorsMs, unusedCpu);
   resetTokenizers();
   await timed(tokenIndex, indexMs, unusedCpu);
-  console.error(`rep ${r + 1}: parse ${parseMs[r]!.toFixed(0)} ms, chunk ${chunkMs[r]!.toFixed(0)} ms, ratio ${(chunkMs[r]! / parseMs[r]!).toFixed(2)} (CPU ${(chunkCpu[r]! / parseCpu[r]!).toFixed(2)})`);
+  console.error(
+    `rep ${r + 1}: parse ${parseMs[r]!.toFixed(0)} ms, chunk ${chunkMs[r]!.toFixed(0)} ms, ratio ${(chunkMs[r]! / parseMs[r]!).toFixed(2)} (CPU ${(chunkCpu[r]! / parseCpu[r]!).toFixed(2)})`,
+  );
 }
 const p = median(parseMs);
 const c = median(chunkMs);
@@ -114,9 +130,13 @@ const mb = totalBytes / 1e6;
 console.log(`files ${files.length}, ${mb.toFixed(1)} MB, ${chunks} chunks, ${reps} reps (medians)`);
 console.log(`parse only  ${p.toFixed(0)} ms  ${(mb / (p / 1000)).toFixed(1)} MB/s`);
 console.log(`chunk       ${c.toFixed(0)} ms  ${(mb / (c / 1000)).toFixed(1)} MB/s`);
-console.log(`ratio chunk/parse ${(c / p).toFixed(2)} (target <= 1.50); by CPU time ${(median(chunkCpu) / median(parseCpu)).toFixed(2)}; median of per-rep ratios ${median(chunkMs.map((x, i) => x / parseMs[i]!)).toFixed(2)}`);
+console.log(
+  `ratio chunk/parse ${(c / p).toFixed(2)} (target <= 1.50); by CPU time ${(median(chunkCpu) / median(parseCpu)).toFixed(2)}; median of per-rep ratios ${median(chunkMs.map((x, i) => x / parseMs[i]!)).toFixed(2)}`,
+);
 // The floor: what any run must do for the output weft promises, before building a single unit.
 const perRep = (i: number) => ({ errors: errorsMs[i]! / parseMs[i]! - 1, index: indexMs[i]! / parseMs[i]! });
 const errorsRatio = median(parseMs.map((_, i) => perRep(i).errors));
 const indexRatio = median(parseMs.map((_, i) => perRep(i).index));
-console.log(`floor, as fractions of parse time (medians of per-rep ratios): ERROR search +${errorsRatio.toFixed(2)}, exact token index +${indexRatio.toFixed(2)}; parse + both = ${(1 + errorsRatio + indexRatio).toFixed(2)}x, leaving ${(1.5 - 1 - errorsRatio - indexRatio).toFixed(2)}x of parse time under the 1.5x target for reading the tree, splitting, packing and building chunks`);
+console.log(
+  `floor, as fractions of parse time (medians of per-rep ratios): ERROR search +${errorsRatio.toFixed(2)}, exact token index +${indexRatio.toFixed(2)}; parse + both = ${(1 + errorsRatio + indexRatio).toFixed(2)}x, leaving ${(1.5 - 1 - errorsRatio - indexRatio).toFixed(2)}x of parse time under the 1.5x target for reading the tree, splitting, packing and building chunks`,
+);

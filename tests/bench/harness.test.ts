@@ -71,19 +71,34 @@ describe("corpus", () => {
 describe("output scan", () => {
   test("tallies chunks and covered bytes per corpus file, across copies, and counts stray lines", async () => {
     const out = join(dir, "out.jsonl");
-    const rec = (path: string, s: number, e: number) => JSON.stringify({ path, byte_start: s, byte_end: e, content: "x" });
-    writeFileSync(out, [rec("copy0/a.py", 0, 4), rec("./copy0/a.py", 4, 6), rec("copy1/b.go", 0, 10), "not json", '{"id":1}', ""].join("\n"));
+    const rec = (path: string, s: number, e: number) =>
+      JSON.stringify({ path, byte_start: s, byte_end: e, content: "x" });
+    writeFileSync(
+      out,
+      [rec("copy0/a.py", 0, 4), rec("./copy0/a.py", 4, 6), rec("copy1/b.go", 0, 10), "not json", '{"id":1}', ""].join(
+        "\n",
+      ),
+    );
     expect(countLines(out)).toBe(5);
     const { perFile, unparsed } = await scanOutput(out, dir);
     expect(unparsed).toBe(2);
     expect(perFile.get("a.py")).toEqual({ chunks: 2, covered: 6 });
-    const files = [{ rel: "a.py", abs: "", size: 6, language: "python" }, { rel: "b.go", abs: "", size: 10, language: "go" }, { rel: "c.rs", abs: "", size: 1, language: "rust" }];
+    const files = [
+      { rel: "a.py", abs: "", size: 6, language: "python" },
+      { rel: "b.go", abs: "", size: 10, language: "go" },
+      { rel: "c.rs", abs: "", size: 1, language: "rust" },
+    ];
     expect(tally(files, perFile)).toEqual({ chunks: 3, covered: 16, filesWithChunks: 2 });
   });
 });
 
 describe("weft flags", () => {
-  const caps = (executor: boolean, workers: boolean): Capabilities => ({ version: "x", executor, workers, diagnose: false });
+  const caps = (executor: boolean, workers: boolean): Capabilities => ({
+    version: "x",
+    executor,
+    workers,
+    diagnose: false,
+  });
   test("a configuration the binary cannot express is reported as unsupported (null), never silently run as default", () => {
     expect(executorFlags(caps(false, false), "inline")).toBeNull();
     expect(executorFlags(caps(false, false), 2)).toBeNull();
@@ -97,8 +112,20 @@ describe("weft flags", () => {
 describe("runChild", () => {
   test("peak RSS is the child's own, not the harness's memory", async () => {
     const ballast = new Uint8Array(300e6).fill(1); // the parent is big; a tiny child must not look big
-    const small = await runChild({ cmd: ["true"], cwd: dir, stdout: { kind: "null" }, stderrPath: join(dir, "e1"), timeoutMs: 30_000 });
-    const big = await runChild({ cmd: [process.execPath, "-e", "const a = new Uint8Array(200e6).fill(1); console.log(a[5])"], cwd: dir, stdout: { kind: "capture" }, stderrPath: join(dir, "e2"), timeoutMs: 60_000 });
+    const small = await runChild({
+      cmd: ["true"],
+      cwd: dir,
+      stdout: { kind: "null" },
+      stderrPath: join(dir, "e1"),
+      timeoutMs: 30_000,
+    });
+    const big = await runChild({
+      cmd: [process.execPath, "-e", "const a = new Uint8Array(200e6).fill(1); console.log(a[5])"],
+      cwd: dir,
+      stdout: { kind: "capture" },
+      stderrPath: join(dir, "e2"),
+      timeoutMs: 60_000,
+    });
     expect(ballast[1]).toBe(1);
     expect(big.stdout.trim()).toBe("1");
     expect(big.maxRssBytes).toBeGreaterThan(200e6);
@@ -107,7 +134,13 @@ describe("runChild", () => {
   });
 
   test("a child past its timeout is killed with its descendants and reported as timed out", async () => {
-    const r = await runChild({ cmd: ["sh", "-c", "sleep 30; echo late"], cwd: dir, stdout: { kind: "capture" }, stderrPath: join(dir, "e3"), timeoutMs: 300 });
+    const r = await runChild({
+      cmd: ["sh", "-c", "sleep 30; echo late"],
+      cwd: dir,
+      stdout: { kind: "capture" },
+      stderrPath: join(dir, "e3"),
+      timeoutMs: 300,
+    });
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeNull();
     expect(r.stdout).toBe("");

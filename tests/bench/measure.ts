@@ -46,7 +46,12 @@ export const rssSource: "gnu-time" | "rusage-with-parent" = (() => {
  * included, as a user sees it), CPU time and peak RSS of that child alone (see `rssSource`).
  */
 export async function runChild(spec: SpawnSpec): Promise<SpawnResult> {
-  const outFd = spec.stdout.kind === "null" ? openSync("/dev/null", "w") : spec.stdout.kind === "file" ? openSync(spec.stdout.path, "w") : undefined;
+  const outFd =
+    spec.stdout.kind === "null"
+      ? openSync("/dev/null", "w")
+      : spec.stdout.kind === "file"
+        ? openSync(spec.stdout.path, "w")
+        : undefined;
   const errFd = openSync(spec.stderrPath, "w");
   const statsPath = `${spec.stderrPath}.time`;
   const cmd = rssSource === "gnu-time" ? [GNU_TIME, "-f", "%M %U %S", "-o", statsPath, ...spec.cmd] : spec.cmd;
@@ -95,7 +100,11 @@ export async function runChild(spec: SpawnSpec): Promise<SpawnResult> {
 function killTree(pid: number): void {
   let children: number[] = [];
   try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
     // not Linux, or already gone
   }
@@ -126,7 +135,10 @@ export function countLines(path: string): number {
 /** The last `n` non-empty lines of a (small) text file, for error reports. */
 export function tailLines(path: string, n: number): string[] {
   try {
-    return readFileSync(path, "utf8").split("\n").filter((l) => l.trim() !== "").slice(-n);
+    return readFileSync(path, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .slice(-n);
   } catch {
     return [];
   }

@@ -11,7 +11,10 @@ export type FileOutput = { chunks: number; covered: number };
  * Paths in the output are relative to `cwd`; the leading copyN/ of a materialized tree is dropped.
  * Lines that are not chunk records are counted as `unparsed` rather than failing the benchmark.
  */
-export async function scanOutput(path: string, cwd: string): Promise<{ perFile: Map<string, FileOutput>; unparsed: number }> {
+export async function scanOutput(
+  path: string,
+  cwd: string,
+): Promise<{ perFile: Map<string, FileOutput>; unparsed: number }> {
   const perFile = new Map<string, FileOutput>();
   let unparsed = 0;
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
@@ -38,7 +41,10 @@ export async function scanOutput(path: string, cwd: string): Promise<{ perFile: 
 }
 
 /** Chunks, covered bytes and files with at least one chunk, over a set of corpus files. */
-export function tally(files: readonly CorpusFile[], perFile: ReadonlyMap<string, FileOutput>): { chunks: number; covered: number; filesWithChunks: number } {
+export function tally(
+  files: readonly CorpusFile[],
+  perFile: ReadonlyMap<string, FileOutput>,
+): { chunks: number; covered: number; filesWithChunks: number } {
   let chunks = 0;
   let covered = 0;
   let filesWithChunks = 0;

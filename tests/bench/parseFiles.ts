@@ -7,7 +7,14 @@ import { languageById } from "../../src/languages/table.ts";
 export type ParseJob = { abs: string; language: string; size: number };
 
 /** What the baseline did with a set of files. */
-export type ParseCounts = { files: number; bytes: number; parsed: number; parsedBytes: number; textOnly: number; invalidUtf8: number };
+export type ParseCounts = {
+  files: number;
+  bytes: number;
+  parsed: number;
+  parsedBytes: number;
+  textOnly: number;
+  invalidUtf8: number;
+};
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const withReplacement = new TextDecoder("utf-8");

@@ -4,7 +4,8 @@ import { emptyCounts, parseOne, prepareLanguages, yieldToLoop, type ParseJob } f
 declare const self: Worker;
 
 /** Messages the baseline's main thread sends. */
-export type ParseWorkerRequest = { type: "init"; languages: string[] } | { type: "batch"; id: number; jobs: ParseJob[] };
+export type ParseWorkerRequest =
+  { type: "init"; languages: string[] } | { type: "batch"; id: number; jobs: ParseJob[] };
 
 let parsable = new Set<string>();
 

@@ -42,7 +42,8 @@ a corpus made by build-corpus.sh is measured on its src/ folder.
 function parseList(s: string | undefined, fallback: number[]): number[] {
   if (!s) return fallback;
   const xs = s.split(",").map(Number);
-  if (xs.some((x) => !Number.isInteger(x) || x < 1)) fail(`bad list "${s}": expected positive integers separated by commas`);
+  if (xs.some((x) => !Number.isInteger(x) || x < 1))
+    fail(`bad list "${s}": expected positive integers separated by commas`);
   return xs;
 }
 
@@ -85,7 +86,10 @@ const reps = parseList(opt.reps, [])[0]!;
 const scaleReps = parseList(opt["scale-reps"], [])[0]!;
 const startupReps = parseList(opt["startup-reps"], [])[0]!;
 const cores = availableParallelism();
-const workerCounts = parseList(opt.workers, Array.from({ length: cores }, (_, i) => i + 1));
+const workerCounts = parseList(
+  opt.workers,
+  Array.from({ length: cores }, (_, i) => i + 1),
+);
 const maxWorkers = Math.max(...workerCounts);
 const scales = parseList(opt.scales, []);
 const timeoutMs = parseList(opt.timeout, [])[0]! * 1000;
@@ -99,7 +103,9 @@ const bin = resolve(opt.bin!);
 const corpusArg = positionals[0] ?? "/tmp/weft-corpus";
 const resolved = resolveCorpus(corpusArg);
 if ("error" in resolved) {
-  fail(`${resolved.error}.\nBuild the corpus first:  bash ../shared/corpus/build-corpus.sh ${corpusArg}\n(or pass any source directory: bun run bench -- DIR)`);
+  fail(
+    `${resolved.error}.\nBuild the corpus first:  bash ../shared/corpus/build-corpus.sh ${corpusArg}\n(or pass any source directory: bun run bench -- DIR)`,
+  );
 }
 if (!existsSync(bin)) fail(`${bin} not found. Build it first: bun run build`);
 const corpusFiles = listCorpus(resolved.root);
@@ -125,27 +131,67 @@ const commit = git(["rev-parse", "--short", "HEAD"]);
 const dirty = git(["status", "--porcelain", "--untracked-files=no"]) !== "";
 
 log(`bench: corpus ${resolved.root}: ${corpusFiles.length} files, ${mb(corpusBytes)} MB`);
-log(`bench: weft ${caps.version} (${bin}${stale ? ", OLDER THAN src/: run bun run build" : ""}); executor flag ${caps.executor ? "yes" : "no"}, workers flag ${caps.workers ? "yes" : "no"}, diagnose ${caps.diagnose ? "yes" : "no"}`);
+log(
+  `bench: weft ${caps.version} (${bin}${stale ? ", OLDER THAN src/: run bun run build" : ""}); executor flag ${caps.executor ? "yes" : "no"}, workers flag ${caps.workers ? "yes" : "no"}, diagnose ${caps.diagnose ? "yes" : "no"}`,
+);
 log(`bench: ${cores} cores, load average ${loadStart.map((l) => l.toFixed(2)).join(" ")}; temp ${tmp}`);
 
 // ---- task construction ---------------------------------------------------------------------------
-const workerLabel = (w: Workers) => (w === "inline" ? "inline" : w === "default" ? "default flags" : `${w} worker${w === 1 ? "" : "s"}`);
+const workerLabel = (w: Workers) =>
+  w === "inline" ? "inline" : w === "default" ? "default flags" : `${w} worker${w === 1 ? "" : "s"}`;
 
 type Plan = { read: boolean; parse: Workers[]; weft: Workers[]; outputs: ("null" | "file")[] };
 
 /** Read, parse and weft tasks over one materialized tree. */
-function treeTasks(section: Task["section"], group: string, scale: number, cwd: string, files: number, bytes: number, plan: Plan): Task[] {
+function treeTasks(
+  section: Task["section"],
+  group: string,
+  scale: number,
+  cwd: string,
+  files: number,
+  bytes: number,
+  plan: Plan,
+): Task[] {
   const base = { section, group, scale, cwd, files, bytes };
   const suffix = `${group === "all" ? "" : ` [${group}]`}${scale === 1 ? "" : ` x${scale}`}`;
   const out: Task[] = [];
-  if (plan.read) out.push(task({ ...base, label: `read-only${suffix}`, tool: "read", workers: "inline", output: "null", cmd: [process.execPath, BASELINE, "read", "0", "."] }));
+  if (plan.read)
+    out.push(
+      task({
+        ...base,
+        label: `read-only${suffix}`,
+        tool: "read",
+        workers: "inline",
+        output: "null",
+        cmd: [process.execPath, BASELINE, "read", "0", "."],
+      }),
+    );
   for (const w of plan.parse) {
-    out.push(task({ ...base, label: `parse-only ${workerLabel(w)}${suffix}`, tool: "parse", workers: w, output: "null", cmd: [process.execPath, BASELINE, "parse", w === "inline" ? "0" : String(w), "."] }));
+    out.push(
+      task({
+        ...base,
+        label: `parse-only ${workerLabel(w)}${suffix}`,
+        tool: "parse",
+        workers: w,
+        output: "null",
+        cmd: [process.execPath, BASELINE, "parse", w === "inline" ? "0" : String(w), "."],
+      }),
+    );
   }
   for (const w of plan.weft) {
     const flags = executorFlags(caps, w);
     for (const o of plan.outputs) {
-      out.push(task({ ...base, label: `weft ${workerLabel(w)} > ${o === "null" ? "/dev/null" : "file"}${suffix}`, tool: "weft", workers: w, output: o, okExit: [0, 1], cmd: flags ? [bin, "chunk", ...flags, "."] : null }));
+      out.push(
+        task({
+          ...base,
+          label: `weft ${workerLabel(w)} > ${o === "null" ? "/dev/null" : "file"}${suffix}`,
+          tool: "weft",
+          workers: w,
+          output: o,
+          okExit: [0, 1],
+          cmd: flags ? [bin, "chunk", ...flags, "."] : null,
+        }),
+      );
     }
   }
   return out;
@@ -169,24 +215,72 @@ try {
   const whole = treeOf("x1", corpusFiles, 1);
   log(`bench: corpus ${whole.how === "hardlink" ? "hard-linked" : "copied"} into ${whole.dir}`);
   // Warm-up, untimed: the page cache (read everything) and weft's parser cache (chunk one file).
-  for (const cmd of [[process.execPath, BASELINE, "read", "0", "."], [bin, "chunk", join("copy0", corpusFiles[0]!.rel)]]) {
-    await runRep(task({ section: "throughput", label: "warm-up", tool: "startup", workers: "default", output: "null", group: "all", scale: 1, cwd: whole.dir, files: 0, bytes: 0, okExit: [0, 1], cmd }), 0, tmp, timeoutMs);
+  for (const cmd of [
+    [process.execPath, BASELINE, "read", "0", "."],
+    [bin, "chunk", join("copy0", corpusFiles[0]!.rel)],
+  ]) {
+    await runRep(
+      task({
+        section: "throughput",
+        label: "warm-up",
+        tool: "startup",
+        workers: "default",
+        output: "null",
+        group: "all",
+        scale: 1,
+        cwd: whole.dir,
+        files: 0,
+        bytes: 0,
+        okExit: [0, 1],
+        cmd,
+      }),
+      0,
+      tmp,
+      timeoutMs,
+    );
   }
 
   // (d) startup
   if (sections.has("startup")) {
     const dir = join(tmp, "startup");
     mkdirSync(dir, { recursive: true });
-    const sample = "import os\n\n\nclass Greeter:\n    def greet(self, name: str) -> str:\n        return f'hello {name}'\n\n\ndef main() -> None:\n    print(Greeter().greet(os.getlogin()))\n";
+    const sample =
+      "import os\n\n\nclass Greeter:\n    def greet(self, name: str) -> str:\n        return f'hello {name}'\n\n\ndef main() -> None:\n    print(Greeter().greet(os.getlogin()))\n";
     writeFileSync(join(dir, "hello.py"), sample);
-    const base = { section: "startup" as const, tool: "startup" as const, workers: "default" as const, output: "null" as const, group: "all", scale: 1, cwd: dir, files: 1, bytes: sample.length };
+    const base = {
+      section: "startup" as const,
+      tool: "startup" as const,
+      workers: "default" as const,
+      output: "null" as const,
+      group: "all",
+      scale: 1,
+      cwd: dir,
+      files: 1,
+      bytes: sample.length,
+    };
     const quick = [
       task({ ...base, label: "weft --version", cmd: [bin, "--version"] }),
-      task({ ...base, label: "weft chunk hello.py (parser cache warm)", okExit: [0, 1], cmd: [bin, "chunk", "hello.py"] }),
-      task({ ...base, label: "weft chunk hello.py (parser cache cold)", okExit: [0, 1], cmd: [bin, "chunk", "hello.py"], env: (rep) => ({ WEFT_CACHE_DIR: join(dir, `cache-${rep}`) }) }),
+      task({
+        ...base,
+        label: "weft chunk hello.py (parser cache warm)",
+        okExit: [0, 1],
+        cmd: [bin, "chunk", "hello.py"],
+      }),
+      task({
+        ...base,
+        label: "weft chunk hello.py (parser cache cold)",
+        okExit: [0, 1],
+        cmd: [bin, "chunk", "hello.py"],
+        env: (rep) => ({ WEFT_CACHE_DIR: join(dir, `cache-${rep}`) }),
+      }),
     ];
     await runAll("startup", quick, startupReps);
-    const diagnose = task({ ...base, label: "weft diagnose", okExit: [0, 1], cmd: caps.diagnose ? [bin, "diagnose"] : null });
+    const diagnose = task({
+      ...base,
+      label: "weft diagnose",
+      okExit: [0, 1],
+      cmd: caps.diagnose ? [bin, "diagnose"] : null,
+    });
     await runAll("startup", [diagnose], reps);
     all.push(...quick, diagnose);
   }
@@ -196,10 +290,17 @@ try {
 
   // (a)(b)(c) whole corpus
   if (sections.has("throughput")) {
-    const tasks = treeTasks("throughput", "all", 1, whole.dir, corpusFiles.length, corpusBytes, { read: true, parse: ["inline", ...workerCounts], weft: ["inline", ...workerCounts, "default"], outputs });
+    const tasks = treeTasks("throughput", "all", 1, whole.dir, corpusFiles.length, corpusBytes, {
+      read: true,
+      parse: ["inline", ...workerCounts],
+      weft: ["inline", ...workerCounts, "default"],
+      outputs,
+    });
     // Default flags: /dev/null is enough, unless no explicit executor works (then its file run gives the chunk counts).
     const explicit = caps.executor || caps.workers;
-    const trimmed = tasks.filter((t) => !(t.workers === "default" && t.output === "file" && outputs.includes("null") && explicit));
+    const trimmed = tasks.filter(
+      (t) => !(t.workers === "default" && t.output === "file" && outputs.includes("null") && explicit),
+    );
     await runAll("throughput", trimmed, reps);
     all.push(...trimmed);
   }
@@ -210,7 +311,14 @@ try {
     const tasks: Task[] = [];
     for (const g of groups) {
       const tree = treeOf(`lang-${g.name}`, g.files, 1);
-      tasks.push(...treeTasks("languages", g.name, 1, tree.dir, g.files.length, g.bytes, { read: false, parse: [maxWorkers], weft: [topSetting], outputs: ["null"] }));
+      tasks.push(
+        ...treeTasks("languages", g.name, 1, tree.dir, g.files.length, g.bytes, {
+          read: false,
+          parse: [maxWorkers],
+          weft: [topSetting],
+          outputs: ["null"],
+        }),
+      );
     }
     await runAll("languages", tasks, reps);
     all.push(...tasks);
@@ -221,19 +329,30 @@ try {
     const tasks: Task[] = [];
     for (const k of scales) {
       const tree = k === 1 ? whole : treeOf(`x${k}`, corpusFiles, k);
-      tasks.push(...treeTasks("scaling", "all", k, tree.dir, corpusFiles.length * k, corpusBytes * k, { read: false, parse: opt["scale-baseline"] ? [maxWorkers] : [], weft: [topSetting], outputs: ["null"] }));
+      tasks.push(
+        ...treeTasks("scaling", "all", k, tree.dir, corpusFiles.length * k, corpusBytes * k, {
+          read: false,
+          parse: opt["scale-baseline"] ? [maxWorkers] : [],
+          weft: [topSetting],
+          outputs: ["null"],
+        }),
+      );
     }
     await runAll("scaling", tasks, scaleReps);
     all.push(...tasks);
   }
 
   // ---- chunk counts and coverage (untimed) -------------------------------------------------------
-  const fileRun = all.find((t) => t.tool === "weft" && t.output === "file" && t.status === "ok" && t.group === "all" && t.scale === 1);
-  const chunkSets = new Set(all.filter((t) => t.tool === "weft" && t.group === "all" && t.scale === 1).flatMap((t) => t.chunkCounts));
+  const fileRun = all.find(
+    (t) => t.tool === "weft" && t.output === "file" && t.status === "ok" && t.group === "all" && t.scale === 1,
+  );
+  const chunkSets = new Set(
+    all.filter((t) => t.tool === "weft" && t.group === "all" && t.scale === 1).flatMap((t) => t.chunkCounts),
+  );
   const scan = fileRun ? await scanOutput(join(tmp, `${taskSlug(fileRun)}.jsonl`), whole.dir) : undefined;
   const chunksOf = (files: readonly CorpusFile[]) => (scan ? tally(files, scan.perFile) : undefined);
   const groupChunks = (t: Task) => {
-    const files = t.group === "all" ? corpusFiles : groups.find((g) => g.name === t.group)?.files ?? [];
+    const files = t.group === "all" ? corpusFiles : (groups.find((g) => g.name === t.group)?.files ?? []);
     const c = chunksOf(files)?.chunks;
     return c === undefined ? undefined : c * t.scale;
   };
@@ -242,7 +361,18 @@ try {
   // ---- report --------------------------------------------------------------------------------------
   const rowOf = (t: Task, extra: string[] = []) => {
     const f = figures(t);
-    if (t.status !== "ok") return [t.label, t.status === "unsupported" ? "not supported" : "FAILED", "", "", "", "", "", "", ...extra.map(() => "")];
+    if (t.status !== "ok")
+      return [
+        t.label,
+        t.status === "unsupported" ? "not supported" : "FAILED",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        ...extra.map(() => ""),
+      ];
     const chunks = t.tool === "weft" ? groupChunks(t) : undefined;
     return [
       t.label,
@@ -256,7 +386,16 @@ try {
       ...extra,
     ];
   };
-  const head = ["measurement", "wall s median [min-max]", "spread", "MB/s", "files/s", "chunks/s", "CPU s", "peak RSS MB"];
+  const head = [
+    "measurement",
+    "wall s median [min-max]",
+    "spread",
+    "MB/s",
+    "files/s",
+    "chunks/s",
+    "CPU s",
+    "peak RSS MB",
+  ];
   const ratioCells = (t: Task, pool: Task[]) => {
     if (t.tool !== "weft" || t.status !== "ok") return ["", ""];
     const p = matchingParse(t, pool, maxWorkers);
@@ -268,43 +407,90 @@ try {
   const out: string[] = [];
   const loadEnd = loadavg();
   out.push(`weft benchmark  ${started.toISOString()}`);
-  out.push(`machine: ${cores} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}; bun ${Bun.version}`);
-  out.push(`load average (1/5/15 min): start ${loadStart.map((l) => l.toFixed(2)).join(" ")}, end ${loadEnd.map((l) => l.toFixed(2)).join(" ")}${loadStart[0]! > 0.5 ? "  (busy machine: expect noise)" : ""}`);
-  out.push(`peak RSS: ${rssSource === "gnu-time" ? "per child process, measured by GNU time" : "Bun rusage, an UPPER BOUND that includes the harness (install GNU time: apt-get install time)"}`);
-  out.push(`weft ${caps.version}, commit ${commit}${dirty ? " (uncommitted changes)" : ""}, binary ${bin}${stale ? " (OLDER than src/)" : ""}`);
-  out.push(`corpus ${resolved.root}: ${corpusFiles.length} files, ${mb(corpusBytes)} MB; ${groups.map((g) => `${g.name} ${mb(g.bytes)}`).join(", ")}`);
+  out.push(
+    `machine: ${cores} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}; bun ${Bun.version}`,
+  );
+  out.push(
+    `load average (1/5/15 min): start ${loadStart.map((l) => l.toFixed(2)).join(" ")}, end ${loadEnd.map((l) => l.toFixed(2)).join(" ")}${loadStart[0]! > 0.5 ? "  (busy machine: expect noise)" : ""}`,
+  );
+  out.push(
+    `peak RSS: ${rssSource === "gnu-time" ? "per child process, measured by GNU time" : "Bun rusage, an UPPER BOUND that includes the harness (install GNU time: apt-get install time)"}`,
+  );
+  out.push(
+    `weft ${caps.version}, commit ${commit}${dirty ? " (uncommitted changes)" : ""}, binary ${bin}${stale ? " (OLDER than src/)" : ""}`,
+  );
+  out.push(
+    `corpus ${resolved.root}: ${corpusFiles.length} files, ${mb(corpusBytes)} MB; ${groups.map((g) => `${g.name} ${mb(g.bytes)}`).join(", ")}`,
+  );
   if (overall) {
-    out.push(`weft output: ${overall.chunks} chunks; covers ${fmt((overall.covered / corpusBytes) * 100, 2)}% of the corpus bytes, ${overall.filesWithChunks}/${corpusFiles.length} files have chunks${scan!.unparsed ? `; ${scan!.unparsed} lines were not chunk records` : ""}`);
+    out.push(
+      `weft output: ${overall.chunks} chunks; covers ${fmt((overall.covered / corpusBytes) * 100, 2)}% of the corpus bytes, ${overall.filesWithChunks}/${corpusFiles.length} files have chunks${scan!.unparsed ? `; ${scan!.unparsed} lines were not chunk records` : ""}`,
+    );
   }
-  if (chunkSets.size > 1) out.push(`WARNING: weft's chunk count differs between runs: ${[...chunkSets].join(", ")} (output should not depend on executor or worker count)`);
+  if (chunkSets.size > 1)
+    out.push(
+      `WARNING: weft's chunk count differs between runs: ${[...chunkSets].join(", ")} (output should not depend on executor or worker count)`,
+    );
   const section = (title: string, rows: string[][], h = head) => out.push("", title, renderTable(h, rows));
   const bySection = (s: Task["section"]) => all.filter((t) => t.section === s);
   if (sections.has("startup")) {
-    section(`STARTUP (median of ${startupReps}; diagnose ${reps})`, bySection("startup").map((t) => {
-      const f = figures(t);
-      return t.status === "ok" ? [t.label, `${fmt(f.wall.median, 1)} [${fmt(f.wall.min, 1)}-${fmt(f.wall.max, 1)}]`, `${fmt(f.wall.spread * 100, 0)}%`, fmt(f.maxRss / 1e6, 0), t.note.join("; ")] : [t.label, t.status === "unsupported" ? "not supported" : "FAILED", "", "", t.note.join("; ")];
-    }), ["measurement", "wall ms median [min-max]", "spread", "peak RSS MB", "note"]);
+    section(
+      `STARTUP (median of ${startupReps}; diagnose ${reps})`,
+      bySection("startup").map((t) => {
+        const f = figures(t);
+        return t.status === "ok"
+          ? [
+              t.label,
+              `${fmt(f.wall.median, 1)} [${fmt(f.wall.min, 1)}-${fmt(f.wall.max, 1)}]`,
+              `${fmt(f.wall.spread * 100, 0)}%`,
+              fmt(f.maxRss / 1e6, 0),
+              t.note.join("; "),
+            ]
+          : [t.label, t.status === "unsupported" ? "not supported" : "FAILED", "", "", t.note.join("; ")];
+      }),
+      ["measurement", "wall ms median [min-max]", "spread", "peak RSS MB", "note"],
+    );
   }
   if (sections.has("throughput")) {
     const ts = bySection("throughput");
-    section(`THROUGHPUT, whole corpus (${reps} reps; weft/parse = parse-only time / weft time at the same worker count, by wall and by CPU)`, ts.map((t) => rowOf(t, ratioCells(t, ts))), [...head, "weft/parse", "by CPU"]);
+    section(
+      `THROUGHPUT, whole corpus (${reps} reps; weft/parse = parse-only time / weft time at the same worker count, by wall and by CPU)`,
+      ts.map((t) => rowOf(t, ratioCells(t, ts))),
+      [...head, "weft/parse", "by CPU"],
+    );
   }
   if (sections.has("languages")) {
     const ts = bySection("languages");
-    section(`PER LANGUAGE (weft ${workerLabel(topSetting)}, parse-only ${workerLabel(maxWorkers)}; ${reps} reps)`, ts.map((t) => rowOf(t, ratioCells(t, ts))), [...head, "weft/parse", "by CPU"]);
+    section(
+      `PER LANGUAGE (weft ${workerLabel(topSetting)}, parse-only ${workerLabel(maxWorkers)}; ${reps} reps)`,
+      ts.map((t) => rowOf(t, ratioCells(t, ts))),
+      [...head, "weft/parse", "by CPU"],
+    );
   }
   if (sections.has("scaling")) {
     const ts = bySection("scaling");
     const weft1 = ts.find((t) => t.tool === "weft" && t.scale === Math.min(...scales));
-    section(`SCALING (weft ${workerLabel(topSetting)}, ${scaleReps} rep${scaleReps === 1 ? "" : "s"}; linear cost = time/MB stays at 1.00x of the smallest)`, ts.map((t) => {
-      const per = weft1 && t.tool === "weft" && t.status === "ok" && weft1.status === "ok" ? figures(t).wall.median / t.bytes / (figures(weft1).wall.median / weft1.bytes) : NaN;
-      return rowOf(t, [...ratioCells(t, ts), t.tool === "weft" ? `${fmt(per, 2)}x` : ""]);
-    }), [...head, "weft/parse", "by CPU", "time/MB"]);
+    section(
+      `SCALING (weft ${workerLabel(topSetting)}, ${scaleReps} rep${scaleReps === 1 ? "" : "s"}; linear cost = time/MB stays at 1.00x of the smallest)`,
+      ts.map((t) => {
+        const per =
+          weft1 && t.tool === "weft" && t.status === "ok" && weft1.status === "ok"
+            ? figures(t).wall.median / t.bytes / (figures(weft1).wall.median / weft1.bytes)
+            : NaN;
+        return rowOf(t, [...ratioCells(t, ts), t.tool === "weft" ? `${fmt(per, 2)}x` : ""]);
+      }),
+      [...head, "weft/parse", "by CPU", "time/MB"],
+    );
   }
   const targets: Target[] = evaluateTargets(all, { maxWorkers, scales });
   out.push("", "TARGETS");
-  for (const t of targets) out.push(`${t.pass === undefined ? "n/a " : t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.value}  (target ${t.threshold})`);
-  const notes = all.filter((t) => t.note.length > 0 && t.status !== "unsupported").map((t) => `  ${t.label}: ${t.note.join("; ")}`);
+  for (const t of targets)
+    out.push(
+      `${t.pass === undefined ? "n/a " : t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.value}  (target ${t.threshold})`,
+    );
+  const notes = all
+    .filter((t) => t.note.length > 0 && t.status !== "unsupported")
+    .map((t) => `  ${t.label}: ${t.note.join("; ")}`);
   if (notes.length) out.push("", "NOTES", ...notes);
   process.stdout.write(`${out.join("\n")}\n`);
 
@@ -316,16 +502,50 @@ try {
     date: started.toISOString(),
     durationSec: (Date.now() - started.getTime()) / 1000,
     rssSource,
-    machine: { cores, cpu: cpus()[0]?.model ?? "?", memBytes: totalmem(), os: `${platform()} ${release()}`, loadavgStart: loadStart, loadavgEnd: loadEnd },
+    machine: {
+      cores,
+      cpu: cpus()[0]?.model ?? "?",
+      memBytes: totalmem(),
+      os: `${platform()} ${release()}`,
+      loadavgStart: loadStart,
+      loadavgEnd: loadEnd,
+    },
     bun: Bun.version,
     weft: { version: caps.version, commit, dirty, bin, stale, capabilities: caps satisfies Capabilities },
-    corpus: { dir: resolve(corpusArg), root: resolved.root, files: corpusFiles.length, bytes: corpusBytes, groups: groups.map((g) => ({ name: g.name, files: g.files.length, bytes: g.bytes })) },
+    corpus: {
+      dir: resolve(corpusArg),
+      root: resolved.root,
+      files: corpusFiles.length,
+      bytes: corpusBytes,
+      groups: groups.map((g) => ({ name: g.name, files: g.files.length, bytes: g.bytes })),
+    },
     options: { reps, scaleReps, startupReps, workers: workerCounts, scales, outputs, sections: [...sections] },
-    output: overall ? { chunks: overall.chunks, coveredBytes: overall.covered, filesWithChunks: overall.filesWithChunks, unparsedLines: scan!.unparsed } : null,
+    output: overall
+      ? {
+          chunks: overall.chunks,
+          coveredBytes: overall.covered,
+          filesWithChunks: overall.filesWithChunks,
+          unparsedLines: scan!.unparsed,
+        }
+      : null,
     measurements: all.map((t) => ({
-      section: t.section, label: t.label, tool: t.tool, workers: t.workers, output: t.output, group: t.group, scale: t.scale,
-      files: t.files, bytes: t.bytes, status: t.status, note: t.note, cmd: t.cmd, baseline: t.baseline, chunkCounts: t.chunkCounts,
-      chunks: t.tool === "weft" ? groupChunks(t) ?? null : null, ...figures(t), samples: t.samples,
+      section: t.section,
+      label: t.label,
+      tool: t.tool,
+      workers: t.workers,
+      output: t.output,
+      group: t.group,
+      scale: t.scale,
+      files: t.files,
+      bytes: t.bytes,
+      status: t.status,
+      note: t.note,
+      cmd: t.cmd,
+      baseline: t.baseline,
+      chunkCounts: t.chunkCounts,
+      chunks: t.tool === "weft" ? (groupChunks(t) ?? null) : null,
+      ...figures(t),
+      samples: t.samples,
     })),
     targets,
   };

@@ -18,7 +18,8 @@ export function matchingParse(t: Task, pool: readonly Task[], maxWorkers: number
 }
 
 const ok = (t: Task | undefined): t is Task => t !== undefined && t.status === "ok" && t.samples.length > 0;
-const why = (t: Task | undefined) => (t === undefined ? "not measured" : t.status === "unsupported" ? "not supported by this binary" : "failed");
+const why = (t: Task | undefined) =>
+  t === undefined ? "not measured" : t.status === "unsupported" ? "not supported by this binary" : "failed";
 
 /** Checks every target against the measured tasks. */
 export function evaluateTargets(all: readonly Task[], o: { maxWorkers: number; scales: readonly number[] }): Target[] {
@@ -28,39 +29,75 @@ export function evaluateTargets(all: readonly Task[], o: { maxWorkers: number; s
     const p = matchingParse(w, throughput, o.maxWorkers);
     const name = `throughput ${w.label.replace(" > /dev/null", "")} vs parse-only ${p?.label.replace("parse-only ", "") ?? "?"}`;
     if (!ok(w) || !ok(p)) {
-      targets.push({ name, value: !ok(w) ? `weft ${why(w)}` : `parse-only ${why(p)}`, threshold: `>= ${MIN_RATIO}x`, pass: w.status === "failed" ? false : undefined });
+      targets.push({
+        name,
+        value: !ok(w) ? `weft ${why(w)}` : `parse-only ${why(p)}`,
+        threshold: `>= ${MIN_RATIO}x`,
+        pass: w.status === "failed" ? false : undefined,
+      });
       continue;
     }
     const ratio = figures(p).wall.median / figures(w).wall.median;
-    targets.push({ name, value: `${ratio.toFixed(2)}x (${figures(w).mbPerSec.toFixed(1)} vs ${figures(p).mbPerSec.toFixed(1)} MB/s)`, threshold: `>= ${MIN_RATIO}x`, pass: ratio >= MIN_RATIO });
+    targets.push({
+      name,
+      value: `${ratio.toFixed(2)}x (${figures(w).mbPerSec.toFixed(1)} vs ${figures(p).mbPerSec.toFixed(1)} MB/s)`,
+      threshold: `>= ${MIN_RATIO}x`,
+      pass: ratio >= MIN_RATIO,
+    });
   }
 
-  const at = (tool: Task["tool"], workers: Task["workers"]) => throughput.find((t) => t.tool === tool && t.workers === workers && t.output === "null");
+  const at = (tool: Task["tool"], workers: Task["workers"]) =>
+    throughput.find((t) => t.tool === tool && t.workers === workers && t.output === "null");
   if (o.maxWorkers > 1) {
-    const [wi, wn, p1, pn] = [at("weft", "inline"), at("weft", o.maxWorkers), at("parse", 1), at("parse", o.maxWorkers)];
+    const [wi, wn, p1, pn] = [
+      at("weft", "inline"),
+      at("weft", o.maxWorkers),
+      at("parse", 1),
+      at("parse", o.maxWorkers),
+    ];
     const name = `speedup weft inline -> ${o.maxWorkers} workers vs parse-only 1 -> ${o.maxWorkers}`;
     const threshold = `>= ${MIN_SPEEDUP_SHARE * 100}%`;
     if (!ok(wi) || !ok(wn) || !ok(p1) || !ok(pn)) {
       const missing: (Task | undefined)[] = [wi, wn, p1, pn].filter((t) => !ok(t));
-      targets.push({ name, value: missing.map((t) => `${t?.label ?? "a run"}: ${why(t)}`).join("; "), threshold, pass: undefined });
+      targets.push({
+        name,
+        value: missing.map((t) => `${t?.label ?? "a run"}: ${why(t)}`).join("; "),
+        threshold,
+        pass: undefined,
+      });
     } else {
       const weft = figures(wi).wall.median / figures(wn).wall.median;
       const parse = figures(p1).wall.median / figures(pn).wall.median;
-      targets.push({ name, value: `${weft.toFixed(2)}x vs ${parse.toFixed(2)}x = ${((weft / parse) * 100).toFixed(0)}%`, threshold, pass: weft / parse >= MIN_SPEEDUP_SHARE });
+      targets.push({
+        name,
+        value: `${weft.toFixed(2)}x vs ${parse.toFixed(2)}x = ${((weft / parse) * 100).toFixed(0)}%`,
+        threshold,
+        pass: weft / parse >= MIN_SPEEDUP_SHARE,
+      });
     }
   }
 
   const version = all.find((t) => t.section === "startup" && t.label === "weft --version");
   if (version) {
     const ms = figures(version).wall.median;
-    targets.push({ name: "weft --version", value: ok(version) ? `${ms.toFixed(1)} ms median` : why(version), threshold: `< ${MAX_VERSION_MS} ms`, pass: ok(version) ? ms < MAX_VERSION_MS : false });
+    targets.push({
+      name: "weft --version",
+      value: ok(version) ? `${ms.toFixed(1)} ms median` : why(version),
+      threshold: `< ${MAX_VERSION_MS} ms`,
+      pass: ok(version) ? ms < MAX_VERSION_MS : false,
+    });
   }
 
   // Issue 7's memory target is for default options; every configuration's peak is in the tables.
   const byDefault = throughput.filter((t) => t.tool === "weft" && t.workers === "default" && ok(t));
   if (byDefault.length > 0) {
     const rss = Math.max(...byDefault.map((t) => figures(t).maxRss));
-    targets.push({ name: "peak RSS of weft on the whole corpus, default options (highest of the reps)", value: `${(rss / 1e6).toFixed(0)} MB`, threshold: `< ${MAX_RSS_BYTES / 1e6} MB`, pass: rss < MAX_RSS_BYTES });
+    targets.push({
+      name: "peak RSS of weft on the whole corpus, default options (highest of the reps)",
+      value: `${(rss / 1e6).toFixed(0)} MB`,
+      threshold: `< ${MAX_RSS_BYTES / 1e6} MB`,
+      pass: rss < MAX_RSS_BYTES,
+    });
   }
 
   // One peak is the worst moment of a run (two big files' trees at once), so a single sample per
@@ -72,7 +109,12 @@ export function evaluateTargets(all: readonly Task[], o: { maxWorkers: number; s
     const name = `peak RSS growth from ${lo.scale}x to ${hi.scale}x corpus (streaming; medians of per-rep peaks)`;
     if (ok(lo) && ok(hi)) {
       const growth = figures(hi).medianRss / figures(lo).medianRss;
-      targets.push({ name, value: `${growth.toFixed(2)}x (${(figures(lo).medianRss / 1e6).toFixed(0)} -> ${(figures(hi).medianRss / 1e6).toFixed(0)} MB)`, threshold: `<= ${MAX_RSS_GROWTH}x`, pass: growth <= MAX_RSS_GROWTH });
+      targets.push({
+        name,
+        value: `${growth.toFixed(2)}x (${(figures(lo).medianRss / 1e6).toFixed(0)} -> ${(figures(hi).medianRss / 1e6).toFixed(0)} MB)`,
+        threshold: `<= ${MAX_RSS_GROWTH}x`,
+        pass: growth <= MAX_RSS_GROWTH,
+      });
     } else targets.push({ name, value: why(ok(lo) ? hi : lo), threshold: `<= ${MAX_RSS_GROWTH}x`, pass: undefined });
   }
   return targets;

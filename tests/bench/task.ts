@@ -35,8 +35,17 @@ export type Task = {
 };
 
 /** A task with defaults filled in. */
-export function task(t: Omit<Task, "samples" | "chunkCounts" | "status" | "note" | "okExit"> & { okExit?: number[] }): Task {
-  return { okExit: [0], ...t, samples: [], chunkCounts: [], status: t.cmd ? "ok" : "unsupported", note: t.cmd ? [] : ["not supported by this weft binary"] };
+export function task(
+  t: Omit<Task, "samples" | "chunkCounts" | "status" | "note" | "okExit"> & { okExit?: number[] },
+): Task {
+  return {
+    okExit: [0],
+    ...t,
+    samples: [],
+    chunkCounts: [],
+    status: t.cmd ? "ok" : "unsupported",
+    note: t.cmd ? [] : ["not supported by this weft binary"],
+  };
 }
 
 /** Stable file name for a task's output and stderr files. */

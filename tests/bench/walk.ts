@@ -14,14 +14,31 @@ import type { DiscoveryOptions } from "../../src/model/file.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { files: { type: "string", default: "50000" }, runs: { type: "string", default: "9" }, keep: { type: "boolean" }, child: { type: "string" }, root: { type: "string" } },
+  options: {
+    files: { type: "string", default: "50000" },
+    runs: { type: "string", default: "9" },
+    keep: { type: "boolean" },
+    child: { type: "string" },
+    root: { type: "string" },
+  },
 });
 
 /** What `weft files --hidden` asks of discovery (--hidden: git lists .gitignore files too). */
 function optionsFor(root: string, checkContent: boolean): DiscoveryOptions {
   return {
-    paths: ["."], listed: [], cwd: root, ignoreFiles: true, hidden: true, follow: false, include: [], exclude: [],
-    languages: [], map: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, skipMinified: true, checkContent,
+    paths: ["."],
+    listed: [],
+    cwd: root,
+    ignoreFiles: true,
+    hidden: true,
+    follow: false,
+    include: [],
+    exclude: [],
+    languages: [],
+    map: {},
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    skipMinified: true,
+    checkContent,
   };
 }
 
@@ -43,7 +60,7 @@ if (values.child) {
 /** A tree shaped like a repository: nested directories, mixed languages, .gitignore files that remove about a sixth. */
 function generate(root: string, count: number): void {
   let seed = 42;
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const exts = ["py", "ts", "go", "rs", "java", "md", "json", "c", "h", "js", "log", "tmp"];
   writeFileSync(join(root, ".gitignore"), "*.log\nnode_modules/\n/dist/\n*.tmp\n!keep.tmp\n");
   let made = 0;
@@ -94,7 +111,8 @@ try {
   // Warm the page cache, and check both sides see the same file set.
   const gitFiles = run(gitCmd, root).out.trim().split("\n").length;
   const found = discover(optionsFor(root, true));
-  if (found.files.length + found.skipped.length !== gitFiles) throw new Error(`file sets differ: git ${gitFiles}, weft ${found.files.length} + ${found.skipped.length} skipped`);
+  if (found.files.length + found.skipped.length !== gitFiles)
+    throw new Error(`file sets differ: git ${gitFiles}, weft ${found.files.length} + ${found.skipped.length} skipped`);
 
   const names = ["git", "walk", "stat", "full", "cli", "bin"] as const;
   const samples: Record<(typeof names)[number], Sample[]> = { git: [], walk: [], stat: [], full: [], cli: [], bin: [] };
@@ -119,15 +137,32 @@ try {
     cli: "weft files --hidden (CLI from source, + output)",
     bin: "weft files --hidden (compiled dist/weft)",
   };
-  console.log(`${gitFiles} files listed (${FILES} generated); fresh process per run; medians of ${RUNS} interleaved runs; ratios against git`);
-  console.log(`${"".padEnd(52)} ${"process wall".padStart(17)}  ${"process cpu".padStart(17)}  ${"in-process".padStart(11)}`);
+  console.log(
+    `${gitFiles} files listed (${FILES} generated); fresh process per run; medians of ${RUNS} interleaved runs; ratios against git`,
+  );
+  console.log(
+    `${"".padEnd(52)} ${"process wall".padStart(17)}  ${"process cpu".padStart(17)}  ${"in-process".padStart(11)}`,
+  );
   for (const k of names) {
     if (samples[k].length === 0) {
       console.log(`${labels[k].padEnd(52)} (run \`bun run build\` first)`);
       continue;
     }
-    const inner = k === "walk" || k === "stat" || k === "full" ? `${m(k, (s) => s.inner!).toFixed(1).padStart(8)} ms` : "";
-    console.log(`${labels[k].padEnd(52)} ${fmt(m(k, (s) => s.wall), git.wall)}  ${fmt(m(k, (s) => s.cpu), git.cpu)}  ${inner}`);
+    const inner =
+      k === "walk" || k === "stat" || k === "full"
+        ? `${m(k, (s) => s.inner!)
+            .toFixed(1)
+            .padStart(8)} ms`
+        : "";
+    console.log(
+      `${labels[k].padEnd(52)} ${fmt(
+        m(k, (s) => s.wall),
+        git.wall,
+      )}  ${fmt(
+        m(k, (s) => s.cpu),
+        git.cpu,
+      )}  ${inner}`,
+    );
   }
   const ratio = m("walk", (s) => s.wall) / git.wall;
   console.log(`${ratio < 2 ? "OK" : "OVER TARGET"}: walk ${ratio.toFixed(2)}x git, process wall time (target < 2x)`);

@@ -24,7 +24,13 @@ export async function detectCapabilities(bin: string): Promise<Capabilities> {
   const dir = mkdtempSync(join(tmpdir(), "weft-bench-probe-"));
   try {
     const ask = async (args: string[]) => {
-      const r = await runChild({ cmd: [bin, ...args], cwd: dir, stdout: { kind: "capture" }, stderrPath: join(dir, ".stderr"), timeoutMs: 30_000 });
+      const r = await runChild({
+        cmd: [bin, ...args],
+        cwd: dir,
+        stdout: { kind: "capture" },
+        stderrPath: join(dir, ".stderr"),
+        timeoutMs: 30_000,
+      });
       const err = await Bun.file(join(dir, ".stderr")).text();
       return `${r.stdout}\n${err}`.replace(ANSI, "");
     };
@@ -54,6 +60,11 @@ export function executorFlags(caps: Capabilities, workers: number | "inline" | "
 export function binaryIsStale(bin: string, srcDir: string): boolean {
   const built = statSync(bin).mtimeMs;
   const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
   return newest(srcDir) > built;
 }

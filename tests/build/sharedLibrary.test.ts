@@ -19,18 +19,29 @@ describe("inspectSharedLibrary reads the package's real prebuilt parsers", () =>
 
   test("Mach-O x64 and arm64: CPU, exported symbols with their underscore, libSystem, minimum macOS", () => {
     const arm = inspectSharedLibrary(read("prebuild-macOS-ARM64"));
-    expect({ format: arm.format, arch: arm.arch, needs: arm.needs }).toEqual({ format: "macho", arch: "arm64", needs: ["/usr/lib/libSystem.B.dylib"] });
+    expect({ format: arm.format, arch: arm.arch, needs: arm.needs }).toEqual({
+      format: "macho",
+      arch: "arm64",
+      needs: ["/usr/lib/libSystem.B.dylib"],
+    });
     expect(arm.exports).toContain("_tree_sitter_python");
     expect(arm.minMacos).toMatch(/^\d+\.\d+\.\d+$/);
     expect(inspectSharedLibrary(read("prebuild-macOS-X64")).arch).toBe("x64");
   });
 
   test("PE: the CPU only", () => {
-    expect(inspectSharedLibrary(read("prebuild-Windows-X64"))).toEqual({ format: "pe", arch: "x64", exports: [], needs: [] });
+    expect(inspectSharedLibrary(read("prebuild-Windows-X64"))).toEqual({
+      format: "pe",
+      arch: "x64",
+      exports: [],
+      needs: [],
+    });
   });
 
   test("anything else is refused, and an ELF executable is not a shared library", () => {
-    expect(() => inspectSharedLibrary(new TextEncoder().encode("#!/bin/sh\necho not a library\n".repeat(4)))).toThrow("not a 64-bit ELF, Mach-O or PE file");
+    expect(() => inspectSharedLibrary(new TextEncoder().encode("#!/bin/sh\necho not a library\n".repeat(4)))).toThrow(
+      "not a 64-bit ELF, Mach-O or PE file",
+    );
     const exe = new Uint8Array(read("prebuild-Linux-X64"));
     exe[16] = 2; // e_type ET_EXEC
     expect(() => inspectSharedLibrary(exe)).toThrow("not a shared object");

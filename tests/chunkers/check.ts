@@ -12,7 +12,11 @@ export function fileOf(path: string, language: string, size = 0): DiscoveredFile
 }
 
 /** Governor with defaults for tests. */
-export function gov(maxTokens = 512, tokenizer: Governor["tokenizer"] = "o200k", extra: Partial<Governor> = {}): Governor {
+export function gov(
+  maxTokens = 512,
+  tokenizer: Governor["tokenizer"] = "o200k",
+  extra: Partial<Governor> = {},
+): Governor {
   return { maxTokens, tokenizer, context: false, overlapLines: 0, ...extra };
 }
 
@@ -28,16 +32,23 @@ const hexOf = (b: Uint8Array) => Buffer.from(b).toString("hex");
  * are 1-based, inclusive and match the text; each chunk's `tokens` is its exact count and within
  * the budget; index/count are consistent.
  */
-export function problems(bytes: Uint8Array, chunks: readonly Chunk[], governor: Governor, countTokens = true): string[] {
+export function problems(
+  bytes: Uint8Array,
+  chunks: readonly Chunk[],
+  governor: Governor,
+  countTokens = true,
+): string[] {
   const out: string[] = [];
   let pos = 0;
   let line = 1;
   const tk = tokenizerFor(governor.tokenizer);
   for (const c of chunks) {
     if (c.byte_start !== pos) out.push(`chunk ${c.index}: byte_start ${c.byte_start} != ${pos}`);
-    if (c.byte_end <= c.byte_start || c.byte_end > bytes.length) out.push(`chunk ${c.index}: byte range ${c.byte_start}..${c.byte_end} of ${bytes.length}`);
+    if (c.byte_end <= c.byte_start || c.byte_end > bytes.length)
+      out.push(`chunk ${c.index}: byte range ${c.byte_start}..${c.byte_end} of ${bytes.length}`);
     const range = bytes.subarray(c.byte_start, c.byte_end);
-    if (lenient.decode(range) !== c.content) out.push(`chunk ${c.index}: content is not bytes ${c.byte_start}..${c.byte_end} decoded`);
+    if (lenient.decode(range) !== c.content)
+      out.push(`chunk ${c.index}: content is not bytes ${c.byte_start}..${c.byte_end} decoded`);
     for (const p of invalidProblems(bytes, c)) out.push(`chunk ${c.index}: ${p}`);
     try {
       if (hexOf(chunkBytes(c)) !== hexOf(range)) out.push(`chunk ${c.index}: the record does not rebuild its bytes`);
@@ -74,7 +85,8 @@ function invalidProblems(bytes: Uint8Array, c: Chunk): string[] {
   let expected = "";
   let at = c.byte_start;
   for (const e of [...entries, { byte_start: c.byte_end, byte_end: c.byte_end, hex: "" }]) {
-    if (e.byte_start < at || e.byte_end > c.byte_end) return [...out, `invalid_utf8 entry ${e.byte_start}..${e.byte_end} out of order or outside the chunk`];
+    if (e.byte_start < at || e.byte_end > c.byte_end)
+      return [...out, `invalid_utf8 entry ${e.byte_start}..${e.byte_end} out of order or outside the chunk`];
     try {
       expected += strict.decode(bytes.subarray(at, e.byte_start));
     } catch {
@@ -83,7 +95,8 @@ function invalidProblems(bytes: Uint8Array, c: Chunk): string[] {
     if (e.hex === "") break;
     const len = e.byte_end - e.byte_start;
     if (len < 1 || len > 3) out.push(`invalid_utf8 entry ${e.byte_start}..${e.byte_end} is ${len} bytes`);
-    if (e.hex !== hexOf(bytes.subarray(e.byte_start, e.byte_end))) out.push(`invalid_utf8 entry ${e.byte_start}: hex ${e.hex} is not the file's bytes`);
+    if (e.hex !== hexOf(bytes.subarray(e.byte_start, e.byte_end)))
+      out.push(`invalid_utf8 entry ${e.byte_start}: hex ${e.hex} is not the file's bytes`);
     expected += "\uFFFD";
     at = e.byte_end;
   }

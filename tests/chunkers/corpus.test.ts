@@ -18,7 +18,10 @@ const env = process.env.WEFT_CORPUS;
 const ROOT = env && env !== "1" && env !== "true" ? env : "/tmp/weft-corpus";
 const SRC = `${ROOT}/src`;
 const enabled = env !== undefined && existsSync(SRC);
-if (!enabled) console.warn(`corpus tests SKIPPED: set WEFT_CORPUS=1 (corpus at ${SRC}, built by /work/shared/corpus/build-corpus.sh)`);
+if (!enabled)
+  console.warn(
+    `corpus tests SKIPPED: set WEFT_CORPUS=1 (corpus at ${SRC}, built by /work/shared/corpus/build-corpus.sh)`,
+  );
 
 type Input = { path: string; language: string; bytes: Uint8Array };
 const load = (glob: string): Input[] =>
@@ -34,7 +37,8 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const breathe = (i: number) => (i % 16 === 15 ? Bun.sleep(0) : undefined);
 
 function chunked(r: FileResult): Chunk[] {
-  if (r.status !== "chunked") throw new Error(`${r.status === "failed" ? r.failure.path : r.path}: ${JSON.stringify(r)}`);
+  if (r.status !== "chunked")
+    throw new Error(`${r.status === "failed" ? r.failure.path : r.path}: ${JSON.stringify(r)}`);
   return r.chunks;
 }
 
@@ -49,8 +53,12 @@ describe.skipIf(!enabled)("corpus", () => {
       for (const f of all) {
         const file = fileOf(f.path, f.language, f.bytes.length);
         const r = chunkFile(file, f.bytes, governor, strategy);
-        if (r.status !== "chunked") { bad.push(`${f.path}: ${JSON.stringify(r)}`); continue; }
-        for (const p of problems(f.bytes, r.chunks, governor, strategy === undefined)) bad.push(`${strategy ?? "selected"} ${f.path}: ${p}`);
+        if (r.status !== "chunked") {
+          bad.push(`${f.path}: ${JSON.stringify(r)}`);
+          continue;
+        }
+        for (const p of problems(f.bytes, r.chunks, governor, strategy === undefined))
+          bad.push(`${strategy ?? "selected"} ${f.path}: ${p}`);
         if (r.chunks.some((c) => c.invalid_utf8)) withInvalid.add(f.path);
         await breathe(i++);
       }
@@ -73,9 +81,11 @@ describe.skipIf(!enabled)("corpus", () => {
           const cs = chunked(chunkFile(fileOf(f.path, f.language, f.bytes.length), f.bytes, governor));
           for (const c of cs) {
             const n = tk.count((c.context ?? "") + c.content);
-            if (n > maxTokens || n !== c.tokens) over.push(`${tokenizer}/${maxTokens} ${f.path}#${c.index}: ${n} (field ${c.tokens})`);
+            if (n > maxTokens || n !== c.tokens)
+              over.push(`${tokenizer}/${maxTokens} ${f.path}#${c.index}: ${n} (field ${c.tokens})`);
           }
-          if (cs.map((c) => c.content).join("") !== utf8.decode(f.bytes)) over.push(`${tokenizer}/${maxTokens} ${f.path}: not lossless`);
+          if (cs.map((c) => c.content).join("") !== utf8.decode(f.bytes))
+            over.push(`${tokenizer}/${maxTokens} ${f.path}: not lossless`);
           await breathe(i++);
         }
       }
@@ -87,7 +97,16 @@ describe.skipIf(!enabled)("corpus", () => {
   // Functions, methods and classes, per language; a wrapper (decorators, export) is part of them.
   const DEFINITIONS: Record<string, { kinds: string[]; wrappers: string[] }> = {
     python: { kinds: ["function_definition", "class_definition"], wrappers: ["decorated_definition"] },
-    typescript: { kinds: ["function_declaration", "generator_function_declaration", "class_declaration", "abstract_class_declaration", "method_definition"], wrappers: ["export_statement"] },
+    typescript: {
+      kinds: [
+        "function_declaration",
+        "generator_function_declaration",
+        "class_declaration",
+        "abstract_class_declaration",
+        "method_definition",
+      ],
+      wrappers: ["export_statement"],
+    },
     go: { kinds: ["function_declaration", "method_declaration", "type_declaration"], wrappers: [] },
   };
 
@@ -144,15 +163,30 @@ describe.skipIf(!enabled)("corpus", () => {
       }
       const integrity = whole / eligible;
       const ratio = chunks / ideal;
-      report.push(`${language}: integrity ${(integrity * 100).toFixed(3)}% (${whole}/${eligible}), chunks ${chunks} / ideal ${ideal} = ${ratio.toFixed(3)}x; first broken: ${broken.join(", ")}`);
-      expect({ language, integrityOk: integrity >= 0.999, ratioOk: ratio <= 1.4 }).toEqual({ language, integrityOk: true, ratioOk: true });
+      report.push(
+        `${language}: integrity ${(integrity * 100).toFixed(3)}% (${whole}/${eligible}), chunks ${chunks} / ideal ${ideal} = ${ratio.toFixed(3)}x; first broken: ${broken.join(", ")}`,
+      );
+      expect({ language, integrityOk: integrity >= 0.999, ratioOk: ratio <= 1.4 }).toEqual({
+        language,
+        integrityOk: true,
+        ratioOk: true,
+      });
     }
     console.log(report.join("\n"));
   }, 600_000);
 
   test("determinism: the same files give the same bytes", () => {
     const sample = all.filter((_, k) => k % 50 === 0);
-    const once = () => sample.map((f) => JSON.stringify(chunkFile(fileOf(f.path, f.language, f.bytes.length), f.bytes, gov(256, "o200k", { context: true, overlapLines: 2 }))));
+    const once = () =>
+      sample.map((f) =>
+        JSON.stringify(
+          chunkFile(
+            fileOf(f.path, f.language, f.bytes.length),
+            f.bytes,
+            gov(256, "o200k", { context: true, overlapLines: 2 }),
+          ),
+        ),
+      );
     expect(once()).toEqual(once());
   }, 600_000);
 });

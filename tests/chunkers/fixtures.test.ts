@@ -29,7 +29,15 @@ describe("semantic chunker on fixtures", () => {
   test("Python: definitions whole, comments and decorators with them, class head with its body", () => {
     const cs = chunksOf("parser.py", "python", fixture("parser.py"), gov(64));
     expect(cs.every((c) => c.strategy === "semantic")).toBe(true);
-    expect(lines(cs)).toEqual([[1, 14], [15, 21], [22, 30], [31, 37], [38, 44], [45, 53], [54, 55]]);
+    expect(lines(cs)).toEqual([
+      [1, 14],
+      [15, 21],
+      [22, 30],
+      [31, 37],
+      [38, 44],
+      [45, 53],
+      [54, 55],
+    ]);
     expect(cs[0]!.symbols).toEqual(["Token"]);
     expect(cs[0]!.partial).toBe(false);
     expect(cs[1]!.content.startsWith("class Parser:\n")).toBe(true);
@@ -56,24 +64,43 @@ describe("semantic chunker on fixtures", () => {
     expect(data.slice(1).every((c) => py[c.byte_start - 1] === 10)).toBe(true);
     expect(data.slice(1, -1).every((c) => c.partial && c.kinds.join() === "dictionary")).toBe(true);
 
-    const methods = Array.from({ length: 8 }, (_, i) => `  method${i}(a: number): number {\n    const b = a * ${i};\n    return b + ${i};\n  },`);
+    const methods = Array.from(
+      { length: 8 },
+      (_, i) => `  method${i}(a: number): number {\n    const b = a * ${i};\n    return b + ${i};\n  },`,
+    );
     const ts = enc.encode(`export const api = {\n${methods.join("\n")}\n};\n`);
     const cs = chunksOf("api.ts", "typescript", ts, gov(64));
     // Opened: every method is whole in one chunk and named there.
-    for (let i = 0; i < 8; i++) expect(cs.filter((c) => c.content.includes(`method${i}(a: number): number {\n    const b = a * ${i};\n    return b + ${i};\n  }`)).length).toBe(1);
+    for (let i = 0; i < 8; i++)
+      expect(
+        cs.filter((c) =>
+          c.content.includes(`method${i}(a: number): number {\n    const b = a * ${i};\n    return b + ${i};\n  }`),
+        ).length,
+      ).toBe(1);
     expect(cs.flatMap((c) => c.kinds)).toContain("method_definition");
   });
 
   test("Go: doc comments stay with their declarations", () => {
     const cs = chunksOf("server.go", "go", fixture("server.go"), gov(64));
-    expect(lines(cs)).toEqual([[1, 14], [15, 20], [21, 24]]);
+    expect(lines(cs)).toEqual([
+      [1, 14],
+      [15, 20],
+      [21, 24],
+    ]);
     expect(cs.map((c) => c.symbols)).toEqual([["Server"], ["ServeHTTP"], ["New"]]);
     expect(cs[1]!.content.startsWith("// ServeHTTP greets")).toBe(true);
   });
 
   test("TypeScript: a class too big is split between members, with its scope", () => {
     const cs = chunksOf("store.ts", "typescript", fixture("store.ts"), gov(64));
-    expect(lines(cs)).toEqual([[1, 7], [8, 11], [12, 17], [18, 18], [19, 29], [30, 32]]);
+    expect(lines(cs)).toEqual([
+      [1, 7],
+      [8, 11],
+      [12, 17],
+      [18, 18],
+      [19, 29],
+      [30, 32],
+    ]);
     expect(cs.slice(1, 5).every((c) => c.scope[0] === "export class Store" && c.partial)).toBe(true);
     expect(cs[2]!.symbols).toEqual(["set"]);
     expect(cs[2]!.content.startsWith("  /** Sets a value")).toBe(true);
@@ -95,7 +122,12 @@ describe("semantic chunker on fixtures", () => {
   });
 
   test("broken syntax: chunks with ERROR nodes say so; a mostly broken tree falls back to delimiter rules", () => {
-    const some = chunksOf("bad.py", "python", enc.encode("def ok():\n    return 1\n\n\ndef bad(:\n    x = = 2\n"), gov(16));
+    const some = chunksOf(
+      "bad.py",
+      "python",
+      enc.encode("def ok():\n    return 1\n\n\ndef bad(:\n    x = = 2\n"),
+      gov(16),
+    );
     expect(some.some((c) => c.has_error)).toBe(true);
     expect(some[0]!.has_error).toBe(false);
     const r = run("worse.py", "python", enc.encode("}}}{{{ ))) ((( ]]] [[[\n".repeat(20)), gov(64));
@@ -106,14 +138,18 @@ describe("semantic chunker on fixtures", () => {
 
 describe("positions", () => {
   test("CRLF, BOM, emoji, CJK and non-ASCII identifiers: exact byte offsets and lines", () => {
-    const src = "\uFEFF# 漢字 comment\r\ndef naïve_😀():\r\n    return '日本語テキスト'\r\n\r\n\r\nclass Ünïcode:\r\n    emoji = '👩‍👩‍👧'\r\n";
+    const src =
+      "\uFEFF# 漢字 comment\r\ndef naïve_😀():\r\n    return '日本語テキスト'\r\n\r\n\r\nclass Ünïcode:\r\n    emoji = '👩‍👩‍👧'\r\n";
     const bytes = enc.encode(src);
     for (const t of ["o200k", "cl100k", "chars", "bytes"] as const) {
       const cs = chunksOf("u.py", "python", bytes, gov(16, t));
       expect(cs.length).toBeGreaterThan(1);
       expect(cs[0]!.content.startsWith("\uFEFF")).toBe(true);
       // Each chunk's bytes are exactly the file's bytes at its range.
-      for (const c of cs) expect(new TextDecoder().decode(bytes.subarray(c.byte_start, c.byte_end))).toBe(c.content.replace(/^\uFEFF/, ""));
+      for (const c of cs)
+        expect(new TextDecoder().decode(bytes.subarray(c.byte_start, c.byte_end))).toBe(
+          c.content.replace(/^\uFEFF/, ""),
+        );
     }
   });
 
@@ -139,34 +175,51 @@ describe("positions", () => {
 });
 
 describe("delimiter and text chunkers", () => {
-  const ruby = "# A greeter.\nclass Greeter\n  def initialize(name)\n    @name = name\n  end\n\n  # Says hello.\n  def greet\n    puts \"hello #{@name}\"\n  end\nend\n\nGreeter.new('x').greet\n";
+  const ruby =
+    "# A greeter.\nclass Greeter\n  def initialize(name)\n    @name = name\n  end\n\n  # Says hello.\n  def greet\n    puts \"hello #{@name}\"\n  end\nend\n\nGreeter.new('x').greet\n";
   test("end-keyword family: `end` lines stay with their block, comments with the next one", () => {
     const cs = chunksOf("g.jl", "julia", enc.encode(ruby), gov(24));
     expect(cs.every((c) => c.strategy === "delimiter")).toBe(true);
-    expect(lines(cs)).toEqual([[1, 6], [7, 12], [13, 13]]);
+    expect(lines(cs)).toEqual([
+      [1, 6],
+      [7, 12],
+      [13, 13],
+    ]);
     expect(cs[0]!.content).toStartWith("# A greeter.\nclass Greeter\n  def initialize");
     expect(cs[1]!.content).toStartWith("  # Says hello.\n  def greet");
     expect(cs[1]!.content).toEndWith("  end\nend\n\n");
-    expect(cs.map((c) => [c.scope, c.symbols])).toEqual([[["class Greeter"], ["initialize"]], [["class Greeter"], ["greet"]], [[], []]]);
+    expect(cs.map((c) => [c.scope, c.symbols])).toEqual([
+      [["class Greeter"], ["initialize"]],
+      [["class Greeter"], ["greet"]],
+      [[], []],
+    ]);
   });
 
   test("brace family: blocks by brace depth, closing braces with their block", () => {
-    const perl = "use strict;\n\nsub add {\n  my ($a, $b) = @_;\n  return $a + $b;\n}\n\nsub mul {\n  my ($a, $b) = @_;\n  return $a * $b;\n}\n";
+    const perl =
+      "use strict;\n\nsub add {\n  my ($a, $b) = @_;\n  return $a + $b;\n}\n\nsub mul {\n  my ($a, $b) = @_;\n  return $a * $b;\n}\n";
     const cs = chunksOf("m.pl", "perl", enc.encode(perl), gov(24));
-    expect(cs.map((c) => c.content)).toEqual(["use strict;\n\n", "sub add {\n  my ($a, $b) = @_;\n  return $a + $b;\n}\n\n", "sub mul {\n  my ($a, $b) = @_;\n  return $a * $b;\n}\n"]);
+    expect(cs.map((c) => c.content)).toEqual([
+      "use strict;\n\n",
+      "sub add {\n  my ($a, $b) = @_;\n  return $a + $b;\n}\n\n",
+      "sub mul {\n  my ($a, $b) = @_;\n  return $a * $b;\n}\n",
+    ]);
     expect(cs.map((c) => c.symbols)).toEqual([[], ["add"], ["mul"]]);
   });
 
   test("paragraph family: blank-line paragraphs and headings", () => {
     const tex = "\\section{One}\nFirst paragraph line one.\nLine two.\n\nSecond paragraph.\n\\section{Two}\nThird.\n";
     const cs = chunksOf("d.tex", "latex", enc.encode(tex), gov(16));
-    expect(cs.map((c) => c.content)).toEqual(["\\section{One}\nFirst paragraph line one.\nLine two.\n\nSecond paragraph.\n", "\\section{Two}\nThird.\n"]);
+    expect(cs.map((c) => c.content)).toEqual([
+      "\\section{One}\nFirst paragraph line one.\nLine two.\n\nSecond paragraph.\n",
+      "\\section{Two}\nThird.\n",
+    ]);
   });
 
   test("text: lines packed to the budget", () => {
     const text = Array.from({ length: 50 }, (_, i) => `line number ${i}`).join("\n");
     const cs = chunksOf("notes.txt", "text", enc.encode(text), gov(32));
-    expect(cs.every((c) => c.strategy === "text" && c.content.endsWith("\n") === (c.index < c.count - 1))).toBe(true);
+    expect(cs.every((c) => c.strategy === "text" && c.content.endsWith("\n") === c.index < c.count - 1)).toBe(true);
     expect(cs.length).toBeGreaterThan(5);
   });
 });
@@ -184,7 +237,9 @@ describe("context and overlap", () => {
     const bytes = fixture("parser.py");
     const plain = chunksOf("parser.py", "python", bytes, gov(64));
     const withOverlap = chunksOf("parser.py", "python", bytes, gov(64, "o200k", { overlapLines: 2 }));
-    expect(withOverlap.map((c) => [c.byte_start, c.byte_end, c.id])).toEqual(plain.map((c) => [c.byte_start, c.byte_end, c.id]));
+    expect(withOverlap.map((c) => [c.byte_start, c.byte_end, c.id])).toEqual(
+      plain.map((c) => [c.byte_start, c.byte_end, c.id]),
+    );
     expect(withOverlap[0]!.overlap_before).toBeUndefined();
     expect(withOverlap[1]!.overlap_before).toBe("\n\n");
     expect(withOverlap[2]!.overlap_before).toBe("        self.pos = 0\n\n");

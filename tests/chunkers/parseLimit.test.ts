@@ -8,9 +8,14 @@ describe("parse limit", () => {
   test("a file above the limit gets delimiter rules with the size in the reason; at the limit it is parsed", () => {
     const ts = languageById("typescript")!;
     expect(selectForFile(ts, PARSE_LIMIT_BYTES)).toEqual(selectForLanguage(ts));
-    expect(selectForFile(ts, PARSE_LIMIT_BYTES + 1)).toEqual({ strategy: "delimiter", reason: "2.0 MiB is above the 2 MiB parse limit: brace rules" });
+    expect(selectForFile(ts, PARSE_LIMIT_BYTES + 1)).toEqual({
+      strategy: "delimiter",
+      reason: "2.0 MiB is above the 2 MiB parse limit: brace rules",
+    });
     // Files that would not be parsed anyway keep their own reason.
-    expect(selectForFile(languageById("perl"), 10 * PARSE_LIMIT_BYTES)).toEqual(selectForLanguage(languageById("perl")));
+    expect(selectForFile(languageById("perl"), 10 * PARSE_LIMIT_BYTES)).toEqual(
+      selectForLanguage(languageById("perl")),
+    );
     expect(selectForFile(undefined, 10 * PARSE_LIMIT_BYTES).strategy).toBe("text");
   });
 

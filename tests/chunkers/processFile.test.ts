@@ -14,7 +14,18 @@ test("the chunkers never collect themselves: a big file calls betweenPhases twic
   const gc = spyOn(Bun, "gc");
   const calls: number[] = [];
   try {
-    const r = processFile({ index: 0, path: "big.py", absPath: `${dir}/big.py`, language: "python", languageSource: "extension", size: text.length }, DEFAULT_GOVERNOR, { betweenPhases: (n) => calls.push(n) });
+    const r = processFile(
+      {
+        index: 0,
+        path: "big.py",
+        absPath: `${dir}/big.py`,
+        language: "python",
+        languageSource: "extension",
+        size: text.length,
+      },
+      DEFAULT_GOVERNOR,
+      { betweenPhases: (n) => calls.push(n) },
+    );
     expect(r.status).toBe("chunked");
     expect(gc.mock.calls.length).toBe(0);
   } finally {

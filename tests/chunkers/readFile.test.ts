@@ -23,19 +23,34 @@ describe("processFile: what a file that changed since discovery comes out as", (
     writeFileSync(join(dir, "gone.py"), "x = 1\n");
     rmSync(join(dir, "gone.py"));
     expect(processFile(discovered("gone.py"), DEFAULT_GOVERNOR)).toEqual({
-      status: "skipped", index: 7, path: "gone.py", reason: "not-found", detail: "vanished after discovery: ENOENT: no such file or directory",
+      status: "skipped",
+      index: 7,
+      path: "gone.py",
+      reason: "not-found",
+      detail: "vanished after discovery: ENOENT: no such file or directory",
     });
   });
 
   test("its directory replaced by a file (ENOTDIR): skipped as not-found", () => {
     writeFileSync(join(dir, "was-a-dir"), "now a file\n");
-    expect(processFile(discovered("was-a-dir/a.py"), DEFAULT_GOVERNOR)).toMatchObject({ status: "skipped", reason: "not-found", detail: expect.stringContaining("ENOTDIR") });
+    expect(processFile(discovered("was-a-dir/a.py"), DEFAULT_GOVERNOR)).toMatchObject({
+      status: "skipped",
+      reason: "not-found",
+      detail: expect.stringContaining("ENOTDIR"),
+    });
   });
 
   test("any other read error (here a directory, EISDIR) is a failure with the errno code and a one-line message", () => {
     mkdirSync(join(dir, "now-a-dir.py"));
     expect(processFile(discovered("now-a-dir.py"), DEFAULT_GOVERNOR)).toEqual({
-      status: "failed", index: 7, failure: { path: "now-a-dir.py", stage: "read", code: "EISDIR", message: "cannot be read: EISDIR: illegal operation on a directory" },
+      status: "failed",
+      index: 7,
+      failure: {
+        path: "now-a-dir.py",
+        stage: "read",
+        code: "EISDIR",
+        message: "cannot be read: EISDIR: illegal operation on a directory",
+      },
     });
   });
 
@@ -48,7 +63,12 @@ describe("processFile: what a file that changed since discovery comes out as", (
   });
 
   // Root reads every file whatever its mode, so this runs as an unprivileged user when we are root.
-  const asUser = process.getuid?.() === 0 ? (existsSync("/usr/bin/setpriv") ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : null) : [];
+  const asUser =
+    process.getuid?.() === 0
+      ? existsSync("/usr/bin/setpriv")
+        ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        : null
+      : [];
   test.skipIf(asUser === null)("no permission: skipped as unreadable, as discovery does", () => {
     writeFileSync(join(dir, "locked.py"), "x = 1\n");
     chmodSync(join(dir, "locked.py"), 0o000);
@@ -59,7 +79,13 @@ describe("processFile: what a file that changed since discovery comes out as", (
       console.log(JSON.stringify(processFile(${JSON.stringify(discovered("locked.py"))}, DEFAULT_GOVERNOR)));`;
     const r = Bun.spawnSync([...asUser!, process.execPath, "-e", script], { cwd: dir });
     expect(r.stderr.toString()).toBe("");
-    expect(JSON.parse(r.stdout.toString())).toEqual({ status: "skipped", index: 7, path: "locked.py", reason: "unreadable", detail: "cannot be read: EACCES: permission denied" });
+    expect(JSON.parse(r.stdout.toString())).toEqual({
+      status: "skipped",
+      index: 7,
+      path: "locked.py",
+      reason: "unreadable",
+      detail: "cannot be read: EACCES: permission denied",
+    });
   });
   if (asUser === null) console.warn("SKIPPED permission test: running as root without setpriv to drop privileges");
 });

@@ -7,14 +7,20 @@ import { fileOf, gov } from "../chunkers/check.ts";
 describe("selector", () => {
   test("semantic with a grammar, delimiter without one, text for unknown files", () => {
     expect(selectForLanguage(languageById("python")).strategy).toBe("semantic");
-    expect(selectForLanguage(languageById("perl"))).toEqual({ strategy: "delimiter", reason: "no Perl grammar: brace rules" });
+    expect(selectForLanguage(languageById("perl"))).toEqual({
+      strategy: "delimiter",
+      reason: "no Perl grammar: brace rules",
+    });
     expect(selectForLanguage(undefined).strategy).toBe("text");
   });
 
   test("a tree mostly of ERROR nodes falls back to delimiter rules", () => {
     const py = languageById("python")!;
     expect(judgeTree(py, ERROR_SHARE_LIMIT)).toBeUndefined();
-    expect(judgeTree(py, 0.9)).toEqual({ strategy: "delimiter", reason: "90% of the Python tree is syntax errors: indent rules" });
+    expect(judgeTree(py, 0.9)).toEqual({
+      strategy: "delimiter",
+      reason: "90% of the Python tree is syntax errors: indent rules",
+    });
   });
 
   test("the strategy and reason reach the file result", () => {

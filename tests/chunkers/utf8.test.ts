@@ -10,7 +10,8 @@ import { fileOf, gov, problems } from "./check.ts";
 beforeAll(() => void loadParsers(["python", "typescript"]));
 
 /** Bytes from text parts (UTF-8) and byte arrays. */
-const cat = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...Buffer.from(p)] : p)));
+const cat = (...parts: (string | number[])[]) =>
+  new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...Buffer.from(p)] : p)));
 const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
 
 function chunksOf(path: string, language: string, bytes: Uint8Array, governor: Governor, force?: Strategy): Chunk[] {
@@ -20,7 +21,14 @@ function chunksOf(path: string, language: string, bytes: Uint8Array, governor: G
   return r.chunks;
 }
 /** The fields that say where a chunk is and what it holds. */
-const where = (c: Chunk) => ({ byte_start: c.byte_start, byte_end: c.byte_end, line_start: c.line_start, line_end: c.line_end, content: c.content, invalid_utf8: c.invalid_utf8 });
+const where = (c: Chunk) => ({
+  byte_start: c.byte_start,
+  byte_end: c.byte_end,
+  line_start: c.line_start,
+  line_end: c.line_end,
+  content: c.content,
+  invalid_utf8: c.invalid_utf8,
+});
 
 describe("decodeFile", () => {
   test("valid UTF-8 (BOM, emoji, CJK, a U+FFFD written as EF BF BD): nothing listed, BOM kept", () => {
@@ -42,7 +50,11 @@ describe("decodeFile", () => {
     ["a UTF-16 surrogate encoded in UTF-8 (ED A0 80)", [0xed, 0xa0, 0x80], [0, 0, 1, 1, 1, 2, 2, 2, 3]],
     ["a code point above U+10FFFF (F4 90 80 80)", [0xf4, 0x90, 0x80, 0x80], [0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4]],
     ["bytes that never start a sequence (F5, FF)", [0xf5, 0x41, 0xff], [0, 0, 1, 2, 2, 3]],
-    ["an emoji after an invalid byte (a surrogate pair: 2 UTF-16 units)", [0xff, 0xf0, 0x9f, 0x98, 0x80, 0xfe], [0, 0, 1, 3, 5, 6]],
+    [
+      "an emoji after an invalid byte (a surrogate pair: 2 UTF-16 units)",
+      [0xff, 0xf0, 0x9f, 0x98, 0x80, 0xfe],
+      [0, 0, 1, 3, 5, 6],
+    ],
   ];
   for (const [name, bytes, triples] of cases) {
     test(name, () => {
@@ -68,25 +80,42 @@ describe("byteMap", () => {
   test("lists the invalid sequences of a range as output records", () => {
     const map = byteMap(file);
     expect(map.invalidIn(0, 1)).toBeUndefined();
-    expect(map.invalidIn(1, 4)).toEqual([{ byte_start: 1, byte_end: 2, hex: "ff" }, { byte_start: 4, byte_end: 6, hex: "e4b8" }]);
+    expect(map.invalidIn(1, 4)).toEqual([
+      { byte_start: 1, byte_end: 2, hex: "ff" },
+      { byte_start: 4, byte_end: 6, hex: "e4b8" },
+    ]);
     expect(map.invalidIn(4, 7)).toEqual([{ byte_start: 10, byte_end: 13, hex: "f09f98" }]);
   });
 });
 
 describe("chunkBytes", () => {
-  const record = (content: string, byte_start: number, byte_end: number, invalid_utf8?: Chunk["invalid_utf8"]) => ({ content, byte_start, byte_end, invalid_utf8 });
+  const record = (content: string, byte_start: number, byte_end: number, invalid_utf8?: Chunk["invalid_utf8"]) => ({
+    content,
+    byte_start,
+    byte_end,
+    invalid_utf8,
+  });
 
   test("rebuilds the exact bytes, telling a listed U+FFFD from one written as EF BF BD", () => {
     const bytes = cat("\uFFFD", [0xff], "é", [0xe4, 0xb8], "\n");
-    const c = record("\uFFFD\uFFFDé\uFFFD\n", 100, 100 + bytes.length, [{ byte_start: 103, byte_end: 104, hex: "ff" }, { byte_start: 106, byte_end: 108, hex: "e4b8" }]);
+    const c = record("\uFFFD\uFFFDé\uFFFD\n", 100, 100 + bytes.length, [
+      { byte_start: 103, byte_end: 104, hex: "ff" },
+      { byte_start: 106, byte_end: 108, hex: "e4b8" },
+    ]);
     expect([...chunkBytes(c)]).toEqual([...bytes]);
     expect([...chunkBytes(record("é", 0, 2))]).toEqual([0xc3, 0xa9]);
   });
 
   test("refuses a record that does not add up", () => {
-    expect(() => chunkBytes(record("ab", 0, 2, [{ byte_start: 1, byte_end: 2, hex: "ff" }]))).toThrow("not at a U+FFFD");
-    expect(() => chunkBytes(record("a\uFFFDbc", 0, 3, [{ byte_start: 1, byte_end: 2, hex: "ff" }]))).toThrow("longer than its byte range");
-    expect(() => chunkBytes(record("a\uFFFD", 0, 4, [{ byte_start: 1, byte_end: 2, hex: "ff" }]))).toThrow("rebuilds to 2 bytes, its range has 4");
+    expect(() => chunkBytes(record("ab", 0, 2, [{ byte_start: 1, byte_end: 2, hex: "ff" }]))).toThrow(
+      "not at a U+FFFD",
+    );
+    expect(() => chunkBytes(record("a\uFFFDbc", 0, 3, [{ byte_start: 1, byte_end: 2, hex: "ff" }]))).toThrow(
+      "longer than its byte range",
+    );
+    expect(() => chunkBytes(record("a\uFFFD", 0, 4, [{ byte_start: 1, byte_end: 2, hex: "ff" }]))).toThrow(
+      "rebuilds to 2 bytes, its range has 4",
+    );
   });
 });
 
@@ -94,38 +123,85 @@ describe("chunkFile on files that are not valid UTF-8", () => {
   test("a lone 0xff: chunked, the content shows U+FFFD, the chunk lists the byte", () => {
     const [c, ...rest] = chunksOf("a.txt", "text", cat("a", [0xff], "b"), gov());
     expect(rest).toEqual([]);
-    expect(c).toMatchObject({ byte_start: 0, byte_end: 3, line_start: 1, line_end: 1, content: "a\uFFFDb", invalid_utf8: [{ byte_start: 1, byte_end: 2, hex: "ff" }] });
+    expect(c).toMatchObject({
+      byte_start: 0,
+      byte_end: 3,
+      line_start: 1,
+      line_end: 1,
+      content: "a\uFFFDb",
+      invalid_utf8: [{ byte_start: 1, byte_end: 2, hex: "ff" }],
+    });
   });
 
   test("a 3-byte sequence cut by the end of the file (python)", () => {
     const cs = chunksOf("x.py", "python", cat("x = 1\n", [0xe4, 0xb8]), gov());
-    expect(cs.map(where)).toEqual([{ byte_start: 0, byte_end: 8, line_start: 1, line_end: 2, content: "x = 1\n\uFFFD", invalid_utf8: [{ byte_start: 6, byte_end: 8, hex: "e4b8" }] }]);
+    expect(cs.map(where)).toEqual([
+      {
+        byte_start: 0,
+        byte_end: 8,
+        line_start: 1,
+        line_end: 2,
+        content: "x = 1\n\uFFFD",
+        invalid_utf8: [{ byte_start: 6, byte_end: 8, hex: "e4b8" }],
+      },
+    ]);
     expect(cs[0]!.strategy).toBe("semantic");
   });
 
   test("an overlong encoding and an encoded surrogate: one U+FFFD per byte, as the decoder makes them", () => {
     const cs = chunksOf("s.py", "python", cat('s = "', [0xc0, 0xaf], '" + "', [0xed, 0xa0, 0x80], '"\n'), gov());
-    expect(cs.map(where)).toEqual([{
-      byte_start: 0, byte_end: 17, line_start: 1, line_end: 1, content: 's = "\uFFFD\uFFFD" + "\uFFFD\uFFFD\uFFFD"\n',
-      invalid_utf8: [
-        { byte_start: 5, byte_end: 6, hex: "c0" }, { byte_start: 6, byte_end: 7, hex: "af" },
-        { byte_start: 12, byte_end: 13, hex: "ed" }, { byte_start: 13, byte_end: 14, hex: "a0" }, { byte_start: 14, byte_end: 15, hex: "80" },
-      ],
-    }]);
+    expect(cs.map(where)).toEqual([
+      {
+        byte_start: 0,
+        byte_end: 17,
+        line_start: 1,
+        line_end: 1,
+        content: 's = "\uFFFD\uFFFD" + "\uFFFD\uFFFD\uFFFD"\n',
+        invalid_utf8: [
+          { byte_start: 5, byte_end: 6, hex: "c0" },
+          { byte_start: 6, byte_end: 7, hex: "af" },
+          { byte_start: 12, byte_end: 13, hex: "ed" },
+          { byte_start: 13, byte_end: 14, hex: "a0" },
+          { byte_start: 14, byte_end: 15, hex: "80" },
+        ],
+      },
+    ]);
   });
 
   test("invalid bytes next to CRLF: exact bytes and lines; a chunk without invalid bytes has no invalid_utf8 key", () => {
     const cs = chunksOf("a.txt", "text", cat("a", [0xff], "\r\n", [0xfe], "\r\nb\r\nok\r\n"), gov(2, "chars"));
     expect(cs.map(where)).toEqual([
-      { byte_start: 0, byte_end: 4, line_start: 1, line_end: 1, content: "a\uFFFD\r\n", invalid_utf8: [{ byte_start: 1, byte_end: 2, hex: "ff" }] },
-      { byte_start: 4, byte_end: 10, line_start: 2, line_end: 3, content: "\uFFFD\r\nb\r\n", invalid_utf8: [{ byte_start: 4, byte_end: 5, hex: "fe" }] },
+      {
+        byte_start: 0,
+        byte_end: 4,
+        line_start: 1,
+        line_end: 1,
+        content: "a\uFFFD\r\n",
+        invalid_utf8: [{ byte_start: 1, byte_end: 2, hex: "ff" }],
+      },
+      {
+        byte_start: 4,
+        byte_end: 10,
+        line_start: 2,
+        line_end: 3,
+        content: "\uFFFD\r\nb\r\n",
+        invalid_utf8: [{ byte_start: 4, byte_end: 5, hex: "fe" }],
+      },
       { byte_start: 10, byte_end: 14, line_start: 4, line_end: 4, content: "ok\r\n", invalid_utf8: undefined },
     ]);
     expect("invalid_utf8" in cs[2]!).toBe(false);
   });
 
   test("BOM, emoji, CJK and invalid bytes together, under every tokenizer", () => {
-    const bytes = cat("\uFEFF# 漢字 ", [0xff], " 😀\r\ndef naïve_😀():\r\n    return '", [0xe6, 0x97], "日本語'\r\n\r\n\r\nclass Ünïcode:\r\n    x = '", [0xf0, 0x9f, 0x91], "👩‍👧'\r\n");
+    const bytes = cat(
+      "\uFEFF# 漢字 ",
+      [0xff],
+      " 😀\r\ndef naïve_😀():\r\n    return '",
+      [0xe6, 0x97],
+      "日本語'\r\n\r\n\r\nclass Ünïcode:\r\n    x = '",
+      [0xf0, 0x9f, 0x91],
+      "👩‍👧'\r\n",
+    );
     for (const t of ["o200k", "cl100k", "chars", "bytes"] as const) {
       const cs = chunksOf("u.py", "python", bytes, gov(16, t));
       expect(cs.length).toBeGreaterThan(1);
@@ -140,10 +216,19 @@ describe("chunkFile on files that are not valid UTF-8", () => {
 
   test("a Latin-1 file", () => {
     const cs = chunksOf("notes.txt", "text", Buffer.from("café\nnaïve\n", "latin1"), gov());
-    expect(cs.map(where)).toEqual([{
-      byte_start: 0, byte_end: 11, line_start: 1, line_end: 2, content: "caf\uFFFD\nna\uFFFDve\n",
-      invalid_utf8: [{ byte_start: 3, byte_end: 4, hex: "e9" }, { byte_start: 7, byte_end: 8, hex: "ef" }],
-    }]);
+    expect(cs.map(where)).toEqual([
+      {
+        byte_start: 0,
+        byte_end: 11,
+        line_start: 1,
+        line_end: 2,
+        content: "caf\uFFFD\nna\uFFFDve\n",
+        invalid_utf8: [
+          { byte_start: 3, byte_end: 4, hex: "e9" },
+          { byte_start: 7, byte_end: 8, hex: "ef" },
+        ],
+      },
+    ]);
   });
 
   test("invalid bytes in a line too long for the budget: cut between sequences, never inside one", () => {
@@ -157,7 +242,9 @@ describe("chunkFile on files that are not valid UTF-8", () => {
       expect(entries).toHaveLength(1000);
       expect(entries.filter((e) => e.hex === "e4b8")).toHaveLength(500);
       // Each entry lies inside its own chunk's range.
-      for (const c of cs) for (const e of c.invalid_utf8 ?? []) expect(e.byte_start >= c.byte_start && e.byte_end <= c.byte_end).toBe(true);
+      for (const c of cs)
+        for (const e of c.invalid_utf8 ?? [])
+          expect(e.byte_start >= c.byte_start && e.byte_end <= c.byte_end).toBe(true);
     }
   });
 
@@ -170,7 +257,11 @@ describe("chunkFile on files that are not valid UTF-8", () => {
   });
 
   test("a long string literal with Latin-1 bytes in a grammar language (python) is cut and stays exact", () => {
-    const bytes = cat('x = "', ...Array.from({ length: 400 }, () => [...Buffer.from("caf\xe9 word ", "latin1")]), '"\ny = 1\n');
+    const bytes = cat(
+      'x = "',
+      ...Array.from({ length: 400 }, () => [...Buffer.from("caf\xe9 word ", "latin1")]),
+      '"\ny = 1\n',
+    );
     const cs = chunksOf("long.py", "python", bytes, gov(64));
     expect(cs[0]!.strategy).toBe("semantic");
     expect(cs.length).toBeGreaterThan(5);
@@ -179,11 +270,33 @@ describe("chunkFile on files that are not valid UTF-8", () => {
   });
 
   test("a delimiter language (perl): blocks and symbols as for valid text", () => {
-    const cs = chunksOf("m.pl", "perl", cat('sub f {\n  my $s = "caf', [0xe9], '";\n}\n\nsub g {\n  return "', [0xff], '";\n}\n'), gov(16));
-    expect(cs.map((c) => [c.strategy, c.symbols])).toEqual([["delimiter", ["f"]], ["delimiter", ["g"]]]);
+    const cs = chunksOf(
+      "m.pl",
+      "perl",
+      cat('sub f {\n  my $s = "caf', [0xe9], '";\n}\n\nsub g {\n  return "', [0xff], '";\n}\n'),
+      gov(16),
+    );
+    expect(cs.map((c) => [c.strategy, c.symbols])).toEqual([
+      ["delimiter", ["f"]],
+      ["delimiter", ["g"]],
+    ]);
     expect(cs.map(where)).toEqual([
-      { byte_start: 0, byte_end: 29, line_start: 1, line_end: 4, content: 'sub f {\n  my $s = "caf\uFFFD";\n}\n\n', invalid_utf8: [{ byte_start: 22, byte_end: 23, hex: "e9" }] },
-      { byte_start: 29, byte_end: 53, line_start: 5, line_end: 7, content: 'sub g {\n  return "\uFFFD";\n}\n', invalid_utf8: [{ byte_start: 47, byte_end: 48, hex: "ff" }] },
+      {
+        byte_start: 0,
+        byte_end: 29,
+        line_start: 1,
+        line_end: 4,
+        content: 'sub f {\n  my $s = "caf\uFFFD";\n}\n\n',
+        invalid_utf8: [{ byte_start: 22, byte_end: 23, hex: "e9" }],
+      },
+      {
+        byte_start: 29,
+        byte_end: 53,
+        line_start: 5,
+        line_end: 7,
+        content: 'sub g {\n  return "\uFFFD";\n}\n',
+        invalid_utf8: [{ byte_start: 47, byte_end: 48, hex: "ff" }],
+      },
     ]);
   });
 
@@ -191,8 +304,14 @@ describe("chunkFile on files that are not valid UTF-8", () => {
     const bytes = Buffer.from("caf\xe9 = 1\r\nna\xefve = 2\r\nx = 3\r\n", "latin1");
     const plain = chunksOf("l.py", "python", bytes, gov(7, "chars"));
     const extra = chunksOf("l.py", "python", bytes, gov(7, "chars", { overlapLines: 1 }));
-    expect(plain.map((c) => [c.byte_start, c.byte_end])).toEqual([[0, 10], [10, 21], [21, 28]]);
-    expect(extra.map((c) => [c.byte_start, c.byte_end, c.id, c.invalid_utf8])).toEqual(plain.map((c) => [c.byte_start, c.byte_end, c.id, c.invalid_utf8]));
+    expect(plain.map((c) => [c.byte_start, c.byte_end])).toEqual([
+      [0, 10],
+      [10, 21],
+      [21, 28],
+    ]);
+    expect(extra.map((c) => [c.byte_start, c.byte_end, c.id, c.invalid_utf8])).toEqual(
+      plain.map((c) => [c.byte_start, c.byte_end, c.id, c.invalid_utf8]),
+    );
     expect(extra.map((c) => c.overlap_before)).toEqual([undefined, "caf\uFFFD = 1\r\n", "na\uFFFDve = 2\r\n"]);
   });
 
@@ -216,9 +335,23 @@ function random(seed: number): () => number {
 
 /** Pieces random files are made of: code-like text, line ends, valid multi-byte characters and every kind of invalid sequence. */
 const PIECES: number[][] = [
-  ..."def f(x):\n    return x + 1\n|class A:\n    pass\n|if (a) { b(); }\n|  |\t|\n|\r\n|word |= |\"s\"|# c\n".split("|").map((s) => [...Buffer.from(s)]),
+  ...'def f(x):\n    return x + 1\n|class A:\n    pass\n|if (a) { b(); }\n|  |\t|\n|\r\n|word |= |"s"|# c\n'
+    .split("|")
+    .map((s) => [...Buffer.from(s)]),
   ...["é", "漢字", "😀", "\uFEFF", "\uFFFD", "\u2028"].map((s) => [...Buffer.from(s)]),
-  [0xff], [0xfe], [0x80], [0xbf], [0xc0, 0xaf], [0xc3], [0xe4, 0xb8], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x98], [0xf4, 0x90, 0x80, 0x80], [0xf5], [0xe9],
+  [0xff],
+  [0xfe],
+  [0x80],
+  [0xbf],
+  [0xc0, 0xaf],
+  [0xc3],
+  [0xe4, 0xb8],
+  [0xe0, 0x80, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf0, 0x9f, 0x98],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf5],
+  [0xe9],
 ];
 
 describe("property: random byte files", () => {
@@ -237,7 +370,8 @@ describe("property: random byte files", () => {
         parts.push(...(rnd() < 0.05 ? [Math.floor(rnd() * 256)] : PIECES[pick]!));
       }
       const bytes = new Uint8Array(parts);
-      const [language, path] = seed % 3 === 0 ? ["python", "r.py"] : seed % 3 === 1 ? ["perl", "r.pl"] : ["text", "r.txt"];
+      const [language, path] =
+        seed % 3 === 0 ? ["python", "r.py"] : seed % 3 === 1 ? ["perl", "r.pl"] : ["text", "r.txt"];
       const governor = gov(4 + Math.floor(rnd() * 60), tokenizers[seed % 4]!);
       const r = chunkFile(fileOf(path, language, bytes.length), bytes, governor, forced[Math.floor(seed / 4) % 3]);
       if (r.status !== "chunked") throw new Error(`seed ${seed}: ${JSON.stringify(r)}`);

@@ -44,7 +44,9 @@ test("the real commands", async () => {
 test("option shapes any command can declare", async () => {
   expect(await kind(["demo", "x", "--format", "json", "--max-tokens", "512", "--no-progress"], withDemo)).toBe("run");
   expect(await kind(["demo", "-f", "jsonl", "--maxTokens=9", "--progress=false"], withDemo)).toBe("run");
-  expect(await kind(["demo", "--format", "xml"], withDemo)).toBe('error: option --format must be one of jsonl, json (got "xml")');
+  expect(await kind(["demo", "--format", "xml"], withDemo)).toBe(
+    'error: option --format must be one of jsonl, json (got "xml")',
+  );
   expect(await kind(["demo", "--max-tokens"], withDemo)).toBe("error: option --maxTokens needs a value");
   expect(await kind(["demo", "--max-tokens", "--progress"], withDemo)).toBe("error: option --maxTokens needs a value");
   // A negative number is the option's value (its own bounds check rejects it), not an unknown option.

@@ -17,7 +17,11 @@ let tmp: string;
 
 async function weft(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const proc = Bun.spawn(["bun", cli, ...args], { cwd: repo, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }
 
@@ -38,18 +42,42 @@ describe("weft chunk", () => {
     const lines = stdout.trimEnd().split("\n");
     for (const line of lines) expect(v.is(ChunkSchema, JSON.parse(line))).toBe(true);
     const summary = v.parse(SummarySchema, JSON.parse(readFileSync(summaryPath, "utf8")));
-    expect(summary).toMatchObject({ outcome: "complete", exitCode: 0, executor: "workers", workers: 2, chunks: lines.length, unaccounted: [] });
+    expect(summary).toMatchObject({
+      outcome: "complete",
+      exitCode: 0,
+      executor: "workers",
+      workers: 2,
+      chunks: lines.length,
+      unaccounted: [],
+    });
     expect(summary.chunked + summary.skipped + summary.failed).toBe(summary.submitted);
     // Not UTF-8, chunked all the same: the record lists the bytes its U+FFFDs stand for.
     const latin1 = lines.map((l) => JSON.parse(l)).filter((c) => c.path === join(dir, "misc/latin1.txt"));
-    expect(latin1).toMatchObject([{ byte_start: 0, byte_end: 7, content: "caf\uFFFD\n\uFFFD\uFFFD", invalid_utf8: [{ byte_start: 3, byte_end: 4, hex: "e9" }, { byte_start: 5, byte_end: 6, hex: "ff" }, { byte_start: 6, byte_end: 7, hex: "fe" }] }]);
+    expect(latin1).toMatchObject([
+      {
+        byte_start: 0,
+        byte_end: 7,
+        content: "caf\uFFFD\n\uFFFD\uFFFD",
+        invalid_utf8: [
+          { byte_start: 3, byte_end: 4, hex: "e9" },
+          { byte_start: 5, byte_end: 6, hex: "ff" },
+          { byte_start: 6, byte_end: 7, hex: "fe" },
+        ],
+      },
+    ]);
     expect(summary.skips).toEqual([]);
-    expect(stderr).toMatch(/^weft: \d+ files: \d+ chunked \(2 not valid UTF-8\), 0 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/);
+    expect(stderr).toMatch(
+      /^weft: \d+ files: \d+ chunked \(2 not valid UTF-8\), 0 skipped, 0 failed; \d+ chunks; .* MB\/s\); executor 2 workers \(--executor workers\)\n$/,
+    );
     expect(stderr).not.toContain("\r"); // no progress bar when stderr is not a terminal
   });
 
   test("workers (1 or 2) and inline print identical bytes", async () => {
-    const runs = await Promise.all([["inline"], ["workers", "--workers", "1"], ["workers", "--workers", "2"]].map(([e, ...rest]) => weft(["chunk", dir, "--quiet", "--executor", e!, ...rest])));
+    const runs = await Promise.all(
+      [["inline"], ["workers", "--workers", "1"], ["workers", "--workers", "2"]].map(([e, ...rest]) =>
+        weft(["chunk", dir, "--quiet", "--executor", e!, ...rest]),
+      ),
+    );
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
     expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
     expect(runs[2]!.stdout).toBe(runs[0]!.stdout);
@@ -62,9 +90,15 @@ describe("weft chunk", () => {
   });
 
   test("--format json groups the same chunks by file", async () => {
-    const [jsonl, json] = await Promise.all([weft(["chunk", dir, "--quiet"]), weft(["chunk", dir, "--quiet", "--format", "json"])]);
+    const [jsonl, json] = await Promise.all([
+      weft(["chunk", dir, "--quiet"]),
+      weft(["chunk", dir, "--quiet", "--format", "json"]),
+    ]);
     const doc = JSON.parse(json.stdout) as Record<string, unknown[]>;
-    const flat = jsonl.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const flat = jsonl.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(Object.values(doc).flat()).toEqual(flat);
     expect(Object.keys(doc).filter((k) => doc[k]!.length > 0)).toEqual([...new Set(flat.map((c) => c.path))]);
   });
@@ -80,7 +114,10 @@ describe("weft chunk", () => {
     [["--workers", "0"], /--workers must be an integer >= 1, got "0"/],
     [["--workers", "two"], /--workers must be an integer/],
     [["--workers", "-1"], /--workers must be an integer >= 1, got "-1"/],
-    [["--workers", "999"], /--workers must be at most \d+ \(twice the \d+ cores here; more workers only cost memory\), got "999"/],
+    [
+      ["--workers", "999"],
+      /--workers must be at most \d+ \(twice the \d+ cores here; more workers only cost memory\), got "999"/,
+    ],
     [["--timeout", "-3"], /--timeout must be a number >= 0, got "-3"/],
     [["--skipped", "/nonexistent-dir/s.jsonl"], /\/nonexistent-dir\/s.jsonl: cannot write --skipped file: ENOENT/],
     [["--timeout", "soon"], /--timeout must be a number >= 0, got "soon"/],
@@ -102,7 +139,8 @@ describe("weft chunk", () => {
     expect([main.code, chunk.code]).toEqual([0, 0]);
     expect(main.stdout).toContain("EXIT CODES");
     for (const c of ["0 ", "1 ", "2 ", "3 ", "4 ", "130/143"]) expect(main.stdout).toContain(`\n  ${c}`);
-    for (const flag of ["--format", "--executor", "--workers", "--timeout", "--quiet", "--summary-json"]) expect(chunk.stdout).toContain(flag);
+    for (const flag of ["--format", "--executor", "--workers", "--timeout", "--quiet", "--summary-json"])
+      expect(chunk.stdout).toContain(flag);
   });
 });
 
@@ -114,19 +152,29 @@ describe("stopping early", () => {
     const summaryPath = join(tmp, "epipe.json");
     const script = `bun ${cli} chunk ${big} --executor workers --summary-json ${summaryPath} | head -1; echo "rc=\${PIPESTATUS[0]}" >&2`;
     const proc = Bun.spawn(["bash", "-c", script], { stdout: "pipe", stderr: "pipe" });
-    const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const [stdout, stderr] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     rmSync(big, { recursive: true, force: true });
     expect(stderr).toBe("rc=0\n");
     expect(v.is(ChunkSchema, JSON.parse(stdout))).toBe(true);
     expect(JSON.parse(readFileSync(summaryPath, "utf8"))).toMatchObject({ outcome: "output-closed", exitCode: 0 });
   });
 
-  for (const [signal, exitCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, exitCode] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     test(`${signal} while a file hangs: workers stopped, output flushed, exit ${exitCode}`, async () => {
       const files = discoverFiles([dir]);
       const hung = files[3]!;
       const summaryPath = join(tmp, `${signal}.json`);
-      const proc = Bun.spawn(["bun", join(import.meta.dir, "fixtures/runWithFault.ts"), dir, hung.path, "hang", summaryPath], { stdout: "pipe", stderr: "pipe" });
+      const proc = Bun.spawn(
+        ["bun", join(import.meta.dir, "fixtures/runWithFault.ts"), dir, hung.path, "hang", summaryPath],
+        { stdout: "pipe", stderr: "pipe" },
+      );
       // Wait until the files before the hung one are out (the periodic flush sends them), then signal.
       const reader = proc.stdout.getReader();
       let stdout = "";
@@ -145,7 +193,12 @@ describe("stopping early", () => {
       expect(code).toBe(exitCode);
       expect(stderr).toContain(`weft: interrupted by ${signal} after 3 of ${files.length} files`);
       expect(stdout.endsWith("\n")).toBe(true);
-      const paths = new Set(stdout.trimEnd().split("\n").map((l) => JSON.parse(l).path));
+      const paths = new Set(
+        stdout
+          .trimEnd()
+          .split("\n")
+          .map((l) => JSON.parse(l).path),
+      );
       expect([...paths]).toEqual(files.slice(0, 3).map((f) => f.path));
       expect(JSON.parse(readFileSync(summaryPath, "utf8"))).toMatchObject({ outcome: "interrupted", exitCode });
     });
@@ -154,11 +207,25 @@ describe("stopping early", () => {
   test("a file that fails: reported on stderr with its path, the rest written, exit 1", async () => {
     const files = discoverFiles([dir]);
     const victim = files[2]!;
-    const proc = Bun.spawn(["bun", join(import.meta.dir, "fixtures/runWithFault.ts"), dir, victim.path, "crash"], { stdout: "pipe", stderr: "pipe" });
-    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const proc = Bun.spawn(["bun", join(import.meta.dir, "fixtures/runWithFault.ts"), dir, victim.path, "crash"], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`weft: ${victim.path}: worker crashed: injected fault "crash" on ${victim.path}; retried alone on a new worker, it failed again [worker-died]`);
-    const paths = new Set(stdout.trimEnd().split("\n").map((l) => JSON.parse(l).path));
+    expect(stderr).toContain(
+      `weft: ${victim.path}: worker crashed: injected fault "crash" on ${victim.path}; retried alone on a new worker, it failed again [worker-died]`,
+    );
+    const paths = new Set(
+      stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).path),
+    );
     expect(paths.has(victim.path)).toBe(false);
     expect(paths.has(files[3]!.path)).toBe(true);
     expect(stderr).toMatch(/, 1 failed;/);

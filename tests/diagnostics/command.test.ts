@@ -12,7 +12,11 @@ const CLI = join(import.meta.dir, "../../src/cli.ts");
 async function weft(...args: string[]) {
   // The child inherits the private WEFT_CACHE_DIR that tests/setup.ts made.
   const proc = Bun.spawn([process.execPath, CLI, "diagnose", ...args], { stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { stdout, stderr, code };
 }
 
@@ -24,7 +28,12 @@ test("usage errors exit 2 with one line on stderr", async () => {
     [["--path", ".", "--limit", "0"], '--limit takes a positive whole number; got "0"'],
   ] as const) {
     const res = await weft(...args);
-    expect({ args, code: res.code, stderr: res.stderr, stdout: res.stdout }).toEqual({ args, code: 2, stderr: `weft diagnose: ${message}\n`, stdout: "" });
+    expect({ args, code: res.code, stderr: res.stderr, stdout: res.stdout }).toEqual({
+      args,
+      code: 2,
+      stderr: `weft diagnose: ${message}\n`,
+      stdout: "",
+    });
   }
 });
 
@@ -41,6 +50,8 @@ test("the readable report has a heading per section, a mark per check and a summ
   expect(res.code).toBe(0);
   expect(res.stdout).toContain("Environment");
   expect(res.stdout).toContain("Structured clone");
-  expect(res.stdout).toMatch(/✔ clone\.control\.sgnode\s+[\d.]+ ms\s+native SgNode: detected as lossy at \$\.metadata\.node \(SgNode -> \{\}\)/);
+  expect(res.stdout).toMatch(
+    /✔ clone\.control\.sgnode\s+[\d.]+ ms\s+native SgNode: detected as lossy at \$\.metadata\.node \(SgNode -> \{\}\)/,
+  );
   expect(res.stdout).toMatch(/\d+ checks: \d+ passed, 0 failed, 0 skipped in /);
 });

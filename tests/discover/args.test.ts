@@ -1,11 +1,22 @@
 import { describe, expect, test } from "bun:test";
 import { parseArgs } from "citty";
-import { discoveryArgs, discoveryOptionsFromArgs, parsePathList, parseShard, parseSize } from "../../src/discover/args.ts";
+import {
+  discoveryArgs,
+  discoveryOptionsFromArgs,
+  parsePathList,
+  parseShard,
+  parseSize,
+} from "../../src/discover/args.ts";
 import { detectByName } from "../../src/discover/detect.ts";
 import { WeftError } from "../../src/model/errors.ts";
 
 async function fromArgv(argv: string[], stdin = "") {
-  return discoveryOptionsFromArgs(parseArgs(argv, discoveryArgs), argv, async () => new TextEncoder().encode(stdin), "/work");
+  return discoveryOptionsFromArgs(
+    parseArgs(argv, discoveryArgs),
+    argv,
+    async () => new TextEncoder().encode(stdin),
+    "/work",
+  );
 }
 
 async function usageError(argv: string[]): Promise<string> {
@@ -22,23 +33,68 @@ async function usageError(argv: string[]): Promise<string> {
 describe("discovery arguments", () => {
   test("defaults", async () => {
     expect(await fromArgv([])).toEqual({
-      paths: ["."], listed: [], cwd: "/work", ignoreFiles: true, hidden: false, follow: false, include: [], exclude: [],
-      languages: [], map: {}, maxFileSize: 10 * 1024 * 1024, skipMinified: true, shard: undefined, checkContent: true,
+      paths: ["."],
+      listed: [],
+      cwd: "/work",
+      ignoreFiles: true,
+      hidden: false,
+      follow: false,
+      include: [],
+      exclude: [],
+      languages: [],
+      map: {},
+      maxFileSize: 10 * 1024 * 1024,
+      skipMinified: true,
+      shard: undefined,
+      checkContent: true,
     });
   });
 
   test("every option, repeatable ones repeated", async () => {
-    const o = await fromArgv(["src", "lib", "--hidden", "--no-ignore", "--follow", "--include", "*.py", "--include=*.rs", "--exclude", "vendor/",
-      "--lang", "python,rust", "--lang=go", "--map", ".tpl=html", "--map", "BUILD=python", "--max-file-size", "512k", "--no-skip-minified", "--shard", "2/5"]);
+    const o = await fromArgv([
+      "src",
+      "lib",
+      "--hidden",
+      "--no-ignore",
+      "--follow",
+      "--include",
+      "*.py",
+      "--include=*.rs",
+      "--exclude",
+      "vendor/",
+      "--lang",
+      "python,rust",
+      "--lang=go",
+      "--map",
+      ".tpl=html",
+      "--map",
+      "BUILD=python",
+      "--max-file-size",
+      "512k",
+      "--no-skip-minified",
+      "--shard",
+      "2/5",
+    ]);
     expect(o).toMatchObject({
-      paths: ["src", "lib"], hidden: true, ignoreFiles: false, follow: true, include: ["*.py", "*.rs"], exclude: ["vendor/"],
-      languages: ["python", "rust", "go"], maxFileSize: 512 * 1024, skipMinified: false, shard: { index: 2, count: 5 },
+      paths: ["src", "lib"],
+      hidden: true,
+      ignoreFiles: false,
+      follow: true,
+      include: ["*.py", "*.rs"],
+      exclude: ["vendor/"],
+      languages: ["python", "rust", "go"],
+      maxFileSize: 512 * 1024,
+      skipMinified: false,
+      shard: { index: 2, count: 5 },
     });
     expect(o.map).toMatchObject({ tpl: "html", BUILD: "python" });
   });
 
   test("--stdin reads a newline or NUL separated list; no default path then", async () => {
-    expect(await fromArgv(["--stdin"], "a.py\nb c.py\r\n\nd.py")).toMatchObject({ paths: [], listed: ["a.py", "b c.py", "d.py"] });
+    expect(await fromArgv(["--stdin"], "a.py\nb c.py\r\n\nd.py")).toMatchObject({
+      paths: [],
+      listed: ["a.py", "b c.py", "d.py"],
+    });
     expect(await fromArgv(["--stdin", "-0"], "a\nb.py\0c.py\0")).toMatchObject({ listed: ["a\nb.py", "c.py"] });
     expect(parsePathList(new Uint8Array(), false)).toEqual([]);
   });

@@ -17,9 +17,17 @@ function fates(opts: DiscoveryOptions): { eager: Record<string, string>; deferre
     if ("bytes" in r) {
       expect(r.bytes.length).toBe(f.size);
       deferred[f.path] = "ok";
-    } else deferred[f.path] = r.status === "skipped" ? fate(r) : r.status === "failed" ? `failed: ${r.failure.message}` : "chunked?";
+    } else
+      deferred[f.path] =
+        r.status === "skipped" ? fate(r) : r.status === "failed" ? `failed: ${r.failure.message}` : "chunked?";
   }
-  return { eager: { ...Object.fromEntries(eager.skipped.map((s) => [s.path, fate(s)])), ...Object.fromEntries(eager.files.map((f) => [f.path, "ok"])) }, deferred };
+  return {
+    eager: {
+      ...Object.fromEntries(eager.skipped.map((s) => [s.path, fate(s)])),
+      ...Object.fromEntries(eager.files.map((f) => [f.path, "ok"])),
+    },
+    deferred,
+  };
 }
 
 const limitsOf = (o: DiscoveryOptions): ReadLimits => ({ maxFileSize: o.maxFileSize, skipMinified: o.skipMinified });
@@ -33,16 +41,28 @@ describe("checkContent off + the reader (readDiscovered) = checkContent on, reas
     const root = tempDir();
     dirs.push(root);
     writeTree(root, {
-      "a.py": "print(1)\n", "run": "#!/bin/sh\necho\n", "blob": new Uint8Array([1, 0, 2]), "data.bin": new Uint8Array([0, 0, 0]),
-      "app.min.js": "x".repeat(9000), "big.txt": "line\n".repeat(3000), "empty.md": "",
+      "a.py": "print(1)\n",
+      run: "#!/bin/sh\necho\n",
+      blob: new Uint8Array([1, 0, 2]),
+      "data.bin": new Uint8Array([0, 0, 0]),
+      "app.min.js": "x".repeat(9000),
+      "big.txt": "line\n".repeat(3000),
+      "empty.md": "",
     });
     symlinkSync("a.py", join(root, "link.py"));
     Bun.spawnSync(["mkfifo", join(root, "pipe")]);
     const { eager, deferred } = fates(options(root, { maxFileSize: 10_000, follow: true }));
     expect(deferred).toEqual(eager);
     expect(Object.fromEntries(Object.entries(eager).map(([p, f]) => [p, reasonOf(f)]))).toEqual({
-      "a.py": "ok", run: "ok", blob: "binary", "data.bin": "binary", "app.min.js": "minified", "big.txt": "too-large",
-      "empty.md": "ok", "link.py": "ok", pipe: "not-regular-file",
+      "a.py": "ok",
+      run: "ok",
+      blob: "binary",
+      "data.bin": "binary",
+      "app.min.js": "minified",
+      "big.txt": "too-large",
+      "empty.md": "ok",
+      "link.py": "ok",
+      pipe: "not-regular-file",
     });
   });
 
@@ -52,9 +72,19 @@ describe("checkContent off + the reader (readDiscovered) = checkContent on, reas
     writeTree(root, { "target.py": "x = 1\n" });
     symlinkSync("target.py", join(root, "swapped.py"));
     Bun.spawnSync(["mkfifo", join(root, "fifo.py")]);
-    const at = (name: string) => ({ index: 0, path: name, absPath: join(root, name), language: "python", languageSource: "extension" as const, size: 6 });
+    const at = (name: string) => ({
+      index: 0,
+      path: name,
+      absPath: join(root, name),
+      language: "python",
+      languageSource: "extension" as const,
+      size: 6,
+    });
     for (const limits of [{ maxFileSize: 1e6, skipMinified: true }, undefined]) {
-      expect(readDiscovered(at("swapped.py"), limits)).toMatchObject({ status: "skipped", reason: "symlink-not-followed" });
+      expect(readDiscovered(at("swapped.py"), limits)).toMatchObject({
+        status: "skipped",
+        reason: "symlink-not-followed",
+      });
       expect(readDiscovered(at("fifo.py"), limits)).toMatchObject({ status: "skipped", reason: "not-regular-file" });
       expect(readDiscovered(at("gone.py"), limits)).toMatchObject({ status: "skipped", reason: "not-found" });
     }
@@ -67,8 +97,16 @@ describe("checkContent off + the reader (readDiscovered) = checkContent on, reas
     const opts = options(corpus!, { hidden: true, ignoreFiles: false });
     const found = discover(opts);
     // An independent enumeration: find(1) lists every regular file.
-    const all = Bun.spawnSync(["find", ".", "-type", "f"], { cwd: corpus! }).stdout.toString().trim().split("\n").map((p) => p.slice(2)).sort();
-    const accounted = [...found.files.map((f) => f.path), ...found.skipped.filter((s) => s.reason !== "symlink-not-followed").map((s) => s.path)].sort();
+    const all = Bun.spawnSync(["find", ".", "-type", "f"], { cwd: corpus! })
+      .stdout.toString()
+      .trim()
+      .split("\n")
+      .map((p) => p.slice(2))
+      .sort();
+    const accounted = [
+      ...found.files.map((f) => f.path),
+      ...found.skipped.filter((s) => s.reason !== "symlink-not-followed").map((s) => s.path),
+    ].sort();
     expect(accounted).toEqual(all);
     const paths = found.files.map((f) => f.path);
     expect(paths).toEqual([...paths].sort());

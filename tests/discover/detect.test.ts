@@ -70,7 +70,11 @@ describe("content checks", () => {
     const broken = bytes(`/**\n * @license\n */\n${`${"return n=t(r[0],e)||u,i[o++];".repeat(17)}\n`.repeat(20)}`);
     expect(contentSkip(broken, true)?.reason).toBe("minified");
     // Long import lines in a hand-written file are not minified.
-    const imports = bytes(`${`import { ${Array.from({ length: 40 }, (_, i) => `Name${i}`).join(", ")} } from "./x";\n`.repeat(12)}export const y = 1;\n`.repeat(3));
+    const imports = bytes(
+      `${`import { ${Array.from({ length: 40 }, (_, i) => `Name${i}`).join(", ")} } from "./x";\n`.repeat(12)}export const y = 1;\n`.repeat(
+        3,
+      ),
+    );
     expect(contentSkip(imports, true)).toBeUndefined();
     expect(contentSkip(bytes("é ünïcödé text\n".repeat(100)), true)).toBeUndefined();
   });

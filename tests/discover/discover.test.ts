@@ -35,8 +35,8 @@ beforeAll(() => {
     "scripts/run": "#!/bin/sh\necho run\n",
     "scripts/tool": "#!/usr/bin/env -S node --no-warnings\nconsole.log(1)\n",
     "scripts/notes": "no shebang here\n",
-    "Makefile": "all:\n\techo hi\n",
-    "Dockerfile": "FROM scratch\n",
+    Makefile: "all:\n\techo hi\n",
+    Dockerfile: "FROM scratch\n",
     "bin/data.bin": new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]),
     "bin/ctrl.dat": new Uint8Array(Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 0x01 : 0x41))),
     "dist/app.min.js": `var a=${"x+".repeat(6000)}1;`,
@@ -61,13 +61,27 @@ afterAll(() => removeTree(root));
 
 const run = (over: Partial<DiscoveryOptions> = {}) => discover(options(root, over));
 const paths = (over: Partial<DiscoveryOptions> = {}) => run(over).files.map((f) => f.path);
-const skips = (over: Partial<DiscoveryOptions> = {}) => Object.fromEntries(run(over).skipped.map((s) => [s.path, s.reason]));
+const skips = (over: Partial<DiscoveryOptions> = {}) =>
+  Object.fromEntries(run(over).skipped.map((s) => [s.path, s.reason]));
 
 describe("discover", () => {
   test("default: ignore files, hidden files and skips as git and ripgrep users expect", () => {
     expect(paths()).toEqual([
-      "Dockerfile", "Makefile", "a.py", "big.txt", "dist/app.js", "docs/guide.md", "empty.txt", "keep.log",
-      "scripts/deploy", "scripts/notes", "scripts/run", "scripts/tool", "sub/anchored.txt", "sub/code.rs", "sub/debug.log",
+      "Dockerfile",
+      "Makefile",
+      "a.py",
+      "big.txt",
+      "dist/app.js",
+      "docs/guide.md",
+      "empty.txt",
+      "keep.log",
+      "scripts/deploy",
+      "scripts/notes",
+      "scripts/run",
+      "scripts/tool",
+      "sub/anchored.txt",
+      "sub/code.rs",
+      "sub/debug.log",
     ]);
     expect(skips()).toEqual({
       "bin/ctrl.dat": "binary",
@@ -108,7 +122,16 @@ describe("discover", () => {
     expect(hidden).toContain(".gitignore");
     expect(hidden.some((p) => p.startsWith(".git/"))).toBe(false);
     const all = paths({ ignoreFiles: false });
-    for (const p of ["debug.log", "anchored.txt", "build/out.js", "excluded-by-info.txt", "by-dot-ignore.txt", "secret/key.txt", "sub/readme.md", "docs/x.tmp"]) {
+    for (const p of [
+      "debug.log",
+      "anchored.txt",
+      "build/out.js",
+      "excluded-by-info.txt",
+      "by-dot-ignore.txt",
+      "secret/key.txt",
+      "sub/readme.md",
+      "docs/x.tmp",
+    ]) {
       expect(all).toContain(p);
     }
     expect(all).not.toContain(".hidden.py");
@@ -138,7 +161,10 @@ describe("discover", () => {
       symlinkSync("../private/id_rsa", join(dir, "in/key"));
       const found = discover(options(join(dir, "in"), { follow: true }));
       expect(found.files.map((f) => f.path)).toEqual(["a.py"]);
-      expect(found.skipped.map((s) => [s.path, s.reason])).toEqual([["escape", "symlink-outside-root"], ["key", "symlink-outside-root"]]);
+      expect(found.skipped.map((s) => [s.path, s.reason])).toEqual([
+        ["escape", "symlink-outside-root"],
+        ["key", "symlink-outside-root"],
+      ]);
       // Listed paths (stdin) are untrusted too: a listed link is held to the same policy.
       const listed = discover(options(join(dir, "in"), { paths: [], listed: ["a.py", "key"], follow: true }));
       expect(listed.skipped.map((s) => s.reason)).toEqual(["symlink-outside-root"]);
@@ -156,7 +182,12 @@ describe("discover", () => {
 
   test("--include / --exclude globs (gitignore syntax, matched on the shown path)", () => {
     expect(paths({ include: ["*.py"] })).toEqual(["a.py"]);
-    expect(paths({ include: ["scripts/"] })).toEqual(["scripts/deploy", "scripts/notes", "scripts/run", "scripts/tool"]);
+    expect(paths({ include: ["scripts/"] })).toEqual([
+      "scripts/deploy",
+      "scripts/notes",
+      "scripts/run",
+      "scripts/tool",
+    ]);
     const ex = paths({ exclude: ["scripts", "*.md"] });
     expect(ex.some((p) => p.startsWith("scripts/") || p.endsWith(".md"))).toBe(false);
     expect(ex).toContain("a.py");
@@ -178,15 +209,33 @@ describe("discover", () => {
   });
 
   test("explicit paths: shown as given (normalized), never filtered by ignore rules, deduplicated", () => {
-    expect(paths({ paths: ["./sub/", "debug.log", "sub/code.rs", ".hidden.py"] })).toEqual([".hidden.py", "debug.log", "sub/anchored.txt", "sub/code.rs", "sub/debug.log"]);
-    expect(paths({ paths: [join(root, "sub")] })).toEqual([join(root, "sub/anchored.txt"), join(root, "sub/code.rs"), join(root, "sub/debug.log")]);
-    expect(paths({ paths: ["../" + root.split("/").pop() + "/sub"] })[0]).toBe(`../${root.split("/").pop()}/sub/anchored.txt`);
+    expect(paths({ paths: ["./sub/", "debug.log", "sub/code.rs", ".hidden.py"] })).toEqual([
+      ".hidden.py",
+      "debug.log",
+      "sub/anchored.txt",
+      "sub/code.rs",
+      "sub/debug.log",
+    ]);
+    expect(paths({ paths: [join(root, "sub")] })).toEqual([
+      join(root, "sub/anchored.txt"),
+      join(root, "sub/code.rs"),
+      join(root, "sub/debug.log"),
+    ]);
+    expect(paths({ paths: ["../" + root.split("/").pop() + "/sub"] })[0]).toBe(
+      `../${root.split("/").pop()}/sub/anchored.txt`,
+    );
   });
 
   test("a walk root below the repository top still gets the top's .gitignore and info/exclude", () => {
-    writeTree(root, { "sub/deep/x.log": "ignored by the top .gitignore\n", "sub/deep/excluded-by-info.txt": "ignored\n", "sub/deep/ok.txt": "ok\n" });
+    writeTree(root, {
+      "sub/deep/x.log": "ignored by the top .gitignore\n",
+      "sub/deep/excluded-by-info.txt": "ignored\n",
+      "sub/deep/ok.txt": "ok\n",
+    });
     try {
-      expect(discover(options(join(root, "sub"), { paths: ["deep"] })).files.map((f) => f.path)).toEqual(["deep/ok.txt"]);
+      expect(discover(options(join(root, "sub"), { paths: ["deep"] })).files.map((f) => f.path)).toEqual([
+        "deep/ok.txt",
+      ]);
     } finally {
       removeTree(join(root, "sub/deep"));
     }
@@ -195,6 +244,10 @@ describe("discover", () => {
   test("missing paths and listed paths are reported, not fatal", () => {
     const found = run({ paths: ["a.py", "nope.py"], listed: ["sub/code.rs", "gone.rs", "", "pipe"] });
     expect(found.files.map((f) => f.path)).toEqual(["a.py", "sub/code.rs"]);
-    expect(found.skipped.map((s) => [s.path, s.reason])).toEqual([["gone.rs", "not-found"], ["nope.py", "not-found"], ["pipe", "not-regular-file"]]);
+    expect(found.skipped.map((s) => [s.path, s.reason])).toEqual([
+      ["gone.rs", "not-found"],
+      ["nope.py", "not-found"],
+      ["pipe", "not-regular-file"],
+    ]);
   });
 });

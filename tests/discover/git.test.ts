@@ -12,12 +12,63 @@ function prng(seed: number): () => number {
   };
 }
 
-const NAMES = ["a", "b", "build", "foo", "deep", "x.log", "keep.log", "y.py", "z.md", "Foo.txt", "foo.txt", "a b.txt", "#hash", "q"];
+const NAMES = [
+  "a",
+  "b",
+  "build",
+  "foo",
+  "deep",
+  "x.log",
+  "keep.log",
+  "y.py",
+  "z.md",
+  "Foo.txt",
+  "foo.txt",
+  "a b.txt",
+  "#hash",
+  "q",
+];
 const DIRS = ["a", "b", "build", "foo", "deep", "src", "x.log"];
 const PATTERNS = [
-  "*.log", "!keep.log", "build/", "/foo", "foo/", "a/**/b", "**/deep", "*.py", "!y.py", "b/*", "!/a", "z.*", "*.md", "!z.md",
-  "a/", "/b/", "deep/*.log", "**/*.txt", "!Foo.txt", "[ab]", "?", "x.log/", "build", "!build/", "\\#hash", "*", "!*/", "!*.py",
-  "a b.txt", "src/**", "!src/**/y.py", "/deep/", "foo/*.txt", "!/foo", "**/b/**", "# a comment", "", "a/*/q", "!q",
+  "*.log",
+  "!keep.log",
+  "build/",
+  "/foo",
+  "foo/",
+  "a/**/b",
+  "**/deep",
+  "*.py",
+  "!y.py",
+  "b/*",
+  "!/a",
+  "z.*",
+  "*.md",
+  "!z.md",
+  "a/",
+  "/b/",
+  "deep/*.log",
+  "**/*.txt",
+  "!Foo.txt",
+  "[ab]",
+  "?",
+  "x.log/",
+  "build",
+  "!build/",
+  "\\#hash",
+  "*",
+  "!*/",
+  "!*.py",
+  "a b.txt",
+  "src/**",
+  "!src/**/y.py",
+  "/deep/",
+  "foo/*.txt",
+  "!/foo",
+  "**/b/**",
+  "# a comment",
+  "",
+  "a/*/q",
+  "!q",
 ];
 
 /** Builds a random tree with random .gitignore files and .git/info/exclude; returns its root. */
@@ -36,12 +87,17 @@ function randomTree(seed: number): string {
       const path = dir ? `${dir}/${name}` : name;
       if (!dirs.some((d) => d === path || d.startsWith(`${path}/`))) files[path] = `${path}\n`;
     }
-    if (rnd() < 0.6) files[dir ? `${dir}/.gitignore` : ".gitignore"] = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => pick(PATTERNS)).join("\n");
+    if (rnd() < 0.6)
+      files[dir ? `${dir}/.gitignore` : ".gitignore"] = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () =>
+        pick(PATTERNS),
+      ).join("\n");
   }
   const root = tempDir("weft-gitcmp-");
   writeTree(root, files);
   git(root, ["init", "-q"]);
-  writeTree(root, { ".git/info/exclude": Array.from({ length: Math.floor(rnd() * 3) }, () => pick(PATTERNS)).join("\n") });
+  writeTree(root, {
+    ".git/info/exclude": Array.from({ length: Math.floor(rnd() * 3) }, () => pick(PATTERNS)).join("\n"),
+  });
   return root;
 }
 
@@ -52,7 +108,10 @@ function weftSet(root: string): string[] {
 }
 
 function gitSet(root: string): string[] {
-  return git(root, ["ls-files", "--cached", "--others", "--exclude-standard", "-z"]).split("\0").filter((p) => p !== "").sort();
+  return git(root, ["ls-files", "--cached", "--others", "--exclude-standard", "-z"])
+    .split("\0")
+    .filter((p) => p !== "")
+    .sort();
 }
 
 const roots: string[] = [];
@@ -68,7 +127,9 @@ describe("weft's file set equals git's", () => {
       const actual = weftSet(root);
       if (JSON.stringify(actual) !== JSON.stringify(expected)) {
         const only = (a: string[], b: string[]) => a.filter((p) => !b.includes(p));
-        throw new Error(`seed ${seed} (${root}): only git: ${JSON.stringify(only(expected, actual))}, only weft: ${JSON.stringify(only(actual, expected))}`);
+        throw new Error(
+          `seed ${seed} (${root}): only git: ${JSON.stringify(only(expected, actual))}, only weft: ${JSON.stringify(only(actual, expected))}`,
+        );
       }
       compared += expected.length;
     }

@@ -27,7 +27,15 @@ beforeAll(() => {
 afterAll(() => removeTree(root));
 
 // Sorted by UTF-16 code unit, as every path: an escaped byte (U+DC80..U+DCFF) sorts before U+FFFD.
-const EXPECTED = ["bad\udcfe.py", "bad\udcff.py", "d\udcfe/in.py", "link\udc80.py", "new\nline.py", "x\udcff.py/k.py", "x\ufffd.py"];
+const EXPECTED = [
+  "bad\udcfe.py",
+  "bad\udcff.py",
+  "d\udcfe/in.py",
+  "link\udc80.py",
+  "new\nline.py",
+  "x\udcff.py/k.py",
+  "x\ufffd.py",
+];
 
 describe("file names that are not valid UTF-8", () => {
   test("are found, distinct, typed right, with ignore files applied, and read by their exact bytes", () => {
@@ -35,14 +43,25 @@ describe("file names that are not valid UTF-8", () => {
     expect(skipped).toEqual([]);
     expect(files.map((f) => f.path)).toEqual(EXPECTED);
     const read = files.map((f) => readFileSync(fsPath(f.absPath), "utf8"));
-    expect(read).toEqual(["y = 22\n", "x = 1\n", "z = 4\n", "x = 1\n", "n = 5\n", "k = 3\n", "real U+FFFD in the name\n"]);
+    expect(read).toEqual([
+      "y = 22\n",
+      "x = 1\n",
+      "z = 4\n",
+      "x = 1\n",
+      "n = 5\n",
+      "k = 3\n",
+      "real U+FFFD in the name\n",
+    ]);
     // The followed link's real path keeps the target's bytes.
     expect(files[3]!.absPath).toBe(`${root}/bad\udcff.py`);
   });
 
   test("listed on stdin (-0) by their bytes", () => {
     const paths = EXPECTED.filter((p) => !p.startsWith("link")).reverse();
-    const listed = parsePathList(Buffer.concat(paths.map((p) => Buffer.concat([encodePath(p), Buffer.from([0])]))), true);
+    const listed = parsePathList(
+      Buffer.concat(paths.map((p) => Buffer.concat([encodePath(p), Buffer.from([0])]))),
+      true,
+    );
     expect(listed).toEqual(paths);
     const { files, skipped } = discover(options(root, { paths: [], listed }));
     expect(skipped).toEqual([]);
@@ -59,7 +78,9 @@ describe("file names that are not valid UTF-8", () => {
     expect(pathHash("bad\udcff.py")).not.toBe(pathHash("bad\udcfe.py"));
     expect(pathHash("x\ufffd.py")).toBe(fnv(Buffer.from("x\ufffd.py", "utf8"))); // valid names: UTF-8, as always
     const all = discover(options(root)).files.map((f) => f.path);
-    const shards = [1, 2, 3].flatMap((index) => discover(options(root, { shard: { index, count: 3 } })).files.map((f) => f.path));
+    const shards = [1, 2, 3].flatMap((index) =>
+      discover(options(root, { shard: { index, count: 3 } })).files.map((f) => f.path),
+    );
     expect(shards.sort((a, b) => (a < b ? -1 : 1))).toEqual(all);
   });
 });

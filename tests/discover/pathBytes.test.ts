@@ -3,21 +3,41 @@ import { writeFileSync } from "node:fs";
 import { decodePath, encodePath, fsPath, hasRawBytes, quotePath } from "../../src/discover/pathBytes.ts";
 import { git, removeTree, tempDir } from "./tree.ts";
 
-const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p))));
+const bytes = (...parts: (string | number[])[]) =>
+  Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p))));
 
 /** A deterministic generator (tests must not depend on the run). */
 function random(seed: number): () => number {
   let s = seed;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Byte strings rich in edge cases: ASCII, every lead byte, truncated and overlong sequences, surrogates, > U+10FFFF. */
 function randomNames(n: number): Uint8Array[] {
   const next = random(42);
-  const pieces = [[0x61], [0x2f], [0xff], [0xfe], [0xc0, 0x80], [0xc3, 0xa9], [0xe2, 0x82], [0xe2, 0x82, 0xac], [0xed, 0xa0, 0x80], [0xed, 0x9f, 0xbf], [0xef, 0xbf, 0xbd], [0xef, 0xbb, 0xbf], [0xf0, 0x9f, 0x98, 0x80], [0xf0, 0x90, 0x82, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xbf]];
+  const pieces = [
+    [0x61],
+    [0x2f],
+    [0xff],
+    [0xfe],
+    [0xc0, 0x80],
+    [0xc3, 0xa9],
+    [0xe2, 0x82],
+    [0xe2, 0x82, 0xac],
+    [0xed, 0xa0, 0x80],
+    [0xed, 0x9f, 0xbf],
+    [0xef, 0xbf, 0xbd],
+    [0xef, 0xbb, 0xbf],
+    [0xf0, 0x9f, 0x98, 0x80],
+    [0xf0, 0x90, 0x82, 0x80],
+    [0xf4, 0x90, 0x80, 0x80],
+    [0x80],
+    [0xbf],
+  ];
   return Array.from({ length: n }, () => {
     const out: number[] = [];
-    for (let k = Math.floor(next() * 8); k > 0; k--) out.push(...(next() < 0.3 ? [Math.floor(next() * 256)] : pieces[Math.floor(next() * pieces.length)]!));
+    for (let k = Math.floor(next() * 8); k > 0; k--)
+      out.push(...(next() < 0.3 ? [Math.floor(next() * 256)] : pieces[Math.floor(next() * pieces.length)]!));
     return Uint8Array.from(out);
   });
 }
@@ -55,7 +75,9 @@ describe("names as strings, byte for byte (surrogateescape)", () => {
       let valid: string | undefined;
       try {
         valid = utf8.decode(raw);
-      } catch { /* not UTF-8 */ }
+      } catch {
+        /* not UTF-8 */
+      }
       expect(hasRawBytes(s)).toBe(valid === undefined);
       if (valid !== undefined) expect(s).toBe(valid);
       const hex = Buffer.from(raw).toString("hex");
@@ -65,17 +87,31 @@ describe("names as strings, byte for byte (surrogateescape)", () => {
   });
 
   const python = Bun.which("python3");
-  test.skipIf(!python)("the same strings as Python's surrogateescape; os.fsencode of the JSON string gives the bytes back", () => {
-    const names = randomNames(2_000).filter((n) => n.length > 0);
-    const hex = names.map((n) => Buffer.from(n).toString("hex"));
-    const decode = "import sys, json\nfor h in sys.stdin.read().split():\n    print(json.dumps(bytes.fromhex(h).decode('utf-8', 'surrogateescape')))";
-    const fromPython = Bun.spawnSync([python!, "-c", decode], { stdin: Buffer.from(hex.join("\n")) }).stdout.toString().trim().split("\n").map((l) => JSON.parse(l) as string);
-    expect(fromPython).toEqual(names.map(decodePath));
-    // What the README promises a consumer of weft's JSON output: os.fsencode(record["path"]) is the name's bytes.
-    const encode = "import sys, json, os\nfor line in sys.stdin.read().splitlines():\n    print(os.fsencode(json.loads(line)['path']).hex())";
-    const json = names.map((n) => JSON.stringify({ path: decodePath(n) })).join("\n");
-    expect(Bun.spawnSync([python!, "-c", encode], { stdin: Buffer.from(json), env: { PYTHONUTF8: "1" } }).stdout.toString().trim().split("\n")).toEqual(hex);
-  });
+  test.skipIf(!python)(
+    "the same strings as Python's surrogateescape; os.fsencode of the JSON string gives the bytes back",
+    () => {
+      const names = randomNames(2_000).filter((n) => n.length > 0);
+      const hex = names.map((n) => Buffer.from(n).toString("hex"));
+      const decode =
+        "import sys, json\nfor h in sys.stdin.read().split():\n    print(json.dumps(bytes.fromhex(h).decode('utf-8', 'surrogateescape')))";
+      const fromPython = Bun.spawnSync([python!, "-c", decode], { stdin: Buffer.from(hex.join("\n")) })
+        .stdout.toString()
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as string);
+      expect(fromPython).toEqual(names.map(decodePath));
+      // What the README promises a consumer of weft's JSON output: os.fsencode(record["path"]) is the name's bytes.
+      const encode =
+        "import sys, json, os\nfor line in sys.stdin.read().splitlines():\n    print(os.fsencode(json.loads(line)['path']).hex())";
+      const json = names.map((n) => JSON.stringify({ path: decodePath(n) })).join("\n");
+      expect(
+        Bun.spawnSync([python!, "-c", encode], { stdin: Buffer.from(json), env: { PYTHONUTF8: "1" } })
+          .stdout.toString()
+          .trim()
+          .split("\n"),
+      ).toEqual(hex);
+    },
+  );
 });
 
 describe("quotePath: names for human-readable output, as git quotes them", () => {
@@ -84,17 +120,35 @@ describe("quotePath: names for human-readable output, as git quotes them", () =>
 
   test("the same as git ls-files: core.quotePath=false for UTF-8 names, true for names with raw bytes", () => {
     const names = [
-      bytes("plain.py"), bytes("new\nline.py"), bytes("tab\there.py"), bytes('quo"te.py'), bytes("back\\slash.py"), bytes("ctl\x01.py"),
-      bytes("del\x7f.py"), bytes("bell\x07 bs\x08 vt\x0b ff\x0c cr\r.py"), bytes("caf", [0xc3, 0xa9], ".py"), bytes("sp ace.py"),
-      bytes("bad", [0xff], ".py"), bytes("two", [0xfe, 0x80], "\n.py"), bytes("esc\x1b[31m.py"),
+      bytes("plain.py"),
+      bytes("new\nline.py"),
+      bytes("tab\there.py"),
+      bytes('quo"te.py'),
+      bytes("back\\slash.py"),
+      bytes("ctl\x01.py"),
+      bytes("del\x7f.py"),
+      bytes("bell\x07 bs\x08 vt\x0b ff\x0c cr\r.py"),
+      bytes("caf", [0xc3, 0xa9], ".py"),
+      bytes("sp ace.py"),
+      bytes("bad", [0xff], ".py"),
+      bytes("two", [0xfe, 0x80], "\n.py"),
+      bytes("esc\x1b[31m.py"),
     ];
     for (const n of names) writeFileSync(fsPath(`${dir}/${decodePath(n)}`), "x\n");
     git(dir, ["init", "-q"]);
     git(dir, ["add", "."]);
     // git prints the names as bytes: read its output again as bytes.
-    const rawNames = Bun.spawnSync(["git", "ls-files", "-z"], { cwd: dir }).stdout.toString("latin1").split("\0").filter(Boolean).map((s) => Buffer.from(s, "latin1"));
+    const rawNames = Bun.spawnSync(["git", "ls-files", "-z"], { cwd: dir })
+      .stdout.toString("latin1")
+      .split("\0")
+      .filter(Boolean)
+      .map((s) => Buffer.from(s, "latin1"));
     expect(rawNames.length).toBe(names.length);
-    const quoted = (on: boolean) => Bun.spawnSync(["git", "-c", `core.quotePath=${on}`, "ls-files"], { cwd: dir }).stdout.toString("latin1").split("\n").filter(Boolean);
+    const quoted = (on: boolean) =>
+      Bun.spawnSync(["git", "-c", `core.quotePath=${on}`, "ls-files"], { cwd: dir })
+        .stdout.toString("latin1")
+        .split("\n")
+        .filter(Boolean);
     const [off, on] = [quoted(false), quoted(true)];
     rawNames.forEach((name, i) => {
       const s = decodePath(name);

@@ -6,12 +6,22 @@ describe("path operations that keep every code unit", () => {
   test("the POSIX operations give node:path.posix's results on 50,000 generated paths", () => {
     const atoms = ["a", "bc", "/", "//", ".", "..", "...", "é"];
     let seed = 7;
-    const next = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     for (let i = 0; i < 50_000; i++) {
       let p = "";
       for (let k = Math.floor(next() * 7); k > 0; k--) p += atoms[Math.floor(next() * atoms.length)];
-      expect([p, ops.posixNormalize(p), ops.posixBasename(p), ops.posixDirname(p), ops.posixResolve("/cwd/x", p)]).toEqual([
-        p, node.posix.normalize(p), node.posix.basename(p), node.posix.dirname(p), node.posix.resolve("/cwd/x", p),
+      expect([
+        p,
+        ops.posixNormalize(p),
+        ops.posixBasename(p),
+        ops.posixDirname(p),
+        ops.posixResolve("/cwd/x", p),
+      ]).toEqual([
+        p,
+        node.posix.normalize(p),
+        node.posix.basename(p),
+        node.posix.dirname(p),
+        node.posix.resolve("/cwd/x", p),
       ]);
     }
   });

@@ -7,7 +7,8 @@ let root: string;
 beforeAll(() => {
   root = tempDir();
   const files: Record<string, string | Uint8Array> = {};
-  for (let i = 0; i < 400; i++) files[`d${i % 7}/sub${i % 3}/f${i}.${["py", "ts", "md", "txt"][i % 4]}`] = `line ${i}\n`;
+  for (let i = 0; i < 400; i++)
+    files[`d${i % 7}/sub${i % 3}/f${i}.${["py", "ts", "md", "txt"][i % 4]}`] = `line ${i}\n`;
   for (let i = 0; i < 20; i++) files[`bin/b${i}.dat`] = new Uint8Array([1, 0, 2]);
   writeTree(root, files);
 });

@@ -7,6 +7,8 @@ test("the README's table of skip reasons names every reason weft reports, and no
   const readme = readFileSync(resolve(import.meta.dir, "../../README.md"), "utf8");
   const table = readme.slice(readme.indexOf("| Reason | When |"));
   const rows = table.slice(0, table.indexOf("\n\n")).split("\n").slice(2);
-  const documented = rows.flatMap((row) => [...(row.split("|")[1] ?? "").matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!));
+  const documented = rows.flatMap((row) =>
+    [...(row.split("|")[1] ?? "").matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!),
+  );
   expect(documented.sort()).toEqual([...SkipReasonSchema.options].sort());
 });

@@ -25,15 +25,33 @@ export function removeTree(root: string): void {
 /** Discovery options with the CLI's defaults, walking "." in `cwd`. */
 export function options(cwd: string, over: Partial<DiscoveryOptions> = {}): DiscoveryOptions {
   return {
-    paths: ["."], listed: [], cwd, ignoreFiles: true, hidden: false, follow: false, include: [], exclude: [],
-    languages: [], map: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE, skipMinified: true, checkContent: true, ...over,
+    paths: ["."],
+    listed: [],
+    cwd,
+    ignoreFiles: true,
+    hidden: false,
+    follow: false,
+    include: [],
+    exclude: [],
+    languages: [],
+    map: {},
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    skipMinified: true,
+    checkContent: true,
+    ...over,
   };
 }
 
 /** Runs git in `cwd` with no user or system configuration (no global excludes file). */
 export function git(cwd: string, args: string[]): string {
   const r = Bun.spawnSync(["git", "-c", "core.excludesFile=/dev/null", ...args], {
-    cwd, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" },
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: cwd,
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+    },
   });
   if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr.toString()}`);
   return r.stdout.toString();

@@ -1,5 +1,14 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, chownSync, cpSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import * as v from "valibot";
 import { sha256 } from "../../src/languages/cache.ts";
@@ -12,7 +21,9 @@ afterAll(cleanup);
 
 const GRAMMARS = grammarLanguages().length;
 /** Grammars that come from an embedded parser.so on this platform (the rest are built into napi). */
-const EMBEDDED = grammarLanguages().filter((l) => l.grammar?.kind === "package" && !l.grammar.unavailableOn?.includes(hostTarget()!.id)).length;
+const EMBEDDED = grammarLanguages().filter(
+  (l) => l.grammar?.kind === "package" && !l.grammar.unavailableOn?.includes(hostTarget()!.id),
+).length;
 
 function cachedFile(sb: Sandbox, id: string): string {
   const name = readdirSync(sb.cache).find((f) => f.startsWith(`${id}-`) && f.endsWith(".so"));
@@ -30,7 +41,12 @@ describe("weft languages", () => {
     expect(GRAMMARS).toBeGreaterThanOrEqual(28);
     expect(list.filter((r) => r.status === "ok").length).toBe(GRAMMARS);
     for (const r of list.filter((r) => r.parser !== "none")) {
-      expect({ id: r.id, status: r.status, main: r.main?.ok, worker: r.worker?.ok }).toEqual({ id: r.id, status: "ok", main: true, worker: true });
+      expect({ id: r.id, status: r.status, main: r.main?.ok, worker: r.worker?.ok }).toEqual({
+        id: r.id,
+        status: "ok",
+        main: true,
+        worker: true,
+      });
       expect(r.main?.root).toBeTruthy();
       expect(r.worker?.root).toBe(r.main!.root!);
     }
@@ -39,7 +55,10 @@ describe("weft languages", () => {
     const files = readdirSync(sb.cache);
     expect(files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".node"))).toHaveLength(1); // the napi addon, verified like the parsers
-    for (const f of files) expect(sha256(readFileSync(join(sb.cache, f))).slice(0, 32)).toBe(f.replace(/^.*-([0-9a-f]{32})\.(so|node)$/, "$1"));
+    for (const f of files)
+      expect(sha256(readFileSync(join(sb.cache, f))).slice(0, 32)).toBe(
+        f.replace(/^.*-([0-9a-f]{32})\.(so|node)$/, "$1"),
+      );
   });
 
   test("the table names every language and its status", async () => {
@@ -99,17 +118,22 @@ describe("weft languages", () => {
     const res = await runWeft(sb, ["languages"]);
     expect(res.code).toBe(1);
     // The napi addon is refused with the cache, so the built-in grammars fail as well.
-    expect(res.stderr).toBe(`weft: ${GRAMMARS} of ${GRAMMARS} parsers failed: native parser library not loaded: ${sb.cache}: cache directory is writable by group or others (mode 770); refusing to load native code from it; fix: chmod 700 ${sb.cache}\n`);
+    expect(res.stderr).toBe(
+      `weft: ${GRAMMARS} of ${GRAMMARS} parsers failed: native parser library not loaded: ${sb.cache}: cache directory is writable by group or others (mode 770); refusing to load native code from it; fix: chmod 700 ${sb.cache}\n`,
+    );
   });
 
-  test.skipIf(process.getuid?.() !== 0)("a cache directory owned by another user is refused (needs root to chown)", async () => {
-    const sb = sandbox();
-    expect((await runWeft(sb, ["languages", "--json"])).code).toBe(0);
-    chownSync(sb.cache, 65534, 65534);
-    const res = await runWeft(sb, ["languages", "--json"]);
-    expect(res.code).toBe(1);
-    expect(res.stderr).toContain("cache directory is owned by another user");
-  });
+  test.skipIf(process.getuid?.() !== 0)(
+    "a cache directory owned by another user is refused (needs root to chown)",
+    async () => {
+      const sb = sandbox();
+      expect((await runWeft(sb, ["languages", "--json"])).code).toBe(0);
+      chownSync(sb.cache, 65534, 65534);
+      const res = await runWeft(sb, ["languages", "--json"]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain("cache directory is owned by another user");
+    },
+  );
 
   test("without a usable home cache, a private per-user directory in TMPDIR is used", async () => {
     const sb = sandbox();
@@ -129,11 +153,15 @@ describe("command line", () => {
     const sb = sandbox();
     const version = await runWeft(sb, ["--version"]);
     const pkgVersion = (await Bun.file(resolve(import.meta.dir, "../../package.json")).json()).version;
-    const head = Bun.spawnSync(["git", "rev-parse", "HEAD"], { cwd: import.meta.dir }).stdout.toString().trim();
+    const head = Bun.spawnSync(["git", "rev-parse", "HEAD"], { cwd: import.meta.dir })
+      .stdout.toString()
+      .trim();
     expect(version.code).toBe(0);
     expect(version.stderr).toBe("");
     expect(version.stdout.split(" ")[0]).toBe(pkgVersion);
-    expect(version.stdout).toMatch(new RegExp(`^${pkgVersion.replaceAll(".", "\\.")} \\(commit ${head}(-dirty)?, ${hostTarget()!.id}\\)\n$`));
+    expect(version.stdout).toMatch(
+      new RegExp(`^${pkgVersion.replaceAll(".", "\\.")} \\(commit ${head}(-dirty)?, ${hostTarget()!.id}\\)\n$`),
+    );
     expect(await runWeft(sb, ["-v"])).toEqual(version);
   });
 
@@ -175,9 +203,15 @@ describe("weft chunk", () => {
     cpSync(resolve(import.meta.dir, "../../README.md"), join(src, "README.md"));
     const res = await runWeft(sb, ["chunk", "project"]);
     expect(res.code).toBe(0);
-    const records = res.stdout.trim().split("\n").map((line) => v.parse(ChunkSchema, JSON.parse(line)));
+    const records = res.stdout
+      .trim()
+      .split("\n")
+      .map((line) => v.parse(ChunkSchema, JSON.parse(line)));
     const byPath = Map.groupBy(records, (r) => r.path);
-    const expected = [...readdirSync(join(src, "languages")).map((f) => `project/languages/${f}`), "project/README.md"].sort();
+    const expected = [
+      ...readdirSync(join(src, "languages")).map((f) => `project/languages/${f}`),
+      "project/README.md",
+    ].sort();
     expect([...byPath.keys()].sort()).toEqual(expected);
     for (const [path, chunks] of byPath) {
       const text = readFileSync(join(sb.dir, path), "utf8");

@@ -19,12 +19,19 @@ describe("weft chunk options", () => {
   test("skipped files make one stderr line with counts per reason, not one line each", async () => {
     const sb = sandbox();
     const minified = `var a=${"1,".repeat(3000)}0;`;
-    tree(sb, { "src/a.py": "x = 1\n", "src/b.bin": new Uint8Array([1, 0, 2, 0]), "src/c.bin": new Uint8Array([0, 0]), "src/d.js": minified });
+    tree(sb, {
+      "src/a.py": "x = 1\n",
+      "src/b.bin": new Uint8Array([1, 0, 2, 0]),
+      "src/c.bin": new Uint8Array([0, 0]),
+      "src/d.js": minified,
+    });
     const res = await runWeft(sb, ["chunk", "src"]);
     expect(res.code).toBe(0);
     const lines = res.stderr.trim().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe("weft: skipped 3 files (binary 2, minified 1); list them with --skipped FILE or `weft files --skipped`");
+    expect(lines[0]).toBe(
+      "weft: skipped 3 files (binary 2, minified 1); list them with --skipped FILE or `weft files --skipped`",
+    );
     expect(lines[1]).toStartWith("weft: 4 files: 1 chunked, 3 skipped, 0 failed;");
     expect((await runWeft(sb, ["chunk", "src", "--quiet"])).stderr).toBe("");
   });
@@ -33,19 +40,26 @@ describe("weft chunk options", () => {
     const sb = sandbox();
     tree(sb, { "src/a.py": "x = 1\n" });
     const res = await runWeft(sb, ["chunk", "src", "--skipped", "no/such/dir/skips.jsonl"]);
-    expect(res).toEqual({ code: 2, stdout: "", stderr: "weft: no/such/dir/skips.jsonl: cannot write --skipped file: ENOENT: no such file or directory\n" });
+    expect(res).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "weft: no/such/dir/skips.jsonl: cannot write --skipped file: ENOENT: no such file or directory\n",
+    });
   });
 
-  test.skipIf(!existsSync("/dev/full"))("a report that fails to write at the end names the file and exits 3; the chunks were written", async () => {
-    const sb = sandbox();
-    tree(sb, { "src/a.py": "x = 1\n", "src/b.bin": new Uint8Array([0, 1]) }); // one skip, so --skipped has a line to write
-    for (const flag of ["--summary-json", "--skipped"]) {
-      const res = await runWeft(sb, ["chunk", "src", flag, "/dev/full"]);
-      expect(res.code).toBe(3);
-      expect(res.stdout).toContain('"path":"src/a.py"');
-      expect(res.stderr).toContain(`weft: /dev/full: cannot write ${flag} file: ENOSPC`);
-    }
-  });
+  test.skipIf(!existsSync("/dev/full"))(
+    "a report that fails to write at the end names the file and exits 3; the chunks were written",
+    async () => {
+      const sb = sandbox();
+      tree(sb, { "src/a.py": "x = 1\n", "src/b.bin": new Uint8Array([0, 1]) }); // one skip, so --skipped has a line to write
+      for (const flag of ["--summary-json", "--skipped"]) {
+        const res = await runWeft(sb, ["chunk", "src", flag, "/dev/full"]);
+        expect(res.code).toBe(3);
+        expect(res.stdout).toContain('"path":"src/a.py"');
+        expect(res.stderr).toContain(`weft: /dev/full: cannot write ${flag} file: ENOSPC`);
+      }
+    },
+  );
 
   test("auto's stated reason agrees with its decision: a single big file runs inline because it is one file", async () => {
     const sb = sandbox();
@@ -53,7 +67,10 @@ describe("weft chunk options", () => {
     const big = await runWeft(sb, ["chunk", "big.py", "--summary-json", "s.json"]);
     expect(big.code).toBe(0);
     const summary = JSON.parse(readFileSync(join(sb.dir, "s.json"), "utf8"));
-    expect([summary.executor, summary.executorReason]).toEqual(["inline", "auto: a single file (workers cannot share it)"]);
+    expect([summary.executor, summary.executorReason]).toEqual([
+      "inline",
+      "auto: a single file (workers cannot share it)",
+    ]);
     const small = await runWeft(sb, ["chunk", "small"]);
     expect(small.stderr).toMatch(/executor inline \(auto: 0\.00 MiB is below 1 MiB\)/);
   });
@@ -61,7 +78,10 @@ describe("weft chunk options", () => {
   const usage: [string[], string][] = [
     [["--workers", "-1"], 'weft: --workers must be an integer >= 1, got "-1"'],
     [["--timeout", "-5"], 'weft: --timeout must be a number >= 0, got "-5"'],
-    [["--workers", "64"], `weft: --workers must be at most ${2 * navigator.hardwareConcurrency} (twice the ${navigator.hardwareConcurrency} cores here; more workers only cost memory), got "64"`],
+    [
+      ["--workers", "64"],
+      `weft: --workers must be at most ${2 * navigator.hardwareConcurrency} (twice the ${navigator.hardwareConcurrency} cores here; more workers only cost memory), got "64"`,
+    ],
   ];
   for (const [flags, line] of usage) {
     test(`weft chunk ${flags.join(" ")}: exit 2 with the real reason`, async () => {

@@ -28,10 +28,17 @@ function project(sb: Sandbox): void {
 }
 
 /** `weft chunk tree` with a summary; checks what must hold whatever the cache did: valid records that tile every file. */
-async function chunk(sb: Sandbox, extra: string[] = [], env?: Record<string, string>): Promise<{ res: RunResult; summary: Summary; strategy: Map<string, string> }> {
+async function chunk(
+  sb: Sandbox,
+  extra: string[] = [],
+  env?: Record<string, string>,
+): Promise<{ res: RunResult; summary: Summary; strategy: Map<string, string> }> {
   const res = await runWeft(sb, ["chunk", "tree", "--summary-json", "s.json", ...extra], env ?? sandboxEnv(sb));
   const summary = v.parse(SummarySchema, JSON.parse(readFileSync(join(sb.dir, "s.json"), "utf8")));
-  const records = res.stdout.trim().split("\n").map((l) => v.parse(ChunkSchema, JSON.parse(l)));
+  const records = res.stdout
+    .trim()
+    .split("\n")
+    .map((l) => v.parse(ChunkSchema, JSON.parse(l)));
   const strategy = new Map<string, string>();
   for (const [path, text] of Object.entries(FILES)) {
     const mine = records.filter((r) => r.path === path);
@@ -58,7 +65,9 @@ function expectDegraded(run: Awaited<ReturnType<typeof chunk>>, paths: string[],
   for (const p of paths) expect(strategy.get(p)).toBe("delimiter");
   const lines = res.stderr.trim().split("\n");
   expect(lines.filter((l) => l.includes(cause))).toHaveLength(1); // the one line naming the cause
-  expect(lines.find((l) => l.includes("not chunked as asked"))).toContain(`${paths.length} of ${Object.keys(FILES).length} files`);
+  expect(lines.find((l) => l.includes("not chunked as asked"))).toContain(
+    `${paths.length} of ${Object.keys(FILES).length} files`,
+  );
   expect(res.stderr).not.toContain("    at ");
 }
 
@@ -88,17 +97,22 @@ describe("a refused parser cache is never used, and never quiet", () => {
       expectDegraded(run, GRAMMAR_FILES, `${sb.cache}: cache directory is writable by group or others (mode 777)`);
       expect(run.res.stderr).toContain(`fix: chmod 700 ${sb.cache}`);
       expect(readdirSync(sb.cache)).toEqual([]); // nothing written to, or loaded from, it
-      expect(run.summary.degradations[0]!.reason).toStartWith("Python parser could not be loaded: native parser library not loaded: ");
+      expect(run.summary.degradations[0]!.reason).toStartWith(
+        "Python parser could not be loaded: native parser library not loaded: ",
+      );
     });
   }
 
-  test.skipIf(process.getuid?.() !== 0)("a cache directory owned by another user is refused (needs root to chown)", async () => {
-    const sb = sandbox();
-    project(sb);
-    mkdirSync(sb.cache, { mode: 0o700 });
-    chownSync(sb.cache, 65534, 65534);
-    expectDegraded(await chunk(sb), GRAMMAR_FILES, `${sb.cache}: cache directory is owned by another user`);
-  });
+  test.skipIf(process.getuid?.() !== 0)(
+    "a cache directory owned by another user is refused (needs root to chown)",
+    async () => {
+      const sb = sandbox();
+      project(sb);
+      mkdirSync(sb.cache, { mode: 0o700 });
+      chownSync(sb.cache, 65534, 65534);
+      expectDegraded(await chunk(sb), GRAMMAR_FILES, `${sb.cache}: cache directory is owned by another user`);
+    },
+  );
 
   test("a squatted weft-<uid> in TMPDIR (the fallback when ~/.cache is unusable) is refused", async () => {
     const sb = sandbox();
@@ -138,7 +152,10 @@ describe("a refused parser cache is never used, and never quiet", () => {
     // A shared library whose constructor leaves a mark: what an attacker would plant.
     const marker = join(sb.dir, "pwned");
     const src = join(sb.dir, "evil.c");
-    writeFileSync(src, `#include <stdio.h>\n__attribute__((constructor)) static void evil(void) { FILE *f = fopen(${JSON.stringify(marker)}, "w"); if (f) fclose(f); }\n`);
+    writeFileSync(
+      src,
+      `#include <stdio.h>\n__attribute__((constructor)) static void evil(void) { FILE *f = fopen(${JSON.stringify(marker)}, "w"); if (f) fclose(f); }\n`,
+    );
     const evil = join(sb.dir, "evil.so");
     const built = Bun.spawnSync([cc!, "-shared", "-fPIC", "-o", evil, src]);
     expect(built.exitCode).toBe(0);

@@ -17,9 +17,19 @@ afterAll(() => {
 async function weft(sb: Sandbox, args: string[], stdin?: string | Uint8Array, cmd: string[] = [sb.bin]) {
   mkdirSync(join(sb.dir, "tmp"), { recursive: true }); // The binary unpacks its native addon into TMPDIR.
   const input = typeof stdin === "string" ? new TextEncoder().encode(stdin) : stdin;
-  const proc = Bun.spawn([...cmd, ...args], { cwd: sb.dir, env: sandboxEnv(sb), stdin: input ?? "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([...cmd, ...args], {
+    cwd: sb.dir,
+    env: sandboxEnv(sb),
+    stdin: input ?? "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const timer = setTimeout(() => proc.kill(), 30_000);
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   clearTimeout(timer);
   return { code, stdout, stderr };
 }
@@ -48,7 +58,13 @@ describe("discovery in the compiled binary", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("src/app.py\tpython\t25\nsrc/tool\tbash\t28\nsrc/util.ts\ttypescript\t20\n");
     const skipped = await weft(sb, ["files", "--follow", "--skipped", "--json"]);
-    expect(skipped.stdout.trim().split("\n").map((l) => JSON.parse(l)).map((s) => [s.path, s.reason])).toEqual([
+    expect(
+      skipped.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .map((s) => [s.path, s.reason]),
+    ).toEqual([
       ["src/key", "symlink-outside-root"],
       ["src/pipe", "not-regular-file"],
     ]);
@@ -60,9 +76,19 @@ describe("discovery in the compiled binary", () => {
     const list = git(sb.dir, ["ls-files", "-z"]);
     const all = await weft(sb, ["files", "--stdin", "-0", "--hidden"], list);
     expect(all.code).toBe(0);
-    expect(all.stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[0])).toEqual([".gitignore", "src/app.py", "src/tool", "src/util.ts"]);
+    expect(
+      all.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("\t")[0]),
+    ).toEqual([".gitignore", "src/app.py", "src/tool", "src/util.ts"]);
     const parts: string[] = [];
-    for (let k = 1; k <= 3; k++) parts.push(...(await weft(sb, ["files", "--stdin", "-0", "--hidden", "--shard", `${k}/3`], list)).stdout.split("\n").filter(Boolean));
+    for (let k = 1; k <= 3; k++)
+      parts.push(
+        ...(await weft(sb, ["files", "--stdin", "-0", "--hidden", "--shard", `${k}/3`], list)).stdout
+          .split("\n")
+          .filter(Boolean),
+      );
     expect(parts.sort()).toEqual(all.stdout.split("\n").filter(Boolean));
   });
 
@@ -70,8 +96,18 @@ describe("discovery in the compiled binary", () => {
     const sb = repo();
     const r = await weft(sb, ["chunk", "--skipped", "skips.jsonl", "src"]);
     expect(r.code).toBe(0);
-    expect(new Set(r.stdout.trim().split("\n").map((l) => JSON.parse(l).path))).toEqual(new Set(["src/app.py", "src/tool", "src/util.ts"]));
-    const skips = (await Bun.file(join(sb.dir, "skips.jsonl")).text()).trim().split("\n").map((l) => JSON.parse(l));
+    expect(
+      new Set(
+        r.stdout
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l).path),
+      ),
+    ).toEqual(new Set(["src/app.py", "src/tool", "src/util.ts"]));
+    const skips = (await Bun.file(join(sb.dir, "skips.jsonl")).text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(skips.map((s) => s.reason)).toEqual(["symlink-not-followed", "not-regular-file"]);
     const bad = await weft(sb, ["chunk", "--shard", "5/4"]);
     expect(bad.code).toBe(2);
@@ -84,13 +120,24 @@ describe("discovery in the compiled binary", () => {
     symlinkSync(outside, join(sb.dir, "tree/etcdir")); // like `ln -s /etc tree/etcdir`
     for (const [flags, reason, detail] of [
       [[], "symlink-not-followed", "tree/etcdir: symbolic link not followed (use --follow)"],
-      [["--follow"], "symlink-outside-root", `tree/etcdir: symbolic link leads outside the given roots (to ${outside})`],
+      [
+        ["--follow"],
+        "symlink-outside-root",
+        `tree/etcdir: symbolic link leads outside the given roots (to ${outside})`,
+      ],
     ] as const) {
-      const r = await weft(sb, ["chunk", "--stdin", ...flags, "--skipped", "skips.jsonl"], "tree/etcdir/id_rsa\ntree/etcdir/../../src/app.py\n");
+      const r = await weft(
+        sb,
+        ["chunk", "--stdin", ...flags, "--skipped", "skips.jsonl"],
+        "tree/etcdir/id_rsa\ntree/etcdir/../../src/app.py\n",
+      );
       expect(r.code).toBe(0);
       expect(r.stdout).toBe("");
       expect(r.stderr).not.toContain("PRIVATE KEY");
-      const skips = (await Bun.file(join(sb.dir, "skips.jsonl")).text()).trim().split("\n").map((l) => JSON.parse(l));
+      const skips = (await Bun.file(join(sb.dir, "skips.jsonl")).text())
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       expect(skips).toEqual([
         { path: "src/app.py", reason, detail },
         { path: "tree/etcdir/id_rsa", reason, detail },
@@ -105,29 +152,81 @@ describe("discovery in the compiled binary", () => {
     for (const n of names) writeFileSync(fsPath(`${sb.dir}/${n}`), "x = 1\n");
     const files = await weft(sb, ["files", "--exclude", "home/", "--exclude", "tmp/"]);
     expect(files.code).toBe(0);
-    expect(files.stdout).toBe('"bad\\376.py"\tpython\t6\n"bad\\377.py"\tpython\t6\n"d\\376/in.py"\tpython\t6\n"new\\nline.py"\tpython\t6\nok.py\tpython\t6\n');
-    const json = (await weft(sb, ["files", "--json", "--exclude", "home/", "--exclude", "tmp/"])).stdout.trim().split("\n").map((l) => JSON.parse(l).path);
+    expect(files.stdout).toBe(
+      '"bad\\376.py"\tpython\t6\n"bad\\377.py"\tpython\t6\n"d\\376/in.py"\tpython\t6\n"new\\nline.py"\tpython\t6\nok.py\tpython\t6\n',
+    );
+    const json = (await weft(sb, ["files", "--json", "--exclude", "home/", "--exclude", "tmp/"])).stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).path);
     expect(json).toEqual(["bad\udcfe.py", "bad\udcff.py", "d\udcfe/in.py", "new\nline.py", "ok.py"]);
     // The sandbox's parser cache (which holds the napi addon from the moment weft starts) is not part of the tree.
-    const inline = await weft(sb, ["chunk", "--executor", "inline", "--exclude", "home/", "--exclude", "tmp/", "--exclude", "cache/"]);
-    const workers = await weft(sb, ["chunk", "--executor", "workers", "--workers", "2", "--exclude", "home/", "--exclude", "tmp/", "--exclude", "cache/"]);
+    const inline = await weft(sb, [
+      "chunk",
+      "--executor",
+      "inline",
+      "--exclude",
+      "home/",
+      "--exclude",
+      "tmp/",
+      "--exclude",
+      "cache/",
+    ]);
+    const workers = await weft(sb, [
+      "chunk",
+      "--executor",
+      "workers",
+      "--workers",
+      "2",
+      "--exclude",
+      "home/",
+      "--exclude",
+      "tmp/",
+      "--exclude",
+      "cache/",
+    ]);
     expect(inline.code).toBe(0);
     expect(inline.stderr).toContain("5 chunked, 0 skipped, 0 failed");
     expect(workers.stdout).toBe(inline.stdout);
-    const chunks = inline.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const chunks = inline.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(chunks.map((c) => [c.path, c.content])).toEqual(json.map((p) => [p, "x = 1\n"]));
     expect(new Set(chunks.map((c) => c.id)).size).toBe(5); // same content and range: only the path tells them apart
     // The README's promise: Python's os.fsencode(record["path"]) is the name's bytes.
     const python = Bun.which("python3");
     if (python) {
-      const check = "import sys, json, os\nfor l in sys.stdin:\n    p = os.fsencode(json.loads(l)['path'])\n    print(p.hex(), os.path.isfile(p))";
-      const r = Bun.spawnSync([python, "-c", check], { cwd: sb.dir, stdin: Buffer.from(inline.stdout), env: { PYTHONUTF8: "1" } });
-      expect(r.stdout.toString().trim().split("\n")).toEqual(["626164fe2e7079", "626164ff2e7079", "64fe2f696e2e7079", "6e65770a6c696e652e7079", "6f6b2e7079"].map((h) => `${h} True`));
+      const check =
+        "import sys, json, os\nfor l in sys.stdin:\n    p = os.fsencode(json.loads(l)['path'])\n    print(p.hex(), os.path.isfile(p))";
+      const r = Bun.spawnSync([python, "-c", check], {
+        cwd: sb.dir,
+        stdin: Buffer.from(inline.stdout),
+        env: { PYTHONUTF8: "1" },
+      });
+      expect(r.stdout.toString().trim().split("\n")).toEqual(
+        ["626164fe2e7079", "626164ff2e7079", "64fe2f696e2e7079", "6e65770a6c696e652e7079", "6f6b2e7079"].map(
+          (h) => `${h} True`,
+        ),
+      );
     } else console.warn("SKIPPED the os.fsencode check: no python3");
     // Listed by their bytes (git ls-files -z), and from a current directory whose name is not UTF-8.
-    const list = Buffer.concat([Buffer.from("bad"), Buffer.from([0xff]), Buffer.from(".py\0d"), Buffer.from([0xfe]), Buffer.from("/in.py\0")]);
-    expect((await weft(sb, ["files", "--stdin", "-0"], list)).stdout).toBe('"bad\\377.py"\tpython\t6\n"d\\376/in.py"\tpython\t6\n');
-    const inDir = await weft(sb, ["files", "--json"], undefined, ["sh", "-c", 'cd "$(printf "d\\376")" && exec "$0" "$@"', sb.bin]);
+    const list = Buffer.concat([
+      Buffer.from("bad"),
+      Buffer.from([0xff]),
+      Buffer.from(".py\0d"),
+      Buffer.from([0xfe]),
+      Buffer.from("/in.py\0"),
+    ]);
+    expect((await weft(sb, ["files", "--stdin", "-0"], list)).stdout).toBe(
+      '"bad\\377.py"\tpython\t6\n"d\\376/in.py"\tpython\t6\n',
+    );
+    const inDir = await weft(sb, ["files", "--json"], undefined, [
+      "sh",
+      "-c",
+      'cd "$(printf "d\\376")" && exec "$0" "$@"',
+      sb.bin,
+    ]);
     expect(inDir.stdout).toBe('{"index":0,"path":"in.py","language":"python","languageSource":"extension","size":6}\n');
   });
 });

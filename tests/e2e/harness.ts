@@ -22,7 +22,8 @@ export function sandbox(): Sandbox {
   if (!root || !bin) {
     root = realpathSync(mkdtempSync(join(tmpdir(), "weft-e2e-")));
     for (let d = root; d !== dirname(d); d = dirname(d)) {
-      if (existsSync(join(d, "node_modules"))) throw new Error(`${d}/node_modules is in reach of the e2e sandbox; set TMPDIR elsewhere`);
+      if (existsSync(join(d, "node_modules")))
+        throw new Error(`${d}/node_modules is in reach of the e2e sandbox; set TMPDIR elsewhere`);
     }
     bin = join(root, "weft");
     copyFileSync(BINARY, bin);
@@ -43,19 +44,40 @@ export type RunResult = { code: number; stdout: string; stderr: string };
 
 /** Environment with nothing from the developer's shell but PATH (for the OS) and what is given. */
 export function sandboxEnv(sb: Sandbox, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: sb.home, WEFT_CACHE_DIR: sb.cache, TMPDIR: join(sb.dir, "tmp"), ...extra };
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: sb.home,
+    WEFT_CACHE_DIR: sb.cache,
+    TMPDIR: join(sb.dir, "tmp"),
+    ...extra,
+  };
 }
 
 /** Starts the binary in the sandbox; resolves when it exits. */
-export async function runWeft(sb: Sandbox, args: string[], env: Record<string, string> = sandboxEnv(sb)): Promise<RunResult> {
+export async function runWeft(
+  sb: Sandbox,
+  args: string[],
+  env: Record<string, string> = sandboxEnv(sb),
+): Promise<RunResult> {
   mkdirSync(join(sb.dir, "tmp"), { recursive: true });
   const proc = Bun.spawn([sb.bin, ...args], { cwd: sb.dir, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }
 
 /** One row of `weft languages --json` (the fields the tests read). */
-export type Row = { id: string; parser: string; status: string; error?: string; main?: { ok: boolean; root?: string }; worker?: { ok: boolean; root?: string } };
+export type Row = {
+  id: string;
+  parser: string;
+  status: string;
+  error?: string;
+  main?: { ok: boolean; root?: string };
+  worker?: { ok: boolean; root?: string };
+};
 
 export function rows(res: RunResult): Row[] {
   return JSON.parse(res.stdout) as Row[];

@@ -2,7 +2,18 @@
 // SHA256SUMS, and broken variants), the script run by /bin/sh with a fresh HOME and prefix, and
 // `uname` replaced where a test needs another platform.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { sha256 } from "../../src/languages/cache.ts";
@@ -10,7 +21,9 @@ import { hostTarget } from "../../src/languages/targets.ts";
 import { BINARY } from "./harness.ts";
 
 const INSTALL = resolve(import.meta.dir, "../../install.sh");
-const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dir, "../../package.json"), "utf8")) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(resolve(import.meta.dir, "../../package.json"), "utf8")) as { version: string }
+).version;
 const HOST = `weft-${hostTarget()!.id}`;
 
 /** A release directory on the server: file name -> bytes. */
@@ -22,7 +35,9 @@ let root: string;
 let real: Uint8Array;
 
 const sums = (files: Record<string, Uint8Array | string>) =>
-  Object.entries(files).map(([name, bytes]) => `${sha256(typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes)}  ${name}\n`).join("");
+  Object.entries(files)
+    .map(([name, bytes]) => `${sha256(typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes)}  ${name}\n`)
+    .join("");
 
 /** A stand-in binary: a script that prints a version line, or runs `body` first (never expected to run). */
 const script = (body = "") => `#!/bin/sh\n${body}\necho "${VERSION} (stand-in)"\n`;
@@ -55,7 +70,10 @@ type Result = { code: number; stdout: string; stderr: string; home: string; pref
  * Runs install.sh with /bin/sh from an empty directory, with HOME and the prefix in it; `platform`
  * replaces `uname` ("Linux aarch64"); `path` replaces PATH entirely.
  */
-async function install(release: string, opts: { platform?: string; args?: string[]; env?: Record<string, string>; path?: string } = {}): Promise<Result> {
+async function install(
+  release: string,
+  opts: { platform?: string; args?: string[]; env?: Record<string, string>; path?: string } = {},
+): Promise<Result> {
   const dir = mkdtempSync(join(root, "run-"));
   const home = join(dir, "home");
   const prefix = join(dir, "prefix");
@@ -65,12 +83,26 @@ async function install(release: string, opts: { platform?: string; args?: string
     const [s, m] = opts.platform.split(" ");
     const fake = join(dir, "fakebin");
     mkdirSync(fake);
-    writeFileSync(join(fake, "uname"), `#!/bin/sh\ncase "$1" in -s) echo ${s} ;; -m) echo ${m} ;; *) echo ${s} ;; esac\n`, { mode: 0o755 });
+    writeFileSync(
+      join(fake, "uname"),
+      `#!/bin/sh\ncase "$1" in -s) echo ${s} ;; -m) echo ${m} ;; *) echo ${s} ;; esac\n`,
+      { mode: 0o755 },
+    );
     path = `${fake}:${path}`;
   }
   const env = { PATH: path, HOME: home, WEFT_DOWNLOAD_URL: `http://127.0.0.1:${server.port}/${release}`, ...opts.env };
-  const proc = Bun.spawn(["/bin/sh", INSTALL, "--prefix", prefix, ...(opts.args ?? [])], { cwd: dir, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const proc = Bun.spawn(["/bin/sh", INSTALL, "--prefix", prefix, ...(opts.args ?? [])], {
+    cwd: dir,
+    env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr, home, prefix };
 }
 
@@ -112,7 +144,9 @@ describe("install.sh with the real build output", () => {
     const res = await install("v-tampered", { args: ["--prefix", prefix] });
     const line = refusal(res);
     expect(res.code).toBe(1);
-    expect(line).toBe(`weft install: checksum mismatch for ${HOST} from http://127.0.0.1:${server.port}/v-tampered: SHA256SUMS says ${sha256(real)}, the download is ${sha256(tampered)}; nothing was installed`);
+    expect(line).toBe(
+      `weft install: checksum mismatch for ${HOST} from http://127.0.0.1:${server.port}/v-tampered: SHA256SUMS says ${sha256(real)}, the download is ${sha256(tampered)}; nothing was installed`,
+    );
     expect(readdirSync(join(prefix, "bin"))).toEqual(["weft"]);
     expect(readFileSync(join(prefix, "bin", "weft"), "utf8")).toBe("previous weft");
   });
@@ -130,9 +164,29 @@ describe("install.sh with the real build output", () => {
 
 describe("install.sh picks the platform's file, and refuses what it cannot install", () => {
   const standIn = script();
-  releases.set("v-all", Object.fromEntries([["SHA256SUMS", sums(Object.fromEntries(["linux-x64", "linux-arm64", "darwin-arm64", "darwin-x64"].map((p) => [`weft-${p}`, standIn])))], ...["linux-x64", "linux-arm64", "darwin-arm64", "darwin-x64"].map((p) => [`weft-${p}`, standIn])]));
+  releases.set(
+    "v-all",
+    Object.fromEntries([
+      [
+        "SHA256SUMS",
+        sums(
+          Object.fromEntries(
+            ["linux-x64", "linux-arm64", "darwin-arm64", "darwin-x64"].map((p) => [`weft-${p}`, standIn]),
+          ),
+        ),
+      ],
+      ...["linux-x64", "linux-arm64", "darwin-arm64", "darwin-x64"].map((p) => [`weft-${p}`, standIn]),
+    ]),
+  );
 
-  for (const [platform, asset] of [["Linux x86_64", "weft-linux-x64"], ["Linux aarch64", "weft-linux-arm64"], ["Darwin arm64", "weft-darwin-arm64"], ["Darwin x86_64", "weft-darwin-x64"], ["Linux arm64", "weft-linux-arm64"], ["Linux amd64", "weft-linux-x64"]] as const) {
+  for (const [platform, asset] of [
+    ["Linux x86_64", "weft-linux-x64"],
+    ["Linux aarch64", "weft-linux-arm64"],
+    ["Darwin arm64", "weft-darwin-arm64"],
+    ["Darwin x86_64", "weft-darwin-x64"],
+    ["Linux arm64", "weft-linux-arm64"],
+    ["Linux amd64", "weft-linux-x64"],
+  ] as const) {
     test(`uname ${platform} -> ${asset}`, async () => {
       requests.length = 0;
       const res = await install("v-all", { platform });
@@ -148,7 +202,9 @@ describe("install.sh picks the platform's file, and refuses what it cannot insta
     requests.length = 0;
     const res = await install("v-x64-only", { platform: "Linux aarch64" });
     expect(res.code).toBe(1);
-    expect(refusal(res)).toBe(`weft install: release latest has no weft-linux-arm64 (it is not in http://127.0.0.1:${server.port}/v-x64-only/SHA256SUMS)`);
+    expect(refusal(res)).toBe(
+      `weft install: release latest has no weft-linux-arm64 (it is not in http://127.0.0.1:${server.port}/v-x64-only/SHA256SUMS)`,
+    );
     expect(requests).toEqual(["/v-x64-only/SHA256SUMS"]);
     expect(installed(res)).toEqual([]);
   });
@@ -156,7 +212,9 @@ describe("install.sh picks the platform's file, and refuses what it cannot insta
   test("a file listed in SHA256SUMS but missing from the release is refused", async () => {
     releases.set("v-lost", { SHA256SUMS: sums({ "weft-linux-arm64": standIn }) });
     const res = await install("v-lost", { platform: "Linux aarch64", args: ["--version", "0.1.0"] });
-    expect(refusal(res)).toBe(`weft install: could not download http://127.0.0.1:${server.port}/v-lost/weft-linux-arm64 (HTTP 404)`);
+    expect(refusal(res)).toBe(
+      `weft install: could not download http://127.0.0.1:${server.port}/v-lost/weft-linux-arm64 (HTTP 404)`,
+    );
     expect(res.stdout).toContain("weft-linux-arm64 (v0.1.0)");
     expect(installed(res)).toEqual([]);
   });
@@ -164,14 +222,22 @@ describe("install.sh picks the platform's file, and refuses what it cannot insta
   test("a release without SHA256SUMS is refused", async () => {
     releases.set("v-nosums", { [HOST]: real });
     const res = await install("v-nosums");
-    expect(refusal(res)).toBe(`weft install: could not download http://127.0.0.1:${server.port}/v-nosums/SHA256SUMS (HTTP 404)`);
+    expect(refusal(res)).toBe(
+      `weft install: could not download http://127.0.0.1:${server.port}/v-nosums/SHA256SUMS (HTTP 404)`,
+    );
   });
 
   test("an operating system or CPU without a release binary is refused without any download", async () => {
     requests.length = 0;
-    expect(refusal(await install("v-all", { platform: "FreeBSD amd64" }))).toBe("weft install: no weft binary for FreeBSD amd64 (releases have linux-x64, linux-arm64, darwin-arm64, darwin-x64, windows-x64)");
-    expect(refusal(await install("v-all", { platform: "Linux riscv64" }))).toBe("weft install: no weft binary for linux riscv64 (releases have linux-x64, linux-arm64, darwin-arm64, darwin-x64, windows-x64)");
-    expect(refusal(await install("v-all", { platform: "MINGW64_NT-10.0 x86_64" }))).toContain("on Windows, download weft-windows-x64.exe");
+    expect(refusal(await install("v-all", { platform: "FreeBSD amd64" }))).toBe(
+      "weft install: no weft binary for FreeBSD amd64 (releases have linux-x64, linux-arm64, darwin-arm64, darwin-x64, windows-x64)",
+    );
+    expect(refusal(await install("v-all", { platform: "Linux riscv64" }))).toBe(
+      "weft install: no weft binary for linux riscv64 (releases have linux-x64, linux-arm64, darwin-arm64, darwin-x64, windows-x64)",
+    );
+    expect(refusal(await install("v-all", { platform: "MINGW64_NT-10.0 x86_64" }))).toContain(
+      "on Windows, download weft-windows-x64.exe",
+    );
     expect(requests).toEqual([]);
   });
 
@@ -179,7 +245,9 @@ describe("install.sh picks the platform's file, and refuses what it cannot insta
     const broken = "#!/bin/sh\nexit 1\n";
     releases.set("v-broken", { "weft-linux-x64": broken, SHA256SUMS: sums({ "weft-linux-x64": broken }) });
     const res = await install("v-broken", { platform: "Linux x86_64" });
-    expect(refusal(res)).toBe("weft install: weft-linux-x64 matches SHA256SUMS but does not run here (no output); nothing was installed");
+    expect(refusal(res)).toBe(
+      "weft install: weft-linux-x64 matches SHA256SUMS but does not run here (no output); nothing was installed",
+    );
     expect(installed(res)).toEqual([]);
   });
 });
@@ -187,7 +255,22 @@ describe("install.sh picks the platform's file, and refuses what it cannot insta
 describe("install.sh's tools and inputs", () => {
   test("works with wget and openssl when curl, sha256sum and shasum are absent", async () => {
     const bin = mkdtempSync(join(root, "bin-"));
-    for (const tool of ["sh", "uname", "mktemp", "rm", "mkdir", "cp", "mv", "chmod", "awk", "head", "cat", "ls", "wget", "openssl"]) {
+    for (const tool of [
+      "sh",
+      "uname",
+      "mktemp",
+      "rm",
+      "mkdir",
+      "cp",
+      "mv",
+      "chmod",
+      "awk",
+      "head",
+      "cat",
+      "ls",
+      "wget",
+      "openssl",
+    ]) {
       const found = Bun.which(tool);
       if (!found) throw new Error(`${tool} is not installed`);
       symlinkSync(found, join(bin, tool));
@@ -208,7 +291,9 @@ describe("install.sh's tools and inputs", () => {
 
   test("without a download URL, an unreleased copy of the script names no repository and downloads nothing", async () => {
     const res = await install("v-all", { env: { WEFT_DOWNLOAD_URL: "" } });
-    expect(refusal(res)).toBe("weft install: this copy of install.sh names no repository: use the install.sh attached to a weft release, or set WEFT_DOWNLOAD_URL");
+    expect(refusal(res)).toBe(
+      "weft install: this copy of install.sh names no repository: use the install.sh attached to a weft release, or set WEFT_DOWNLOAD_URL",
+    );
   });
 
   test("usage errors exit 2; --help exits 0", async () => {

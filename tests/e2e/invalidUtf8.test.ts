@@ -11,18 +11,40 @@ setDefaultTimeout(120_000);
 afterAll(cleanup);
 
 type Entry = { byte_start: number; byte_end: number; hex: string };
-type ChunkRecord = { path: string; index: number; byte_start: number; byte_end: number; line_start: number; line_end: number; content: string; invalid_utf8?: Entry[] };
+type ChunkRecord = {
+  path: string;
+  index: number;
+  byte_start: number;
+  byte_end: number;
+  line_start: number;
+  line_end: number;
+  content: string;
+  invalid_utf8?: Entry[];
+};
 
 const latin1 = (s: string) => Buffer.from(s, "latin1");
 const files: { [path: string]: Buffer } = {
   // Python in Latin-1 with CRLF, long enough for several chunks.
-  "tree/legacy.py": latin1(Array.from({ length: 80 }, (_, i) => `def caf\xe9_${i}(x):\r\n    """Na\xefve ${"\xe9".repeat(i % 7)}."""\r\n    return x + ${i}\r\n`).join("\r\n")),
+  "tree/legacy.py": latin1(
+    Array.from(
+      { length: 80 },
+      (_, i) => `def caf\xe9_${i}(x):\r\n    """Na\xefve ${"\xe9".repeat(i % 7)}."""\r\n    return x + ${i}\r\n`,
+    ).join("\r\n"),
+  ),
   // BOM, emoji, CJK, an encoded surrogate and an overlong slash, in TypeScript.
-  "tree/mixed.ts": Buffer.concat([Buffer.from("\uFEFFexport const s = \"😀 漢字 "), Buffer.from([0xed, 0xa0, 0x80, 0xc0, 0xaf]), Buffer.from("\";\r\n")]),
+  "tree/mixed.ts": Buffer.concat([
+    Buffer.from('\uFEFFexport const s = "😀 漢字 '),
+    Buffer.from([0xed, 0xa0, 0x80, 0xc0, 0xaf]),
+    Buffer.from('";\r\n'),
+  ]),
   // A 3-byte sequence cut by the end of the file.
   "tree/notes.txt": Buffer.concat([Buffer.from("first line\nsecond "), Buffer.from([0xe4, 0xb8])]),
   // One long line of text with invalid bytes all along it: cut into many chunks (--no-skip-minified).
-  "tree/long.txt": Buffer.concat(Array.from({ length: 3000 }, (_, i) => Buffer.concat([Buffer.from(`w${i} `), Buffer.from(i % 3 ? [0xff] : [0xf0, 0x9f, 0x98])]))),
+  "tree/long.txt": Buffer.concat(
+    Array.from({ length: 3000 }, (_, i) =>
+      Buffer.concat([Buffer.from(`w${i} `), Buffer.from(i % 3 ? [0xff] : [0xf0, 0x9f, 0x98])]),
+    ),
+  ),
   "tree/valid.py": Buffer.from("def ok():\n    return 'ok 😀'\n"),
 };
 
@@ -60,21 +82,55 @@ describe("compiled binary: files that are not valid UTF-8", () => {
 
     const listed = await runWeft(sb, ["files", "tree", "--no-skip-minified"]);
     expect(listed).toMatchObject({ code: 0, stderr: "" });
-    expect(listed.stdout.trimEnd().split("\n").map((l) => l.split("\t")[0])).toEqual(Object.keys(files).sort());
+    expect(
+      listed.stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => l.split("\t")[0]),
+    ).toEqual(Object.keys(files).sort());
 
-    const inline = await runWeft(sb, ["chunk", "tree", "--no-skip-minified", "--executor", "inline", "--summary-json", "inline.json"]);
-    const workers = await runWeft(sb, ["chunk", "tree", "--no-skip-minified", "--executor", "workers", "--workers", "2", "--quiet"]);
+    const inline = await runWeft(sb, [
+      "chunk",
+      "tree",
+      "--no-skip-minified",
+      "--executor",
+      "inline",
+      "--summary-json",
+      "inline.json",
+    ]);
+    const workers = await runWeft(sb, [
+      "chunk",
+      "tree",
+      "--no-skip-minified",
+      "--executor",
+      "workers",
+      "--workers",
+      "2",
+      "--quiet",
+    ]);
     expect([inline.code, workers.code]).toEqual([0, 0]);
     expect(inline.stderr).toMatch(/^weft: 5 files: 5 chunked \(4 not valid UTF-8\), 0 skipped, 0 failed; /);
     expect(workers.stderr).toBe("");
     expect(workers.stdout).toBe(inline.stdout);
-    expect(JSON.parse(readFileSync(join(sb.dir, "inline.json"), "utf8"))).toMatchObject({ skipped: 0, skips: [], failed: 0, invalidUtf8: 4 });
+    expect(JSON.parse(readFileSync(join(sb.dir, "inline.json"), "utf8"))).toMatchObject({
+      skipped: 0,
+      skips: [],
+      failed: 0,
+      invalidUtf8: 4,
+    });
 
-    const records = inline.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as ChunkRecord);
+    const records = inline.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as ChunkRecord);
     const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
     for (const [path, bytes] of Object.entries(files)) {
       const chunks = records.filter((r) => r.path === path);
-      expect({ path, first: chunks[0]?.byte_start, last: chunks.at(-1)?.byte_end }).toEqual({ path, first: 0, last: bytes.length });
+      expect({ path, first: chunks[0]?.byte_start, last: chunks.at(-1)?.byte_end }).toEqual({
+        path,
+        first: 0,
+        last: bytes.length,
+      });
       let line = 1;
       chunks.forEach((c, i) => {
         if (i > 0) expect(c.byte_start).toBe(chunks[i - 1]!.byte_end);
@@ -85,7 +141,13 @@ describe("compiled binary: files that are not valid UTF-8", () => {
         line = c.line_end + (c.content.endsWith("\n") ? 1 : 0);
       });
       const entries = chunks.flatMap((c) => c.invalid_utf8 ?? []);
-      if (path === "tree/valid.py") expect(inline.stdout.split("\n").filter((l) => l.includes('"path":"tree/valid.py"')).every((l) => !l.includes("invalid_utf8"))).toBe(true);
+      if (path === "tree/valid.py")
+        expect(
+          inline.stdout
+            .split("\n")
+            .filter((l) => l.includes('"path":"tree/valid.py"'))
+            .every((l) => !l.includes("invalid_utf8")),
+        ).toBe(true);
       else expect(entries.length).toBeGreaterThan(0);
     }
     const entriesOf = (path: string) => records.filter((r) => r.path === path).flatMap((c) => c.invalid_utf8 ?? []);
@@ -101,6 +163,8 @@ describe("compiled binary: files that are not valid UTF-8", () => {
     writeFileSync(join(sb.dir, "notes.txt"), files["tree/notes.txt"]!);
     const r = await runWeft(sb, ["chunk", "notes.txt", "--format", "text", "--quiet"]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(r.stdout.split("\n")[0]).toBe("── notes.txt  chunk 1/1  lines 1-2  bytes 0-20  5 tokens  (text, 1 invalid UTF-8 sequence shown as U+FFFD)");
+    expect(r.stdout.split("\n")[0]).toBe(
+      "── notes.txt  chunk 1/1  lines 1-2  bytes 0-20  5 tokens  (text, 1 invalid UTF-8 sequence shown as U+FFFD)",
+    );
   });
 });

@@ -24,18 +24,33 @@ function bigText(): string {
 /** Runs the binary; once its first output arrives, calls `change`, then reads the rest. */
 async function runChanging(sb: Sandbox, args: string[], change: () => void, prefix: string[] = []) {
   mkdirSync(join(sb.dir, "tmp"), { recursive: true });
-  const proc = Bun.spawn([...prefix, sb.bin, ...args], { cwd: sb.dir, env: sandboxEnv(sb), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([...prefix, sb.bin, ...args], {
+    cwd: sb.dir,
+    env: sandboxEnv(sb),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const stderr = new Response(proc.stderr).text();
   const reader = proc.stdout.getReader();
   const first = await reader.read();
   change();
   const parts: Uint8Array[] = first.value ? [first.value] : [];
   for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value);
-  return { code: await proc.exited, stdout: Buffer.concat(parts).toString(), stderr: await stderr, firstBytes: first.value?.length ?? 0 };
+  return {
+    code: await proc.exited,
+    stdout: Buffer.concat(parts).toString(),
+    stderr: await stderr,
+    firstBytes: first.value?.length ?? 0,
+  };
 }
 
 const IGNORE = ["--exclude", "home/", "--exclude", "tmp/", "--exclude", "cache/"];
-const lines = (text: string) => text.trim().split("\n").map((l) => JSON.parse(l));
+const lines = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 
 describe("files that change after discovery (compiled binary)", () => {
   test("gone, or under a directory that became a file: skipped not-found; become a directory: failed with EISDIR; the rest chunked", async () => {
@@ -46,13 +61,17 @@ describe("files that change after discovery (compiled binary)", () => {
     mkdirSync(join(sb.dir, "d"));
     writeFileSync(join(sb.dir, "d/e.py"), "z = 3\n");
     writeFileSync(join(sb.dir, "f-ok.py"), "ok = 4\n");
-    const r = await runChanging(sb, ["chunk", "--executor", "inline", "--skipped", "skips.jsonl", "--summary-json", "summary.json", ...IGNORE], () => {
-      rmSync(join(sb.dir, "b-gone.py"));
-      rmSync(join(sb.dir, "c-dir.py"));
-      mkdirSync(join(sb.dir, "c-dir.py"));
-      rmSync(join(sb.dir, "d"), { recursive: true });
-      writeFileSync(join(sb.dir, "d"), "now a file\n");
-    });
+    const r = await runChanging(
+      sb,
+      ["chunk", "--executor", "inline", "--skipped", "skips.jsonl", "--summary-json", "summary.json", ...IGNORE],
+      () => {
+        rmSync(join(sb.dir, "b-gone.py"));
+        rmSync(join(sb.dir, "c-dir.py"));
+        mkdirSync(join(sb.dir, "c-dir.py"));
+        rmSync(join(sb.dir, "d"), { recursive: true });
+        writeFileSync(join(sb.dir, "d"), "now a file\n");
+      },
+    );
     expect(r.stdout.length).toBeGreaterThan(3_000_000); // the hold lasts as long as this output is unread
     expect(r.code).toBe(1); // one file failed
     const chunks = lines(r.stdout);
@@ -62,30 +81,51 @@ describe("files that change after discovery (compiled binary)", () => {
       { path: "d/e.py", reason: "not-found", detail: "vanished after discovery: ENOTDIR: not a directory" },
     ]);
     const summary = await Bun.file(join(sb.dir, "summary.json")).json();
-    expect(summary.failures).toEqual([{ path: "c-dir.py", stage: "read", code: "EISDIR", message: "cannot be read: EISDIR: illegal operation on a directory" }]);
+    expect(summary.failures).toEqual([
+      {
+        path: "c-dir.py",
+        stage: "read",
+        code: "EISDIR",
+        message: "cannot be read: EISDIR: illegal operation on a directory",
+      },
+    ]);
     expect(r.stderr).toContain("c-dir.py");
     expect(r.stderr).not.toContain("    at "); // no stack trace
   });
 
   // Root reads every file whatever its mode, so the binary runs as an unprivileged user when we are root.
-  const asUser = process.getuid?.() === 0 ? (existsSync("/usr/bin/setpriv") ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : null) : [];
-  test.skipIf(asUser === null)("no longer readable (permissions): skipped as unreadable, as discovery would", async () => {
-    const sb = sandbox();
-    writeFileSync(join(sb.dir, "a-big.txt"), bigText());
-    writeFileSync(join(sb.dir, "b-locked.py"), "x = 1\n");
-    writeFileSync(join(sb.dir, "c-ok.py"), "ok = 2\n");
-    mkdirSync(join(sb.dir, "tmp"), { recursive: true });
-    if (asUser!.length > 0) {
-      chmodSync(dirname(sb.dir), 0o755); // the sandbox root holds the binary
-      for (const name of ["", ...readdirSync(sb.dir, { recursive: true }).map(String)]) chownSync(join(sb.dir, name), 65534, 65534);
-    }
-    const r = await runChanging(sb, ["chunk", "--executor", "inline", "--skipped", "skips.jsonl", ...IGNORE], () => chmodSync(join(sb.dir, "b-locked.py"), 0o000), asUser!);
-    expect(r.stderr).not.toContain("    at ");
-    expect(r.code).toBe(0);
-    expect([...new Set(lines(r.stdout).map((c) => c.path))]).toEqual(["a-big.txt", "c-ok.py"]);
-    expect(lines(await Bun.file(join(sb.dir, "skips.jsonl")).text())).toEqual([
-      { path: "b-locked.py", reason: "unreadable", detail: "cannot be read: EACCES: permission denied" },
-    ]);
-  });
+  const asUser =
+    process.getuid?.() === 0
+      ? existsSync("/usr/bin/setpriv")
+        ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        : null
+      : [];
+  test.skipIf(asUser === null)(
+    "no longer readable (permissions): skipped as unreadable, as discovery would",
+    async () => {
+      const sb = sandbox();
+      writeFileSync(join(sb.dir, "a-big.txt"), bigText());
+      writeFileSync(join(sb.dir, "b-locked.py"), "x = 1\n");
+      writeFileSync(join(sb.dir, "c-ok.py"), "ok = 2\n");
+      mkdirSync(join(sb.dir, "tmp"), { recursive: true });
+      if (asUser!.length > 0) {
+        chmodSync(dirname(sb.dir), 0o755); // the sandbox root holds the binary
+        for (const name of ["", ...readdirSync(sb.dir, { recursive: true }).map(String)])
+          chownSync(join(sb.dir, name), 65534, 65534);
+      }
+      const r = await runChanging(
+        sb,
+        ["chunk", "--executor", "inline", "--skipped", "skips.jsonl", ...IGNORE],
+        () => chmodSync(join(sb.dir, "b-locked.py"), 0o000),
+        asUser!,
+      );
+      expect(r.stderr).not.toContain("    at ");
+      expect(r.code).toBe(0);
+      expect([...new Set(lines(r.stdout).map((c) => c.path))]).toEqual(["a-big.txt", "c-ok.py"]);
+      expect(lines(await Bun.file(join(sb.dir, "skips.jsonl")).text())).toEqual([
+        { path: "b-locked.py", reason: "unreadable", detail: "cannot be read: EACCES: permission denied" },
+      ]);
+    },
+  );
   if (asUser === null) console.warn("SKIPPED the permission test: running as root without setpriv to drop privileges");
 });

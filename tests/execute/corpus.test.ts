@@ -14,7 +14,10 @@ setDefaultTimeout(120_000);
 const corpus = process.env.WEFT_CORPUS;
 const root = corpus ? join(corpus, "src") : "";
 const enabled = Boolean(corpus) && existsSync(root);
-if (!enabled) console.warn(`[skip] tests/execute/corpus.test.ts: set WEFT_CORPUS to the corpus directory (e.g. /tmp/weft-corpus) to run it`);
+if (!enabled)
+  console.warn(
+    `[skip] tests/execute/corpus.test.ts: set WEFT_CORPUS to the corpus directory (e.g. /tmp/weft-corpus) to run it`,
+  );
 
 /** sha256 of the results serialized in delivery order, plus the delivered indices' count and the stats. */
 async function digest(executor: Executor, files: ReturnType<typeof discoverFiles>) {
@@ -44,8 +47,17 @@ describe.skipIf(!enabled)("whole corpus", () => {
     for (const workers of [2, 3]) {
       // Workers are not replaced by default; a 12 MiB budget replaces several, which must not change a byte.
       const run = await digest(createPool({ workers, recycleBytes: 12 * 2 ** 20 }), files);
-      expect({ workers, hash: run.hash, inOrder: run.inOrder, delivered: run.delivered }).toEqual({ workers, hash: base.hash, inOrder: true, delivered: files.length });
-      expect({ ...run.stats, executor: "inline", workers: 0, peakBuffered: undefined, recycled: undefined }).toEqual({ ...base.stats, peakBuffered: undefined, recycled: undefined });
+      expect({ workers, hash: run.hash, inOrder: run.inOrder, delivered: run.delivered }).toEqual({
+        workers,
+        hash: base.hash,
+        inOrder: true,
+        delivered: files.length,
+      });
+      expect({ ...run.stats, executor: "inline", workers: 0, peakBuffered: undefined, recycled: undefined }).toEqual({
+        ...base.stats,
+        peakBuffered: undefined,
+        recycled: undefined,
+      });
       expect(run.stats.recycled).toBeGreaterThan(0);
     }
   }, 600_000);

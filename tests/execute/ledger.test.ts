@@ -2,7 +2,14 @@ import { expect, test } from "bun:test";
 import { createLedger } from "../../src/execute/ledger.ts";
 import type { DiscoveredFile } from "../../src/model/file.ts";
 
-const file = (index: number): DiscoveredFile => ({ index, path: `f${index}.py`, absPath: `/x/f${index}.py`, language: "python", languageSource: "extension", size: 10 * index });
+const file = (index: number): DiscoveredFile => ({
+  index,
+  path: `f${index}.py`,
+  absPath: `/x/f${index}.py`,
+  language: "python",
+  languageSource: "extension",
+  size: 10 * index,
+});
 
 test("a complete run balances: submitted = chunked + skipped + failed", () => {
   const files = [file(0), file(1), file(2)];

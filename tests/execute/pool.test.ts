@@ -19,7 +19,10 @@ let files: DiscoveredFile[];
 let inline: string[];
 
 /** Runs an executor over files and returns each result serialized, in delivery order, plus the stats. */
-async function collect(executor: Executor, list: readonly DiscoveredFile[] = files): Promise<{ out: string[]; results: FileResult[]; stats: RunStats }> {
+async function collect(
+  executor: Executor,
+  list: readonly DiscoveredFile[] = files,
+): Promise<{ out: string[]; results: FileResult[]; stats: RunStats }> {
   const results: FileResult[] = [];
   try {
     const stats = await executor.run(list, DEFAULT_GOVERNOR, (r) => void results.push(r));
@@ -82,7 +85,9 @@ describe("worker output equals inline output", () => {
 
   test("a worker that dies on a file while recycling is on: retried on a fresh worker, the rest intact", async () => {
     const victim = files[5]!;
-    const { out } = await collect(pool({ recycleBytes: 1, batchBytes: 4096, faults: [{ path: victim.path, kind: "crash", attempts: 1 }] }));
+    const { out } = await collect(
+      pool({ recycleBytes: 1, batchBytes: 4096, faults: [{ path: victim.path, kind: "crash", attempts: 1 }] }),
+    );
     expect(out).toEqual(inline);
   });
 
@@ -105,11 +110,19 @@ describe("worker output equals inline output", () => {
 describe("failure modes: detected, reported with the path, the rest intact", () => {
   const expectations: Record<FaultKind, { code: string; message: RegExp; stage: "chunk" | "execute" }> = {
     throw: { code: "chunk-threw", stage: "chunk", message: /injected fault "throw"/ },
-    crash: { code: "worker-died", stage: "execute", message: /worker crashed: .*injected fault "crash".*retried alone/ },
+    crash: {
+      code: "worker-died",
+      stage: "execute",
+      message: /worker crashed: .*injected fault "crash".*retried alone/,
+    },
     exit: { code: "worker-died", stage: "execute", message: /exited unexpectedly \(code 3\).*retried alone/ },
     reject: { code: "worker-died", stage: "execute", message: /injected fault "reject".*retried alone/ },
     unclonable: { code: "unclonable", stage: "execute", message: /could not be posted \(DataCloneError/ },
-    invalid: { code: "protocol", stage: "execute", message: /invalid message from worker \(result\.path: .*retried alone/ },
+    invalid: {
+      code: "protocol",
+      stage: "execute",
+      message: /invalid message from worker \(result\.path: .*retried alone/,
+    },
     hang: { code: "timeout", stage: "execute", message: /no result after 1 s \(--timeout\)/ },
   };
 
@@ -145,7 +158,10 @@ describe("failure modes: detected, reported with the path, the rest intact", () 
   }
 
   test("several deaths in one run with one worker: every file still accounted for", async () => {
-    const faults: FaultSpec[] = [1, 3, 5, 7].map((i, n) => ({ path: files[i]!.path, kind: (["crash", "exit", "reject", "invalid"] as const)[n]! }));
+    const faults: FaultSpec[] = [1, 3, 5, 7].map((i, n) => ({
+      path: files[i]!.path,
+      kind: (["crash", "exit", "reject", "invalid"] as const)[n]!,
+    }));
     const { results } = await collect(pool({ workers: 1, faults, batchBytes: 1 << 30 }));
     expect(results.map((r) => r.index)).toEqual(files.map((f) => f.index));
     const failed = results.filter((r) => r.status === "failed").map(pathOf);
@@ -173,7 +189,9 @@ describe("failure modes: detected, reported with the path, the rest intact", () 
 
 describe("ordering, memory and interruption", () => {
   test("a slow early file holds back at most the dispatch window", async () => {
-    const { results, stats } = await collect(pool({ faults: [{ path: files[0]!.path, kind: "hang" }], timeoutMs: 1000, aheadFiles: 4, batchBytes: 1 }));
+    const { results, stats } = await collect(
+      pool({ faults: [{ path: files[0]!.path, kind: "hang" }], timeoutMs: 1000, aheadFiles: 4, batchBytes: 1 }),
+    );
     expect(results.map((r) => r.index)).toEqual(files.map((f) => f.index));
     expect(results[0]).toMatchObject({ status: "failed", failure: { code: "timeout", path: files[0]!.path } });
     expect(stats.peakBuffered).toBeGreaterThan(0);
@@ -185,10 +203,15 @@ describe("ordering, memory and interruption", () => {
     const controller = new AbortController();
     const seen: number[] = [];
     const err = await p
-      .run(files, DEFAULT_GOVERNOR, (r) => {
-        seen.push(r.index);
-        if (seen.length === 3) setTimeout(() => controller.abort(), 50);
-      }, { signal: controller.signal })
+      .run(
+        files,
+        DEFAULT_GOVERNOR,
+        (r) => {
+          seen.push(r.index);
+          if (seen.length === 3) setTimeout(() => controller.abort(), 50);
+        },
+        { signal: controller.signal },
+      )
       .catch((e: unknown) => e);
     await p.close();
     expect((err as WeftError).code).toBe("interrupted");
@@ -199,10 +222,15 @@ describe("ordering, memory and interruption", () => {
     const controller = new AbortController();
     const seen: number[] = [];
     const err = await createInlineExecutor()
-      .run(files, DEFAULT_GOVERNOR, (r) => {
-        seen.push(r.index);
-        if (seen.length === 2) controller.abort();
-      }, { signal: controller.signal })
+      .run(
+        files,
+        DEFAULT_GOVERNOR,
+        (r) => {
+          seen.push(r.index);
+          if (seen.length === 2) controller.abort();
+        },
+        { signal: controller.signal },
+      )
       .catch((e: unknown) => e);
     expect((err as WeftError).code).toBe("interrupted");
     expect(seen.length).toBe(2);
@@ -210,7 +238,11 @@ describe("ordering, memory and interruption", () => {
 
   test("a consumer that throws fails the run and stops the workers", async () => {
     const p = pool();
-    const err = await p.run(files, DEFAULT_GOVERNOR, () => { throw new WeftError("output", "disk full"); }).catch((e: unknown) => e);
+    const err = await p
+      .run(files, DEFAULT_GOVERNOR, () => {
+        throw new WeftError("output", "disk full");
+      })
+      .catch((e: unknown) => e);
     await p.close();
     expect((err as WeftError).message).toBe("disk full");
   });
@@ -226,8 +258,15 @@ describe("ordering, memory and interruption", () => {
     mkdirSync(replaced);
     try {
       const { results } = await collect(pool(), list);
-      expect(results.find((x) => pathOf(x) === gone)).toMatchObject({ status: "skipped", reason: "not-found", detail: "vanished after discovery: ENOENT: no such file or directory" });
-      expect(results.find((x) => pathOf(x) === replaced)).toMatchObject({ status: "failed", failure: { stage: "read", code: "EISDIR", path: replaced } });
+      expect(results.find((x) => pathOf(x) === gone)).toMatchObject({
+        status: "skipped",
+        reason: "not-found",
+        detail: "vanished after discovery: ENOENT: no such file or directory",
+      });
+      expect(results.find((x) => pathOf(x) === replaced)).toMatchObject({
+        status: "failed",
+        failure: { stage: "read", code: "EISDIR", path: replaced },
+      });
       expect(results.length).toBe(list.length);
     } finally {
       rmSync(replaced, { recursive: true });

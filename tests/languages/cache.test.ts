@@ -1,5 +1,16 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cachedParserPath, cacheDir, ensurePrivateDir, installParser, sha256 } from "../../src/languages/cache.ts";
@@ -15,7 +26,13 @@ afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 // Real parser bytes: the cache's job is to hand them to dlopen, so test with what it really stores.
-const BYTES = new Uint8Array(readFileSync(require.resolve("@ast-grep/lang-python/package.json").replace("package.json", "prebuilds/prebuild-Linux-X64/parser.so")));
+const BYTES = new Uint8Array(
+  readFileSync(
+    require
+      .resolve("@ast-grep/lang-python/package.json")
+      .replace("package.json", "prebuilds/prebuild-Linux-X64/parser.so"),
+  ),
+);
 const HASH = sha256(BYTES);
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -85,7 +102,11 @@ describe("installParser", () => {
     expect(readdirSync(dir)).toEqual([path.slice(dir.length + 1)]);
     expect(reads).toBe(1);
     // A good cached copy is used without reading the embedded bytes again.
-    expect(installParser(dir, "python", HASH, () => { throw new Error("should not read"); })).toBe(path);
+    expect(
+      installParser(dir, "python", HASH, () => {
+        throw new Error("should not read");
+      }),
+    ).toBe(path);
   });
 
   for (const keep of [0, 1, 4096, BYTES.length - 1]) {

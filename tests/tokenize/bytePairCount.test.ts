@@ -21,7 +21,8 @@ const ORACLE: Record<BpeEncodingId, (text: string) => number> = {
 const DATA = join(import.meta.dir, "../../src/tokenize/data");
 
 /** The encoding's pre-tokenizer pieces of a text. */
-const piecesOf = (id: BpeEncodingId, text: string): string[] => [...text.matchAll(new RegExp(PATTERNS[id], "gu"))].map((m) => m[0]);
+const piecesOf = (id: BpeEncodingId, text: string): string[] =>
+  [...text.matchAll(new RegExp(PATTERNS[id], "gu"))].map((m) => m[0]);
 
 /**
  * gpt-tokenizer decodes candidate byte ranges with a TextDecoder that drops a leading BOM, so it
@@ -36,7 +37,9 @@ function randomText(seed: number, length: number): string {
   let x = seed;
   let out = "";
   for (let i = 0; i < length; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     out += alphabet[(x >>> 0) % alphabet.length];
   }
   return out;
@@ -76,9 +79,16 @@ describe("rank tables", () => {
   }
 
   test("lookups: absent byte strings are -1, ranges of a larger buffer are found in place", () => {
-    const table = decodeRankTable(encodeRankTable([[104], [105], [104, 105], [0xff, 0xfe]].map((b) => Uint8Array.from(b))));
+    const table = decodeRankTable(
+      encodeRankTable([[104], [105], [104, 105], [0xff, 0xfe]].map((b) => Uint8Array.from(b))),
+    );
     const buf = Uint8Array.from([0, 104, 105, 0xff, 0xfe, 7]);
-    expect([rankOf(table, buf, 1, 2), rankOf(table, buf, 2, 3), rankOf(table, buf, 1, 3), rankOf(table, buf, 3, 5)]).toEqual([0, 1, 2, 3]);
+    expect([
+      rankOf(table, buf, 1, 2),
+      rankOf(table, buf, 2, 3),
+      rankOf(table, buf, 1, 3),
+      rankOf(table, buf, 3, 5),
+    ]).toEqual([0, 1, 2, 3]);
     expect([rankOf(table, buf, 0, 1), rankOf(table, buf, 1, 4), rankOf(table, buf, 5, 6)]).toEqual([-1, -1, -1]);
   });
 
@@ -116,7 +126,11 @@ describe("piece counts equal gpt-tokenizer's", () => {
 
     test(`${id}: whole texts through the tokenizer (memoized pieces, ranges of a longer text)`, () => {
       const tk = tokenizerFor(id);
-      for (const text of FIXTURES) expect({ text: text.slice(0, 40), n: tk.count(text) }).toEqual({ text: text.slice(0, 40), n: ORACLE[id](text) });
+      for (const text of FIXTURES)
+        expect({ text: text.slice(0, 40), n: tk.count(text) }).toEqual({
+          text: text.slice(0, 40),
+          n: ORACLE[id](text),
+        });
       const counter = loadPieceCounter(id);
       const text = FIXTURES.join("|");
       let at = 0;
@@ -145,10 +159,17 @@ describe("piece counts equal gpt-tokenizer's", () => {
       const heapOnly = pieceCounter(table, 2);
       const scanOnly = pieceCounter(table, 1 << 16);
       for (const text of FIXTURES) {
-        for (const piece of piecesOf(id, text)) expect({ piece, n: heapOnly.countPiece(piece) }).toEqual({ piece, n: ORACLE[id](piece) });
+        for (const piece of piecesOf(id, text))
+          expect({ piece, n: heapOnly.countPiece(piece) }).toEqual({ piece, n: ORACLE[id](piece) });
       }
       const counter = loadPieceCounter(id);
-      for (const piece of ["=".repeat(6_000), " ".repeat(6_000), "漢字".repeat(3_000), "ab".repeat(3_000), randomText(3, 6_000).replace(/[^a-z]/g, "q")]) {
+      for (const piece of [
+        "=".repeat(6_000),
+        " ".repeat(6_000),
+        "漢字".repeat(3_000),
+        "ab".repeat(3_000),
+        randomText(3, 6_000).replace(/[^a-z]/g, "q"),
+      ]) {
         const n = scanOnly.countPiece(piece);
         expect(counter.countPiece(piece)).toBe(n);
         expect(n).toBe(ORACLE[id](piece));
@@ -188,28 +209,36 @@ if (!corpus) console.warn(`tokenize corpus tests SKIPPED: set WEFT_CORPUS=1 (cor
 describe("on the real corpus (WEFT_CORPUS)", () => {
   // Every other file of each language plus all pathological ones (~35 MB): each distinct piece and each file's total.
   const texts = corpus
-    ? [...new Bun.Glob("**/*").scanSync({ cwd: SRC, onlyFiles: true })].sort().filter((p, i) => i % 2 === 0 || p.startsWith("pathological/")).map((p) => ({ path: p, text: readFileSync(`${SRC}/${p}`, "utf8") }))
+    ? [...new Bun.Glob("**/*").scanSync({ cwd: SRC, onlyFiles: true })]
+        .sort()
+        .filter((p, i) => i % 2 === 0 || p.startsWith("pathological/"))
+        .map((p) => ({ path: p, text: readFileSync(`${SRC}/${p}`, "utf8") }))
     : [];
   for (const id of IDS) {
-    test.skipIf(!corpus)(`${id}: every distinct piece and every file total equal gpt-tokenizer's`, () => {
-      const counter = loadPieceCounter(id);
-      const tk = tokenizerFor(id);
-      const seen = new Set<string>();
-      let nonAscii = 0;
-      for (const { path, text } of texts) {
-        for (const piece of piecesOf(id, text)) {
-          if (seen.has(piece) || hasBom(piece)) continue;
-          seen.add(piece);
-          if (/[^\x00-\x7f]/.test(piece)) nonAscii++;
-          const n = counter.countPiece(piece);
-          const expected = ORACLE[id](piece);
-          if (n !== expected) throw new Error(`${path}: piece ${JSON.stringify(piece)} counts ${n}, gpt-tokenizer ${expected}`);
+    test.skipIf(!corpus)(
+      `${id}: every distinct piece and every file total equal gpt-tokenizer's`,
+      () => {
+        const counter = loadPieceCounter(id);
+        const tk = tokenizerFor(id);
+        const seen = new Set<string>();
+        let nonAscii = 0;
+        for (const { path, text } of texts) {
+          for (const piece of piecesOf(id, text)) {
+            if (seen.has(piece) || hasBom(piece)) continue;
+            seen.add(piece);
+            if (/[^\x00-\x7f]/.test(piece)) nonAscii++;
+            const n = counter.countPiece(piece);
+            const expected = ORACLE[id](piece);
+            if (n !== expected)
+              throw new Error(`${path}: piece ${JSON.stringify(piece)} counts ${n}, gpt-tokenizer ${expected}`);
+          }
+          if (!text.includes("\ufeff")) expect({ path, n: tk.count(text) }).toEqual({ path, n: ORACLE[id](text) });
         }
-        if (!text.includes("\ufeff")) expect({ path, n: tk.count(text) }).toEqual({ path, n: ORACLE[id](text) });
-      }
-      expect(texts.length).toBeGreaterThan(500);
-      expect(seen.size).toBeGreaterThan(50_000);
-      expect(nonAscii).toBeGreaterThan(100);
-    }, 120_000);
+        expect(texts.length).toBeGreaterThan(500);
+        expect(seen.size).toBeGreaterThan(50_000);
+        expect(nonAscii).toBeGreaterThan(100);
+      },
+      120_000,
+    );
   }
 });

@@ -11,7 +11,13 @@ function bigText(i: number): string {
 
 test("detachedSlice equals slice, astral characters and an empty range included", () => {
   const text = "abc 🧵 日本語 naïve";
-  for (const [s, e] of [[0, 3], [4, 6], [0, text.length], [5, 5]] as const) expect(detachedSlice(text, s, e)).toBe(text.slice(s, e));
+  for (const [s, e] of [
+    [0, 3],
+    [4, 6],
+    [0, text.length],
+    [5, 5],
+  ] as const)
+    expect(detachedSlice(text, s, e)).toBe(text.slice(s, e));
 });
 
 test("the memo's keys do not keep the texts they came from alive", () => {

@@ -19,7 +19,10 @@ const SAMPLES = [
 ];
 
 describe("BPE tokenizers count exactly as gpt-tokenizer", () => {
-  for (const [id, reference] of [["o200k", o200k], ["cl100k", cl100k]] as const) {
+  for (const [id, reference] of [
+    ["o200k", o200k],
+    ["cl100k", cl100k],
+  ] as const) {
     test(id, () => {
       const tk = tokenizerFor(id);
       for (const s of SAMPLES) expect({ s, n: tk.count(s) }).toEqual({ s, n: reference(s, plain) });
@@ -77,7 +80,10 @@ describe("o200k ranges that cut pieces in ASCII text (counted by rescanning only
 
 describe("o200k ASCII scanner", () => {
   const CONTRACTION = String.raw`'(?:[sS]|[dD]|[mM]|[tT]|[lL][lL]|[vV][eE]|[rR][eE])`;
-  const REGEX = new RegExp(String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?:${CONTRACTION})?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?:${CONTRACTION})?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`, "gu");
+  const REGEX = new RegExp(
+    String.raw`[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?:${CONTRACTION})?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?:${CONTRACTION})?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+    "gu",
+  );
   const ends = (text: string, scanner: boolean) => {
     const out: number[] = [];
     if (scanner) for (let i = 0; i < text.length;) out.push((i = o200kPieceEnd(text, i, text.length)));
@@ -91,22 +97,27 @@ describe("o200k ASCII scanner", () => {
     for (const s of [...ascii, pairs, `${pairs}'s 'LL 've 'D x'y`]) expect(ends(s, true)).toEqual(ends(s, false));
   });
   const corpus = process.env.WEFT_CORPUS ? "/tmp/weft-corpus/src" : undefined;
-  test.skipIf(!corpus || !existsSync(corpus))("same pieces as the regex on every ASCII corpus file (WEFT_CORPUS)", () => {
-    let files = 0;
-    for (const path of new Bun.Glob("**/*").scanSync({ cwd: corpus!, onlyFiles: true })) {
-      const text = readFileSync(`${corpus}/${path}`, "latin1");
-      if (!isAscii(text)) continue;
-      files++;
-      const a = ends(text, true);
-      const b = ends(text, false);
-      if (a.length !== b.length || a.some((x, i) => x !== b[i])) throw new Error(`${path}: scanner and regex differ`);
-    }
-    expect(files).toBeGreaterThan(1000);
-  }, 300_000);
+  test.skipIf(!corpus || !existsSync(corpus))(
+    "same pieces as the regex on every ASCII corpus file (WEFT_CORPUS)",
+    () => {
+      let files = 0;
+      for (const path of new Bun.Glob("**/*").scanSync({ cwd: corpus!, onlyFiles: true })) {
+        const text = readFileSync(`${corpus}/${path}`, "latin1");
+        if (!isAscii(text)) continue;
+        files++;
+        const a = ends(text, true);
+        const b = ends(text, false);
+        if (a.length !== b.length || a.some((x, i) => x !== b[i])) throw new Error(`${path}: scanner and regex differ`);
+      }
+      expect(files).toBeGreaterThan(1000);
+    },
+    300_000,
+  );
 });
 
 describe("o200k pieces of text with a few non-ASCII characters (scanner, regex near them)", () => {
-  const regexEnds = (text: string) => [...text.matchAll(new RegExp(PATTERNS.o200k, "gu"))].map((m) => m.index + m[0].length);
+  const regexEnds = (text: string) =>
+    [...text.matchAll(new RegExp(PATTERNS.o200k, "gu"))].map((m) => m.index + m[0].length);
   const hybridEnds = (text: string) => {
     const pieces = new O200kPieces(new RegExp(PATTERNS.o200k, "gu"));
     pieces.reset(text);
@@ -117,10 +128,31 @@ describe("o200k pieces of text with a few non-ASCII characters (scanner, regex n
   test("same pieces as the regex with a non-ASCII character after every ASCII context", () => {
     // Letters, contractions, digits, punctuation and whitespace runs (with and without newlines)
     // just before a non-ASCII letter, mark, space, newline-like or symbol.
-    const contexts = ["abc", "ABC", "aB", "x'", "x's", "it'l", "12", "1234", "(", " (", "//", "a\n", "  ", " \n  ", "\n\n   ", "\t", "x  ", "x\n ", "'"];
+    const contexts = [
+      "abc",
+      "ABC",
+      "aB",
+      "x'",
+      "x's",
+      "it'l",
+      "12",
+      "1234",
+      "(",
+      " (",
+      "//",
+      "a\n",
+      "  ",
+      " \n  ",
+      "\n\n   ",
+      "\t",
+      "x  ",
+      "x\n ",
+      "'",
+    ];
     const others = ["é", "É", "\u0301", "\u00a0", "\u2028", "\u3000", "—", "漢", "😀", "\ud800"];
     let text = "";
-    for (const c of contexts) for (const o of others) for (const after of ["", "x", " y", "\n", "9"]) text += `${c}${o}${after} `;
+    for (const c of contexts)
+      for (const o of others) for (const after of ["", "x", " y", "\n", "9"]) text += `${c}${o}${after} `;
     expect(hybridEnds(text)).toEqual(regexEnds(text));
     for (const s of SAMPLES) expect(hybridEnds(s)).toEqual(regexEnds(s));
   });
@@ -129,7 +161,25 @@ describe("o200k pieces of text with a few non-ASCII characters (scanner, regex n
 describe("o200k pieces of 8 to 14 ASCII characters (memoized by two packed numbers)", () => {
   test("pieces that share their first 7 characters, or their last ones, keep their own counts", () => {
     const tk = tokenizerFor("o200k");
-    const words = ["abcdefgh", "abcdefgz", "abcdefghijklmn", "abcdefghijklmz", "zbcdefghijklmn", "qwertyuiopasdf", "qwertyuiopasdq", "internationals", "international", "internationalz", "Xinternational", "function", "functionq", "functional", "functionsqzq", "returnValue", "returnVxqzjk"];
+    const words = [
+      "abcdefgh",
+      "abcdefgz",
+      "abcdefghijklmn",
+      "abcdefghijklmz",
+      "zbcdefghijklmn",
+      "qwertyuiopasdf",
+      "qwertyuiopasdq",
+      "internationals",
+      "international",
+      "internationalz",
+      "Xinternational",
+      "function",
+      "functionq",
+      "functional",
+      "functionsqzq",
+      "returnValue",
+      "returnVxqzjk",
+    ];
     for (let r = 0; r < 2; r++) for (const w of words) expect({ w, n: tk.count(w) }).toEqual({ w, n: o200k(w, plain) });
     const text = words.join(" ");
     expect(tk.index(text).count(0, text.length)).toBe(o200k(text, plain));

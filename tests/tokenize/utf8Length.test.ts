@@ -4,7 +4,15 @@ import { utf8Length, utf8Width } from "../../src/tokenize/utf8Length.ts";
 const encoder = new TextEncoder();
 
 test("utf8Length equals the encoder's byte count on ASCII, 2- and 3-byte letters, astral characters and ZWJ sequences", () => {
-  for (const s of ["", "plain ascii\n", "naïve café", "日本語のコード", "🧵🪡 👩🏽‍💻", "a\u0000b\u007f\u0080\u07ff\u0800\uffff", "\uFEFFbom"]) {
+  for (const s of [
+    "",
+    "plain ascii\n",
+    "naïve café",
+    "日本語のコード",
+    "🧵🪡 👩🏽‍💻",
+    "a\u0000b\u007f\u0080\u07ff\u0800\uffff",
+    "\uFEFFbom",
+  ]) {
     expect({ s, n: utf8Length(s) }).toEqual({ s, n: encoder.encode(s).length });
   }
 });

@@ -13,7 +13,11 @@ import { encodeRankTable } from "../rankTable.ts";
  * which a TextDecoder would drop).
  */
 export async function rankTokens(id: BpeEncodingId): Promise<Uint8Array[]> {
-  const list = (id === "o200k" ? await import("gpt-tokenizer/esm/bpeRanks/o200k_base") : await import("gpt-tokenizer/esm/bpeRanks/cl100k_base")).default as (string | number[])[];
+  const list = (
+    id === "o200k"
+      ? await import("gpt-tokenizer/esm/bpeRanks/o200k_base")
+      : await import("gpt-tokenizer/esm/bpeRanks/cl100k_base")
+  ).default as (string | number[])[];
   const utf8 = new TextEncoder();
   const tokens: Uint8Array[] = [];
   for (let r = 0; r < list.length; r++) {

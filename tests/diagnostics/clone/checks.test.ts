@@ -25,11 +25,15 @@ function tampered(name: string, inject: (sample: Record<string, unknown>) => voi
   return {
     [name]: {
       schema: entry.schema,
-      samples: () => entry.samples().slice(0, 1).map((s) => {
-        const value = structuredClone(s.value) as Record<string, unknown>;
-        inject(value);
-        return { name: s.name, value };
-      }),
+      samples: () =>
+        entry
+          .samples()
+          .slice(0, 1)
+          .map((s) => {
+            const value = structuredClone(s.value) as Record<string, unknown>;
+            inject(value);
+            return { name: s.name, value };
+          }),
     },
   };
 }
@@ -64,8 +68,17 @@ describe("negative controls", () => {
   }
 
   test("a misclassified control fails its check", async () => {
-    const wrong: NegativeControl = { id: "wrong", name: "plain data claimed lossy", build: () => ({ a: 1 }), expect: { kind: "lossy", path: "$.a" } };
-    const wrongPath: NegativeControl = { ...NEGATIVE_CONTROLS.find((c) => c.id === "function")!, id: "wrong-path", expect: { kind: "throws", path: "$.elsewhere" } };
+    const wrong: NegativeControl = {
+      id: "wrong",
+      name: "plain data claimed lossy",
+      build: () => ({ a: 1 }),
+      expect: { kind: "lossy", path: "$.a" },
+    };
+    const wrongPath: NegativeControl = {
+      ...NEGATIVE_CONTROLS.find((c) => c.id === "function")!,
+      id: "wrong-path",
+      expect: { kind: "throws", path: "$.elsewhere" },
+    };
     const checks = await cloneChecks(session, { registry: {}, controls: [wrong, wrongPath] });
     const byId = new Map(checks.map((c) => [c.id, c]));
     expect(byId.get("clone.control.wrong")?.status).toBe("fail");
@@ -103,7 +116,9 @@ describe("clone checks on the registry", () => {
   });
 
   test("an unclonable value in a message is reported with its field path", async () => {
-    const registry = tampered("WorkerRequest", (r) => { r.governor = { ...(r.governor as object), onBudget: () => 0 }; });
+    const registry = tampered("WorkerRequest", (r) => {
+      r.governor = { ...(r.governor as object), onBudget: () => 0 };
+    });
     const [, check] = await cloneChecks(session, { registry, controls: [] });
     expect(check!.status).toBe("fail");
     expect(check!.detail).toMatch(/via structuredClone: throws at \$\.governor\.onBudget: DataCloneError/);
@@ -112,7 +127,12 @@ describe("clone checks on the registry", () => {
 
   test("a copy that no longer fits its schema is reported, and a sample that never did", async () => {
     // A class instance whose clone loses the field the schema needs (a getter on the prototype).
-    class Sel { get strategy() { return "text"; } reason = "r"; }
+    class Sel {
+      get strategy() {
+        return "text";
+      }
+      reason = "r";
+    }
     const schema = CLONE_REGISTRY.Selection!.schema;
     const checks = await cloneChecks(session, {
       registry: {
@@ -122,6 +142,8 @@ describe("clone checks on the registry", () => {
       controls: [],
     });
     expect(checks.find((c) => c.id === "clone.Selection")!.detail).toContain(`lossy at $: ${Sel.name} -> {reason}`);
-    expect(checks.find((c) => c.id === "clone.Broken")!.detail).toContain(`sample "bad" does not match its schema at $.strategy`);
+    expect(checks.find((c) => c.id === "clone.Broken")!.detail).toContain(
+      `sample "bad" does not match its schema at $.strategy`,
+    );
   });
 });

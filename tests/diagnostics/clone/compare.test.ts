@@ -12,20 +12,39 @@ describe("firstDifference", () => {
     const sparse = [1, , 3];
     for (const x of [
       { n: -0, nan: NaN, big: 10n ** 30n, u: undefined, s: "🧵\uD800", nil: null },
-      new Map<unknown, unknown>([["k", { v: [1, 2] }], [{ objKey: 1 }, new Set([1, "two"])]]),
-      new Date(0), /a+b/giu, new Uint16Array([1, 2, 65535]), new Float64Array([NaN, -0]), new ArrayBuffer(8),
-      cyclic, sparse, [],
-    ]) expect(roundTrip(x)).toBeNull();
+      new Map<unknown, unknown>([
+        ["k", { v: [1, 2] }],
+        [{ objKey: 1 }, new Set([1, "two"])],
+      ]),
+      new Date(0),
+      /a+b/giu,
+      new Uint16Array([1, 2, 65535]),
+      new Float64Array([NaN, -0]),
+      new ArrayBuffer(8),
+      cyclic,
+      sparse,
+      [],
+    ])
+      expect(roundTrip(x)).toBeNull();
   });
 
   test("names the first differing path and what happened", () => {
-    expect(firstDifference({ a: { b: [1, 2] } }, { a: { b: [1, 3] } })).toEqual({ path: "$.a.b[1]", how: "number 2 -> number 3" });
+    expect(firstDifference({ a: { b: [1, 2] } }, { a: { b: [1, 3] } })).toEqual({
+      path: "$.a.b[1]",
+      how: "number 2 -> number 3",
+    });
     expect(firstDifference({ a: 0 }, { a: -0 })).toEqual({ path: "$.a", how: "number 0 -> number -0" });
     expect(firstDifference({ "odd key": 1 }, {})).toEqual({ path: '$["odd key"]', how: "number 1 -> missing" });
     expect(firstDifference({}, { extra: true })).toEqual({ path: "$.extra", how: "missing -> true" });
-    expect(firstDifference(new Map([["k", 1]]), new Map([["k", 2]]))).toEqual({ path: '$.get("k")', how: "number 1 -> number 2" });
+    expect(firstDifference(new Map([["k", 1]]), new Map([["k", 2]]))).toEqual({
+      path: '$.get("k")',
+      how: "number 1 -> number 2",
+    });
     expect(firstDifference(new Set([1]), new Set([1, 2]))?.how).toBe("Set of 1 -> Set of 2");
-    expect(firstDifference(new Uint8Array([1, 2]), new Uint8Array([1, 9]))).toEqual({ path: "$[1]", how: "number 2 -> number 9" });
+    expect(firstDifference(new Uint8Array([1, 2]), new Uint8Array([1, 9]))).toEqual({
+      path: "$[1]",
+      how: "number 2 -> number 9",
+    });
     expect(firstDifference(new Date(0), new Date(1))?.path).toBe("$");
   });
 
@@ -38,9 +57,15 @@ describe("firstDifference", () => {
     const re = /x/g;
     re.lastIndex = 3;
     expect(roundTrip({ re })).toEqual({ path: "$.re.lastIndex", how: "number 3 -> number 0" });
-    expect(roundTrip({ node: parse("JavaScript", "let x = 1").root() })).toEqual({ path: "$.node", how: "SgNode -> {}" });
+    expect(roundTrip({ node: parse("JavaScript", "let x = 1").root() })).toEqual({
+      path: "$.node",
+      how: "SgNode -> {}",
+    });
     const shared = { s: 1 };
-    expect(firstDifference({ a: shared, b: shared }, { a: { s: 1 }, b: { s: 1 } })).toEqual({ path: "$.b", how: "shared reference -> separate copy" });
+    expect(firstDifference({ a: shared, b: shared }, { a: { s: 1 }, b: { s: 1 } })).toEqual({
+      path: "$.b",
+      how: "shared reference -> separate copy",
+    });
   });
 
   test("childPath quotes keys that are not identifiers", () => {
@@ -53,7 +78,10 @@ describe("firstDifference", () => {
 
 describe("probeClone", () => {
   test("locates the field that cannot be cloned", async () => {
-    expect(locateUnclonable({ ok: [1, { deep: { fn: () => 1 } }] })).toMatchObject({ path: "$.ok[1].deep.fn", error: expect.stringContaining("DataCloneError") });
+    expect(locateUnclonable({ ok: [1, { deep: { fn: () => 1 } }] })).toMatchObject({
+      path: "$.ok[1].deep.fn",
+      error: expect.stringContaining("DataCloneError"),
+    });
     expect(locateUnclonable(new Map([["k", { p: Promise.resolve() }]]))?.path).toBe("$.values()[0].p");
     expect(locateUnclonable({ fine: 1 })).toBeNull();
     const { outcome } = await probeClone({ a: { w: new WeakMap() } }, structuredClone);
@@ -61,7 +89,9 @@ describe("probeClone", () => {
   });
 
   test("a transport that fails for its own reasons is reported as throws at the root", async () => {
-    const { outcome } = await probeClone({ a: 1 }, () => { throw new Error("worker exited (code 1)"); });
+    const { outcome } = await probeClone({ a: 1 }, () => {
+      throw new Error("worker exited (code 1)");
+    });
     expect(outcome).toEqual({ kind: "throws", path: "$", error: "Error: worker exited (code 1)" });
   });
 });

@@ -2,7 +2,13 @@ import { expect, test } from "bun:test";
 import { Glob } from "bun";
 import { join } from "node:path";
 import * as v from "valibot";
-import { CLONE_REGISTRY, NOT_CROSSING, registryGaps, SCHEMA_MODULES, type CloneEntry } from "../../../diagnostics/clone/registry.ts";
+import {
+  CLONE_REGISTRY,
+  NOT_CROSSING,
+  registryGaps,
+  SCHEMA_MODULES,
+  type CloneEntry,
+} from "../../../diagnostics/clone/registry.ts";
 
 const SRC = join(import.meta.dir, "../../../src");
 /** "model/chunk.ts:ChunkSchema" -> "model/chunk", the key SCHEMA_MODULES and NOT_CROSSING use. */
@@ -24,13 +30,18 @@ test("every exported schema under src/ has samples in the clone registry, or is 
   const schemas = await exportedSchemas();
   expect(schemas.size).toBeGreaterThanOrEqual(20);
   const registered = new Set(Object.values(CLONE_REGISTRY).map((e) => e.schema));
-  const missing = [...schemas].filter(([name, s]) => !registered.has(s as v.GenericSchema) && !(moduleId(name) in NOT_CROSSING)).map(([name]) => name);
+  const missing = [...schemas]
+    .filter(([name, s]) => !registered.has(s as v.GenericSchema) && !(moduleId(name) in NOT_CROSSING))
+    .map(([name]) => name);
   expect(missing).toEqual([]);
   // The binary's own coverage check (registryGaps) walks SCHEMA_MODULES: it must list every module with registered schemas.
   const listed = new Set(Object.values(SCHEMA_MODULES));
   for (const file of new Set([...schemas.keys()].map((k) => k.split(":")[0]!))) {
     if (moduleId(file) in NOT_CROSSING) continue;
-    expect({ file, listed: listed.has((await import(join(SRC, file))) as Record<string, unknown>) }).toEqual({ file, listed: true });
+    expect({ file, listed: listed.has((await import(join(SRC, file))) as Record<string, unknown>) }).toEqual({
+      file,
+      listed: true,
+    });
   }
   expect(registryGaps()).toEqual([]);
 });
@@ -41,7 +52,12 @@ test("every sample is valid for its schema, and every variant of a message has a
     expect({ name, count: samples.length > 0 }).toEqual({ name, count: true });
     for (const s of samples) {
       const r = v.safeParse(entry.schema, s.value);
-      expect({ name, sample: s.name, ok: r.success, issue: r.issues?.[0]?.message }).toEqual({ name, sample: s.name, ok: true, issue: undefined });
+      expect({ name, sample: s.name, ok: r.success, issue: r.issues?.[0]?.message }).toEqual({
+        name,
+        sample: s.name,
+        ok: true,
+        issue: undefined,
+      });
     }
   }
 });
@@ -49,7 +65,9 @@ test("every sample is valid for its schema, and every variant of a message has a
 test("registryGaps reports an unregistered schema and an uncovered variant", () => {
   const Extra = v.object({ a: v.string() });
   const Msg = v.variant("type", [v.object({ type: v.literal("one") }), v.object({ type: v.literal("two") })]);
-  const registry: Record<string, CloneEntry> = { Msg: { schema: Msg, samples: () => [{ name: "one", value: { type: "one" } }] } };
+  const registry: Record<string, CloneEntry> = {
+    Msg: { schema: Msg, samples: () => [{ name: "one", value: { type: "one" } }] },
+  };
   expect(registryGaps(registry, { "model/x": { ExtraSchema: Extra, MsgSchema: Msg, helper: 1 } })).toEqual([
     "model/x.ExtraSchema has no samples",
     "Msg variant type=two has no sample",

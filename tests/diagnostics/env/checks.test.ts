@@ -10,13 +10,22 @@ setDefaultTimeout(120_000);
 
 const saved = process.env.WEFT_CACHE_DIR;
 const temp = tempDirs();
-afterEach(() => { process.env.WEFT_CACHE_DIR = saved; });
+afterEach(() => {
+  process.env.WEFT_CACHE_DIR = saved;
+});
 afterAll(temp.cleanup);
 
 test("env checks pass here and report version, runtime, platform, cpus, cache and parsers", async () => {
   process.env.WEFT_CACHE_DIR = join(temp.make("weft-env-"), "cache");
   const checks = await envChecks();
-  expect(checks.map((c) => c.id)).toEqual(["env.weft", "env.bun", "env.platform", "env.cpus", "env.cache", "env.parsers"]);
+  expect(checks.map((c) => c.id)).toEqual([
+    "env.weft",
+    "env.bun",
+    "env.platform",
+    "env.cpus",
+    "env.cache",
+    "env.parsers",
+  ]);
   expect(checks.filter((c) => c.status !== "pass")).toEqual([]);
   const detail = new Map(checks.map((c) => [c.id, c.detail]));
   expect(detail.get("env.weft")).toMatch(/^weft \d+\.\d+\.\d+, from source/);

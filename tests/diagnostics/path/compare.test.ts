@@ -13,7 +13,12 @@ afterAll(temp.cleanup);
 
 test("spreadSample keeps everything under the limit and spreads over the whole list above it", () => {
   expect(spreadSample([1, 2, 3], 5)).toEqual([1, 2, 3]);
-  expect(spreadSample(Array.from({ length: 100 }, (_, i) => i), 4)).toEqual([0, 25, 50, 75]);
+  expect(
+    spreadSample(
+      Array.from({ length: 100 }, (_, i) => i),
+      4,
+    ),
+  ).toEqual([0, 25, 50, 75]);
 });
 
 test("compares worker and inline output on a directory, within the limit", async () => {
@@ -24,11 +29,16 @@ test("compares worker and inline output on a directory, within the limit", async
   writeFileSync(join(dir, "logo.png"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
   const [all] = await pathChecks(dir, 100);
   expect(all!.status).toBe("pass");
-  expect(all!.detail).toBe(`all 7 files under ${dir}: worker output identical to inline (7 chunked (1 with invalid UTF-8, listed in invalid_utf8), 0 skipped, 0 failed); 1 left out by discovery: 1 binary`);
+  expect(all!.detail).toBe(
+    `all 7 files under ${dir}: worker output identical to inline (7 chunked (1 with invalid UTF-8, listed in invalid_utf8), 0 skipped, 0 failed); 1 left out by discovery: 1 binary`,
+  );
   const [some] = await pathChecks(dir, 3);
   expect(some!.detail).toStartWith(`3 of 7 files under ${dir}`);
   const empty = temp.make("weft-path-empty-");
   writeFileSync(join(empty, "logo.png"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
   const [none] = await pathChecks(empty, 3);
-  expect(none!).toMatchObject({ status: "skip", detail: `no files to chunk under ${empty}; 1 left out by discovery: 1 binary` });
+  expect(none!).toMatchObject({
+    status: "skip",
+    detail: `no files to chunk under ${empty}; 1 left out by discovery: 1 binary`,
+  });
 });
