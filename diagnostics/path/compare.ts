@@ -1,4 +1,4 @@
-import { discoveryOptionsFromArgs } from "../../src/discover/args.ts";
+import { discoveryOptions } from "../../src/discover/args.ts";
 import { discover } from "../../src/discover/discover.ts";
 import type { Executor } from "../../src/execute/executor.ts";
 import { createInlineExecutor } from "../../src/execute/inline.ts";
@@ -41,7 +41,7 @@ export async function pathChecks(dir: string, limit: number, workers = 2): Promi
   return [
     await runCheck("path.worker-vs-inline", "path", async () => {
       // The same discovery `weft chunk DIR` runs with its defaults (ignore files, no hidden files, size limit).
-      const { files: all, skipped } = discover(await discoveryOptionsFromArgs({ _: [dir] }, []));
+      const { files: all, skipped } = discover(discoveryOptions({ paths: [dir] }));
       const files = spreadSample(all, limit);
       if (files.length === 0)
         return {

@@ -1,11 +1,11 @@
-import { defineCommand } from "citty";
-import { discoveryArgs, discoveryOptionsFromArgs } from "../discover/args.ts";
+import { withListed } from "../discover/args.ts";
 import { discover } from "../discover/discover.ts";
 import { quotePath } from "../discover/pathBytes.ts";
 import { skipRecordsJsonl } from "../discover/skipLog.ts";
 import type { Discovery } from "../model/file.ts";
 import { countByReason } from "../output/summary.ts";
-import { EXIT } from "./exitCodes.ts";
+import type { FilesArgs } from "./commandOptions.ts";
+import type { Outcome } from "./exitCodes.ts";
 
 /**
  * The text `weft files` prints: one tab-separated line per file (or per skip with `skipped`), paths
@@ -27,25 +27,14 @@ export function formatFiles(found: Discovery, skipped: boolean, json: boolean): 
   return out;
 }
 
-export default defineCommand({
-  meta: {
-    name: "files",
-    description:
-      "List the files `weft chunk` would chunk (path, language, size), or with --skipped what it would skip and why",
-  },
-  args: {
-    ...discoveryArgs,
-    skipped: { type: "boolean", description: "List skipped files with the reason instead" },
-    json: { type: "boolean", description: "Print JSON Lines instead of tab-separated text" },
-  },
-  async run({ args, rawArgs }) {
-    const found = discover(await discoveryOptionsFromArgs(args, rawArgs));
-    process.stdout.write(formatFiles(found, args.skipped === true, args.json === true));
-    if (!args.skipped && found.skipped.length > 0) {
-      process.stderr.write(
-        `weft: ${found.files.length} files; ${found.skipped.length} skipped (${countByReason(found.skipped)}); see --skipped\n`,
-      );
-    }
-    process.exitCode = EXIT.ok;
-  },
-});
+/** `weft files`: lists what discovery finds (or skips), and counts the skips on stderr. */
+export async function files(opts: FilesArgs): Promise<Outcome> {
+  const found = discover(await withListed(opts.discovery, opts.stdin));
+  process.stdout.write(formatFiles(found, opts.skipped, opts.json));
+  if (!opts.skipped && found.skipped.length > 0) {
+    process.stderr.write(
+      `weft: ${found.files.length} files; ${found.skipped.length} skipped (${countByReason(found.skipped)}); see --skipped\n`,
+    );
+  }
+  return {};
+}

@@ -1,10 +1,10 @@
-import { defineCommand } from "citty";
 import { requestOnce } from "../execute/spawnWorker.ts";
 import { probeLanguages, type ProbeEntry } from "../languages/probe.ts";
 import { loadParsers } from "../languages/registry.ts";
 import { LANGUAGES } from "../languages/table.ts";
 import { errorMessage } from "../model/errors.ts";
-import { EXIT } from "./exitCodes.ts";
+import type { JsonArgs } from "./commandOptions.ts";
+import type { Outcome } from "./exitCodes.ts";
 
 /** Result of loading a parser and parsing the language's sample in one thread. */
 export type ThreadCheck = { ok: boolean; root?: string; error?: string };
@@ -74,39 +74,32 @@ function statusCell(r: LanguageRow): string {
   return `FAILED: ${r.error}`;
 }
 
-export default defineCommand({
-  meta: {
-    name: "languages",
-    description:
-      "List every language weft knows and check that each parser loads and parses a sample, in the main thread and in a worker",
-  },
-  args: { json: { type: "boolean", description: "Print JSON instead of a table" } },
-  async run({ args }) {
-    const rows = await languageRows();
-    if (args.json) {
-      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-    } else {
-      const lines = rows.map((r) => [
-        r.id,
-        statusCell(r),
-        r.parser,
-        r.extensions
-          .map((e) => `.${e}`)
-          .concat(r.filenames)
-          .join(" "),
-      ]);
-      const head = ["language", "status", "parser", "files"];
-      const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-      for (const l of [head, ...lines])
-        process.stdout.write(`${l.map((c, i) => (i < l.length - 1 ? c.padEnd(widths[i]!) : c)).join("  ")}\n`);
-    }
-    const failed = rows.filter((r) => r.status === "failed");
-    if (failed.length > 0) {
-      const reasons = [...new Set(failed.map((r) => r.error))];
-      process.stderr.write(
-        `weft: ${failed.length} of ${rows.filter((r) => r.status !== "no-grammar").length} parsers failed: ${reasons[0]}${reasons.length > 1 ? ` (and ${reasons.length - 1} other reasons)` : ""}\n`,
-      );
-      process.exitCode = EXIT.someFailed;
-    }
-  },
-});
+/** `weft languages`: the table (or JSON) on stdout; failed when any parser that should work does not. */
+export async function languages(opts: JsonArgs): Promise<Outcome> {
+  const rows = await languageRows();
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  } else {
+    const lines = rows.map((r) => [
+      r.id,
+      statusCell(r),
+      r.parser,
+      r.extensions
+        .map((e) => `.${e}`)
+        .concat(r.filenames)
+        .join(" "),
+    ]);
+    const head = ["language", "status", "parser", "files"];
+    const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+    for (const l of [head, ...lines])
+      process.stdout.write(`${l.map((c, i) => (i < l.length - 1 ? c.padEnd(widths[i]!) : c)).join("  ")}\n`);
+  }
+  const failed = rows.filter((r) => r.status === "failed");
+  if (failed.length > 0) {
+    const reasons = [...new Set(failed.map((r) => r.error))];
+    process.stderr.write(
+      `weft: ${failed.length} of ${rows.filter((r) => r.status !== "no-grammar").length} parsers failed: ${reasons[0]}${reasons.length > 1 ? ` (and ${reasons.length - 1} other reasons)` : ""}\n`,
+    );
+  }
+  return { failed: failed.length > 0 };
+}

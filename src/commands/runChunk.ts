@@ -16,7 +16,7 @@ import { createProgress } from "../output/progress.ts";
 import { createSink } from "../output/sink.ts";
 import { formatSkips, formatSummary, type Summary } from "../output/summary.ts";
 import { parserProblems } from "../languages/registry.ts";
-import { EXIT } from "./exitCodes.ts";
+import { exitCode, exitNow, type Outcome, type StopSignal } from "./exitCodes.ts";
 
 /** Everything `weft chunk` needs, already validated. */
 export type ChunkOptions = {
@@ -38,17 +38,15 @@ export type ChunkOptions = {
   outFd?: number;
 };
 
-const SIGNAL_EXIT = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm } as const;
 type StopReason =
-  | { kind: "signal"; signal: keyof typeof SIGNAL_EXIT }
-  | { kind: "output-closed" }
-  | { kind: "output-error"; error: WeftError };
+  { kind: "signal"; signal: StopSignal } | { kind: "output-closed" } | { kind: "output-error"; error: WeftError };
 
 /**
  * Runs `weft chunk`: discover -> execute -> emit, then the summary and the accounting check.
- * Returns the exit code (ARCHITECTURE.md); prints one line per failed file on stderr.
+ * Returns the outcome, which decides the exit code (exitCodes.ts); prints one line per failed file
+ * on stderr. A report file that cannot be created throws a WeftError with code "usage".
  */
-export async function runChunk(opts: ChunkOptions): Promise<number> {
+export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
   const started = performance.now();
   // Report files are created up front, so a bad path costs a usage error, not the whole run's work.
   const reports = [
@@ -76,9 +74,9 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
     stop = why;
     controller.abort();
   };
-  const onSignal = (signal: keyof typeof SIGNAL_EXIT) => {
+  const onSignal = (signal: StopSignal) => {
     // A second Ctrl-C while we flush means "now".
-    if (stop?.kind === "signal") process.exit(SIGNAL_EXIT[signal]);
+    if (stop?.kind === "signal") exitNow({ signal });
     halt({ kind: "signal", signal });
   };
   const onInt = () => onSignal("SIGINT");
@@ -133,21 +131,16 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
       : ended
         ? "output-closed"
         : "complete";
-  const exitCode =
-    runError || unaccounted.length > 0 || duplicates.length > 0
-      ? EXIT.internal
-      : ended?.kind === "signal"
-        ? SIGNAL_EXIT[ended.signal]
-        : ended
-          ? EXIT.ok // the reader went away (EPIPE): not an error
-          : ledger.failures.length > 0
-            ? EXIT.someFailed
-            : ledger.degradations.length > 0
-              ? EXIT.degraded
-              : EXIT.ok;
+  const result: Outcome = {
+    internal: Boolean(runError) || unaccounted.length > 0 || duplicates.length > 0,
+    ...(ended?.kind === "signal" && { signal: ended.signal }),
+    outputClosed: ended?.kind === "output-closed",
+    failed: ledger.failures.length > 0,
+    degraded: ledger.degradations.length > 0,
+  };
   const summary: Summary = {
     outcome,
-    exitCode,
+    exitCode: exitCode(result),
     executor: executor.kind,
     executorReason: reason,
     workers: executor.workers,
@@ -176,7 +169,8 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
     process.stderr.write(`weft: ${errorMessage(err)}\n`);
     reportFailed = true;
   }
-  if (ended?.kind === "output-closed") return reportFailed ? EXIT.internal : exitCode; // the reader left: stop quietly
+  if (reportFailed) result.internal = true;
+  if (ended?.kind === "output-closed") return result; // the reader left: stop quietly
   if (runError) process.stderr.write(`weft: ${errorMessage(runError)}\n`);
   if (unaccounted.length > 0) {
     process.stderr.write(
@@ -197,7 +191,7 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
     );
   }
   if (!opts.quiet) process.stderr.write(`${skips.length > 0 ? formatSkips(skips) : ""}${formatSummary(summary)}`);
-  return reportFailed ? EXIT.internal : exitCode;
+  return result;
 }
 
 /** Writes a report file named by `flag`; an error names the flag and file, with `code` (usage when checked up front). */

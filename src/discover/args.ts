@@ -1,4 +1,4 @@
-import type { ArgsDef } from "citty";
+import type { OptionTable, Values } from "../commands/options.ts";
 import type { DiscoveryOptions } from "../model/file.ts";
 import { WeftError } from "../model/errors.ts";
 import { knownLanguageIds } from "./detect.ts";
@@ -8,7 +8,7 @@ import { decodePath } from "./pathBytes.ts";
 /** Default --max-file-size: 10 MiB. */
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
-/** citty argument definitions for discovery, shared by `weft files` and `weft chunk` (spread them into `args`). */
+/** The discovery entries of the option table, shared by `weft files` and `weft chunk` (spread them into its options). */
 export const discoveryArgs = {
   paths: { type: "positional", required: false, description: "Files and directories to walk (default: .)" },
   stdin: { type: "boolean", description: "Read paths to process from stdin, one per line" },
@@ -23,21 +23,25 @@ export const discoveryArgs = {
   follow: { type: "boolean", description: "Follow symbolic links (never to outside the given roots)" },
   include: {
     type: "string",
+    repeatable: true,
     valueHint: "glob",
     description: "Only files matching this gitignore-style glob (repeatable)",
   },
   exclude: {
     type: "string",
+    repeatable: true,
     valueHint: "glob",
     description: "Leave out files and directories matching this glob (repeatable)",
   },
   lang: {
     type: "string",
+    repeatable: true,
     valueHint: "ids",
     description: "Only these languages, comma-separated (repeatable; see `weft languages`)",
   },
   map: {
     type: "string",
+    repeatable: true,
     valueHint: "EXT=LANG",
     description: "Treat files with this extension (or exact name) as LANG (repeatable)",
   },
@@ -58,41 +62,26 @@ export const discoveryArgs = {
     valueHint: "K/N",
     description: "Keep only shard K of N (1-based), by a stable hash of each path",
   },
-} as const satisfies ArgsDef;
+} as const satisfies OptionTable;
 
-/** What citty parsed for discoveryArgs (only the fields read here). */
-export type DiscoveryArgValues = {
-  _: string[];
-  stdin?: boolean;
-  null?: boolean;
-  hidden?: boolean;
-  ignore?: boolean;
-  follow?: boolean;
-  "max-file-size"?: string;
-  "skip-minified"?: boolean;
-  shard?: string;
-};
+/** The parsed discovery options; a missing one has its default. */
+export type DiscoveryValues = Partial<Values<typeof discoveryArgs>>;
 
 /**
- * DiscoveryOptions from parsed arguments. `rawArgs` supplies the repeatable options (citty keeps
- * only the last value); `readStdin` is called only with --stdin. Bad values throw a WeftError with
- * code "usage" and a one-line message.
+ * DiscoveryOptions from the parsed options, with no `listed` paths yet: `withListed` reads them
+ * from stdin once the whole command line has been checked. Bad values throw a WeftError with code
+ * "usage" and a one-line message.
  */
-export async function discoveryOptionsFromArgs(
-  args: DiscoveryArgValues,
-  rawArgs: readonly string[],
-  readStdin: () => Promise<Uint8Array> = () => Bun.stdin.bytes(),
-  cwd: string = currentDirectory(),
-): Promise<DiscoveryOptions> {
+export function discoveryOptions(values: DiscoveryValues, cwd: string = currentDirectory()): DiscoveryOptions {
   const known = new Set(knownLanguageIds());
-  const languages = repeated(rawArgs, "lang")
+  const languages = (values.lang ?? [])
     .flatMap((v) => v.split(","))
     .map((s) => s.trim())
     .filter((s) => s !== "");
   for (const id of languages)
     if (!known.has(id)) throw usage(`--lang: unknown language "${id}" (see \`weft languages\`)`);
   const entries: [string, string][] = [];
-  for (const entry of repeated(rawArgs, "map")) {
+  for (const entry of values.map ?? []) {
     const m = /^\.?([^=]+)=(.+)$/.exec(entry);
     if (!m) throw usage(`--map: expected EXT=LANG, got "${entry}"`);
     const lang = m[2]!.trim();
@@ -102,43 +91,45 @@ export async function discoveryOptionsFromArgs(
   }
   // fromEntries defines own properties, so a key such as "__proto__" is kept rather than setting the prototype.
   const map: Record<string, string> = Object.fromEntries(entries);
-  if (args.null && !args.stdin) throw usage("-0/--null only applies with --stdin");
-  const listed = args.stdin ? parsePathList(await readStdin(), args.null === true) : [];
+  if (values.null && !values.stdin) throw usage("-0/--null only applies with --stdin");
+  const paths = values.paths ?? [];
   return {
-    paths: args._.length > 0 ? args._.map(String) : args.stdin ? [] : ["."],
-    listed,
+    paths: paths.length > 0 ? paths : values.stdin ? [] : ["."],
+    listed: [],
     cwd,
-    ignoreFiles: args.ignore !== false,
-    hidden: args.hidden === true,
-    follow: args.follow === true,
-    include: repeated(rawArgs, "include"),
-    exclude: repeated(rawArgs, "exclude"),
+    ignoreFiles: values.ignore !== false,
+    hidden: values.hidden === true,
+    follow: values.follow === true,
+    include: values.include ?? [],
+    exclude: values.exclude ?? [],
     languages: [...new Set(languages)],
     map,
-    maxFileSize: parseSize(args["max-file-size"] ?? "10M"),
-    skipMinified: args["skip-minified"] !== false,
-    shard: args.shard === undefined ? undefined : parseShard(args.shard),
+    maxFileSize: parseSize(values["max-file-size"] ?? "10M"),
+    skipMinified: values["skip-minified"] !== false,
+    shard: values.shard === undefined ? undefined : parseShard(values.shard),
     checkContent: true,
   };
 }
 
-function usage(message: string): WeftError {
-  return new WeftError("usage", message);
+/** How --stdin lists paths: one per line, or NUL-separated with -0; undefined without --stdin. */
+export type StdinList = { nul: boolean } | undefined;
+
+/** The stdin list the options ask for (discoveryOptions has checked that -0 comes with --stdin). */
+export function stdinList(values: DiscoveryValues): StdinList {
+  return values.stdin ? { nul: values.null === true } : undefined;
 }
 
-/** Every value given for a repeatable option, as `--name value` or `--name=value`, up to a bare `--`. */
-export function repeated(rawArgs: readonly string[], name: string): string[] {
-  const values: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    const a = rawArgs[i]!;
-    if (a === "--") break;
-    if (a === `--${name}`) {
-      const v = rawArgs[++i];
-      if (v === undefined) throw usage(`--${name} needs a value`);
-      values.push(v);
-    } else if (a.startsWith(`--${name}=`)) values.push(a.slice(name.length + 3));
-  }
-  return values;
+/** `discovery` with the paths listed on stdin, when --stdin asked for them; `read` is called only then. */
+export async function withListed(
+  discovery: DiscoveryOptions,
+  stdin: StdinList,
+  read: () => Promise<Uint8Array> = () => Bun.stdin.bytes(),
+): Promise<DiscoveryOptions> {
+  return stdin ? { ...discovery, listed: parsePathList(await read(), stdin.nul) } : discovery;
+}
+
+function usage(message: string): WeftError {
+  return new WeftError("usage", message);
 }
 
 /**

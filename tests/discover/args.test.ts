@@ -1,33 +1,27 @@
 import { describe, expect, test } from "bun:test";
-import { parseArgs } from "citty";
-import {
-  discoveryArgs,
-  discoveryOptionsFromArgs,
-  parsePathList,
-  parseShard,
-  parseSize,
-} from "../../src/discover/args.ts";
+import { parseArgv } from "../../src/commands/parseArgv.ts";
+import { discoveryOptions, parsePathList, parseShard, parseSize, withListed } from "../../src/discover/args.ts";
 import { detectByName } from "../../src/discover/detect.ts";
-import { WeftError } from "../../src/model/errors.ts";
+import { currentDirectory } from "../../src/discover/fsNames.ts";
 
+/** `weft files ARGV`'s discovery options, with `stdin` as the list --stdin reads. */
 async function fromArgv(argv: string[], stdin = "") {
-  return discoveryOptionsFromArgs(
-    parseArgs(argv, discoveryArgs),
-    argv,
-    async () => new TextEncoder().encode(stdin),
-    "/work",
-  );
+  const inv = parseArgv(["files", ...argv]);
+  if (inv.kind !== "run" || inv.command !== "files") throw new Error(`not a run: ${JSON.stringify(inv)}`);
+  let read = 0;
+  const options = await withListed(inv.options.discovery, inv.options.stdin, async () => {
+    read++;
+    return new TextEncoder().encode(stdin);
+  });
+  expect(read).toBe(argv.includes("--stdin") ? 1 : 0); // stdin is read only when asked for
+  return options;
 }
 
-async function usageError(argv: string[]): Promise<string> {
-  try {
-    await fromArgv(argv);
-  } catch (err) {
-    expect(err).toBeInstanceOf(WeftError);
-    expect((err as WeftError).code).toBe("usage");
-    return (err as WeftError).message;
-  }
-  throw new Error(`no usage error for ${argv.join(" ")}`);
+/** The one line a bad value prints. */
+function usageError(argv: string[]): string {
+  const inv = parseArgv(["files", ...argv]);
+  if (inv.kind !== "usage-error") throw new Error(`no usage error for ${argv.join(" ")}`);
+  return inv.line;
 }
 
 describe("discovery arguments", () => {
@@ -35,7 +29,7 @@ describe("discovery arguments", () => {
     expect(await fromArgv([])).toEqual({
       paths: ["."],
       listed: [],
-      cwd: "/work",
+      cwd: currentDirectory(),
       ignoreFiles: true,
       hidden: false,
       follow: false,
@@ -97,17 +91,43 @@ describe("discovery arguments", () => {
     });
     expect(await fromArgv(["--stdin", "-0"], "a\nb.py\0c.py\0")).toMatchObject({ listed: ["a\nb.py", "c.py"] });
     expect(parsePathList(new Uint8Array(), false)).toEqual([]);
+    expect(await fromArgv(["--stdin", "x.py"], "a.py\n")).toMatchObject({ paths: ["x.py"], listed: ["a.py"] });
   });
 
-  test("bad values are one-line usage errors", async () => {
-    expect(await usageError(["--lang", "klingon"])).toContain('unknown language "klingon"');
-    expect(await usageError(["--map", "tpl"])).toContain("expected EXT=LANG");
-    expect(await usageError(["--map", "tpl=nope"])).toContain('unknown language "nope"');
-    expect(await usageError(["--max-file-size", "ten"])).toContain("--max-file-size");
-    expect(await usageError(["--shard", "0/3"])).toContain("--shard");
-    expect(await usageError(["--shard", "4/3"])).toContain("--shard");
-    expect(await usageError(["-0"])).toContain("--stdin");
-    expect(await usageError(["--include"])).toContain("needs a value");
+  test("a bad value is an error of the command line alone: stdin is read later, by the command", () => {
+    expect(usageError(["--stdin", "--shard", "0/2"])).toBe(
+      'weft: --shard: expected K/N with 1 <= K <= N (e.g. 1/4), got "0/2"',
+    );
+  });
+
+  test("defaults when called without a command line (weft diagnose --path)", () => {
+    expect(discoveryOptions({ paths: ["src"] }, "/work")).toEqual({
+      paths: ["src"],
+      listed: [],
+      cwd: "/work",
+      ignoreFiles: true,
+      hidden: false,
+      follow: false,
+      include: [],
+      exclude: [],
+      languages: [],
+      map: {},
+      maxFileSize: 10 * 1024 * 1024,
+      skipMinified: true,
+      shard: undefined,
+      checkContent: true,
+    });
+  });
+
+  test("bad values are one-line usage errors", () => {
+    expect(usageError(["--lang", "klingon"])).toContain('unknown language "klingon"');
+    expect(usageError(["--map", "tpl"])).toContain("expected EXT=LANG");
+    expect(usageError(["--map", "tpl=nope"])).toContain('unknown language "nope"');
+    expect(usageError(["--max-file-size", "ten"])).toContain("--max-file-size");
+    expect(usageError(["--shard", "0/3"])).toContain("--shard");
+    expect(usageError(["--shard", "4/3"])).toContain("--shard");
+    expect(usageError(["-0"])).toContain("--stdin");
+    expect(usageError(["--include"])).toContain("needs a value");
   });
 
   test("sizes and shards", () => {

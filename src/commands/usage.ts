@@ -1,0 +1,38 @@
+import { defineCommand, renderUsage, type ArgsDef, type CommandDef } from "citty";
+import { VERSION } from "../version.ts";
+import { EXIT_CODES_HELP } from "./exitCodes.ts";
+import { COMMANDS, MAIN_DESCRIPTION, MAIN_OPTIONS, type CommandName, type OptionTable } from "./options.ts";
+
+/** The table's entries as citty argument definitions (`repeatable` is ours alone). */
+function cittyArgs(table: OptionTable): ArgsDef {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, def]) => {
+      const { repeatable: _, ...rest } = { repeatable: undefined, ...def };
+      return [name, rest];
+    }),
+  );
+}
+
+const subCommands = Object.fromEntries(
+  Object.entries(COMMANDS).map(([name, spec]) => [
+    name,
+    defineCommand({ meta: { name, description: spec.description }, args: cittyArgs(spec.options) }),
+  ]),
+);
+const main = defineCommand({
+  meta: { name: "weft", version: VERSION, description: MAIN_DESCRIPTION },
+  args: cittyArgs(MAIN_OPTIONS),
+  subCommands,
+});
+
+/**
+ * The usage of `weft` or one of its commands, rendered by citty from the option table; weft's own
+ * ends with the exit codes. Colours only for a terminal.
+ */
+export async function usage(of: CommandName | "weft", stream: NodeJS.WriteStream): Promise<string> {
+  const text =
+    of === "weft"
+      ? `${await renderUsage(main)}\n\n${EXIT_CODES_HELP}\n`
+      : `${await renderUsage(subCommands[of] as CommandDef, main)}\n`;
+  return stream.isTTY ? text : Bun.stripANSI(text);
+}
