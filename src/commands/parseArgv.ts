@@ -59,28 +59,22 @@ export function parseArgv(argv: readonly string[]): Invocation {
   let table: OptionTable = MAIN_OPTIONS;
   let options = spellings(table);
   let values = initialValues(table);
+  // The entry that collects positional arguments, if the command takes any.
+  let list: string | undefined;
   const name = () => (command ? `weft ${command}` : "weft");
   const malformed = (message: string): Invocation => ({
     kind: "usage-error",
     line: `weft: ${message}`,
     usageOf: command ?? "weft",
   });
-  const takesPositionals = () => Object.values(table).some((d) => d.type === "positional");
-  const positional = (tok: string) => {
-    const list = Object.entries(table).find(([, d]) => d.type === "positional");
-    if (!list) return false;
-    (values[list[0]] as string[]).push(tok);
-    return true;
-  };
 
   for (let i = 0; i < argv.length; i++) {
     const tok = argv[i]!;
     if (tok === "--help" || tok === "-h") return { kind: "help", command };
     if ((tok === "--version" || tok === "-v") && !command) return { kind: "version" };
     if (tok === "--") {
-      if (i + 1 < argv.length && !takesPositionals())
-        return malformed(`unexpected argument "${argv[i + 1]}" for '${name()}'`);
-      for (const rest of argv.slice(i + 1)) positional(rest);
+      if (i + 1 < argv.length && !list) return malformed(`unexpected argument "${argv[i + 1]}" for '${name()}'`);
+      if (list) (values[list] as string[]).push(...argv.slice(i + 1));
       break;
     }
     if (tok.startsWith("-") && tok !== "-") {
@@ -120,9 +114,11 @@ export function parseArgv(argv: readonly string[]): Invocation {
       table = COMMANDS[command].options;
       options = spellings(table);
       values = initialValues(table);
+      list = Object.keys(table).find((k) => table[k]!.type === "positional");
       continue;
     }
-    if (!positional(tok)) return malformed(`unexpected argument "${tok}" for '${name()}'`);
+    if (!list) return malformed(`unexpected argument "${tok}" for '${name()}'`);
+    (values[list] as string[]).push(tok);
   }
   if (!command) return malformed("missing command");
   return withOptions(command, values);

@@ -3,15 +3,8 @@ import { VERSION } from "../version.ts";
 import { EXIT_CODES_HELP } from "./exitCodes.ts";
 import { COMMANDS, MAIN_DESCRIPTION, MAIN_OPTIONS, type CommandName, type OptionTable } from "./options.ts";
 
-/** The table's entries as citty argument definitions (`repeatable` is ours alone). */
-function cittyArgs(table: OptionTable): ArgsDef {
-  return Object.fromEntries(
-    Object.entries(table).map(([name, def]) => {
-      const { repeatable: _, ...rest } = { repeatable: undefined, ...def };
-      return [name, rest];
-    }),
-  );
-}
+// The table's entries are citty argument definitions (citty ignores `repeatable`, which is ours).
+const cittyArgs = (table: OptionTable): ArgsDef => table;
 
 const subCommands = Object.fromEntries(
   Object.entries(COMMANDS).map(([name, spec]) => [
