@@ -4,6 +4,7 @@ import { WeftError } from "../model/errors.ts";
 import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import { describeIssues } from "../model/issues.ts";
+import { rankTablesFor } from "../tokenize/encodings.ts";
 import { failedResult, type FileResult } from "../model/result.ts";
 import { emptyStats, type Executor, type RunOptions, type RunStats } from "./executor.ts";
 import type { Fault, FaultSpec, PoolTestHooks } from "./faults.ts";
@@ -120,7 +121,7 @@ export function createPool(options: PoolOptions = {}): Executor {
       onLoss: (loss) => (options.ignoreWorkerLoss ? undefined : onLoss(slot, loss)),
     });
     slots.add(slot);
-    postRequest(worker, { type: "init", governor: r.governor });
+    postRequest(worker, { type: "init", governor: r.governor, rankTables: rankTablesFor(r.governor.tokenizer) });
     // A worker that never says it is ready counts as a start-up failure, like one that dies.
     slot.timer = setTimeout(
       () =>

@@ -6,6 +6,7 @@ import { echoReply } from "../../diagnostics/clone/echo.ts";
 import { processFile, warmUp } from "../chunkers/processFile.ts";
 import { probeLanguages } from "../languages/probe.ts";
 import { errorMessage } from "../model/errors.ts";
+import { adoptRankTables } from "../tokenize/encodings.ts";
 import { describeIssues } from "../model/issues.ts";
 import { injectFault, throwFault } from "./faults.ts";
 import { collectBetweenPhases, yieldEvery } from "./memory.ts";
@@ -79,6 +80,7 @@ async function drain(): Promise<void> {
     const req = queue.shift()!;
     try {
       if (req.type === "init") {
+        if (req.rankTables) adoptRankTables(req.rankTables);
         warmUp(req.governor);
         post({ type: "ready" });
       } else if (req.type === "probe")
