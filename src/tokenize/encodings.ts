@@ -14,7 +14,7 @@ export type SharedRankTables = Partial<Record<BpeEncodingId, SharedArrayBuffer>>
 // Static file imports: `bun build --compile` embeds both tables in the binary.
 const FILES: Record<BpeEncodingId, string> = { o200k: o200kFile, cl100k: cl100kFile };
 
-// This thread's tables: one copy per process, whoever loads first (shared memory), and its views.
+// This thread's tables, in shared memory (a pool worker's are the main thread's: adoptRankTables), and its views of them.
 const shared: SharedRankTables = {};
 const views = new Map<BpeEncodingId, RankTable>();
 
