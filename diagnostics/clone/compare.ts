@@ -77,7 +77,7 @@ function diff(a: unknown, b: unknown, path: string, seen: Map<object, unknown>):
     if (x.lastIndex !== r.lastIndex)
       return { path: `${path}.lastIndex`, how: `number ${x.lastIndex} -> number ${r.lastIndex}` };
   }
-  if (x instanceof ArrayBuffer) {
+  if (x instanceof ArrayBuffer || x instanceof SharedArrayBuffer) {
     const d = diffBytes(new Uint8Array(x), new Uint8Array(y as ArrayBuffer));
     if (d) return { path: `${path}${d.path}`, how: d.how };
   }

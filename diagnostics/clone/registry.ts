@@ -71,6 +71,13 @@ function everyOption<T extends string>(schema: v.PicklistSchema<readonly T[], un
 const UNICODE = "naïve cafe\u0301 🧵🪡 👩🏽‍💻 日本語のコード 中文注释 한국어 שלום مرحبا \u0000nul \uFFFD";
 const LONE_SURROGATE = "broken \uD800 half";
 const BIG = Number.MAX_SAFE_INTEGER;
+/** A text's UTF-8 bytes in shared memory. */
+const sharedBytes = (text: string): SharedArrayBuffer => {
+  const bytes = new TextEncoder().encode(text);
+  const shared = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(shared).set(bytes);
+  return shared;
+};
 const hugeText = () => 'export const thread = "🧵"; // 中文\n'.repeat(40_000); // ~1.6 MB
 
 const file = (over: Partial<DiscoveredFile> = {}): DiscoveredFile => ({
@@ -411,6 +418,11 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
       },
     },
     { name: "init", value: { type: "init", governor: governorModel.DEFAULT_GOVERNOR } },
+    {
+      // Shared memory crosses as shared (no copy): the worker's view holds the same bytes.
+      name: "init, shared rank tables",
+      value: { type: "init", governor: governorModel.DEFAULT_GOVERNOR, rankTables: { o200k: sharedBytes(UNICODE) } },
+    },
     {
       name: "init, largest budget",
       value: { type: "init", governor: { maxTokens: BIG, tokenizer: "chars", context: true, overlapLines: BIG } },

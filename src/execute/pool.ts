@@ -5,12 +5,15 @@ import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import { describeIssues } from "../model/issues.ts";
 import { failedResult, type FileResult } from "../model/result.ts";
+import { rankTablesFor } from "../tokenize/encodings.ts";
+import { createDispatch, nextBatch, requeue, requeueAlone, type Dispatch, type Recipient } from "./dispatch.ts";
 import { emptyStats, type Executor, type RunOptions, type RunStats } from "./executor.ts";
 import type { Fault, FaultSpec, PoolTestHooks } from "./faults.ts";
 import { mainThreadCollector, MEMORY } from "./memory.ts";
 import { WorkerRequestSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
-import { startWorker, watchWorker, type WorkerLoss } from "./spawnWorker.ts";
-import { tally } from "./tally.ts";
+import { createReorder, type Reorder } from "./reorder.ts";
+import type { WorkerLoss } from "./spawnWorker.ts";
+import { clearSlotTimer, openSlot, readReply, unfinished, type Batch, type Slot } from "./workerSlot.ts";
 
 /** Pool settings; the test-only hooks (faults, another worker entry, deaf to deaths) are in faults.ts. */
 export type PoolOptions = PoolTestHooks & {
@@ -35,92 +38,54 @@ export type PoolOptions = PoolTestHooks & {
 const MAX_START_FAILURES = 3;
 /** Batches queued per worker: one running, one waiting, so a worker never idles between batches. */
 const BATCHES_PER_WORKER = 2;
-const MAX_BATCH_FILES = 512;
-type Batch = { id: number; positions: number[]; next: number };
-/**
- * A worker and what it was given; `fresh` until it gets its first batch. `given` counts the input
- * bytes sent to it; once `retiring`, it gets no more batches and is stopped when it has answered.
- */
-type Slot = {
-  worker: Worker;
-  stop: () => void;
-  ready: boolean;
-  fresh: boolean;
-  batches: Batch[];
-  timer: Timer | undefined;
-  given: number;
-  retiring: boolean;
-};
 
 /** State of one run; positions index `files` (emission order). */
 type Run = {
   files: readonly DiscoveredFile[];
   governor: Governor;
   limits: ReadLimits | undefined;
-  onResult: (result: FileResult) => void | Promise<void>;
   resolve: (stats: RunStats) => void;
   reject: (err: unknown) => void;
   stats: RunStats;
-  /** cum[p] = total size of files before position p, for the byte window. */
-  cum: Float64Array;
-  batchBytes: number;
-  /** Next position never dispatched. */
-  cursor: number;
-  /** Positions to dispatch again (sorted), and those that must go alone because a worker died on them. */
-  retry: number[];
-  isolate: Set<number>;
+  dispatch: Dispatch;
+  reorder: Reorder;
   /** Worker deaths charged to a position. */
   deaths: Map<number, number>;
   faults: Map<number, FaultSpec>;
-  /** Results waiting for their turn to be emitted. */
-  done: Map<number, FileResult>;
-  emitPos: number;
-  /** Called with each emitted file's size: the main thread's collection cadence. */
-  collect: (size: number) => void;
-  emitting: boolean;
   finished: boolean;
   startFailures: number;
 };
 
 /**
- * The worker-pool executor. Files go out in byte-sized batches; each worker chunks its batches in
- * order and posts one message per file, so the pool always knows which file a worker is on: that
- * file is the one charged when the worker dies (retried once, alone, then failed) or times out
- * (reported, worker replaced). Results are emitted in file order through a reorder buffer, and
- * dispatch never runs more than `aheadBytes`/`aheadFiles` past the next file to emit, so a slow
- * early file bounds memory instead of letting results pile up.
+ * The worker-pool executor. Files go out in byte-sized batches (dispatch.ts); each worker chunks its
+ * batches in order and posts one message per file (workerSlot.ts), so the pool always knows which
+ * file a worker is on: that file is the one charged when the worker dies (retried once, alone, then
+ * failed) or times out (reported, worker replaced). Results are emitted in file order through a
+ * reorder buffer (reorder.ts), and dispatch never runs more than `aheadBytes`/`aheadFiles` past the
+ * next file to emit, so a slow early file bounds memory instead of letting results pile up. This
+ * module keeps the workers alive and fed, and decides what a loss or a timeout costs.
  */
 export function createPool(options: PoolOptions = {}): Executor {
   const size = Math.max(1, Math.floor(options.workers ?? navigator.hardwareConcurrency ?? 1));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
-  const aheadBytes = options.aheadBytes ?? MEMORY.aheadBytes;
-  const aheadFiles = options.aheadFiles ?? 4096;
   const recycleBytes = options.recycleBytes ?? MEMORY.recycleWorkerBytes;
-  const bigFileBytes = options.bigFileBytes ?? MEMORY.exclusiveFileBytes;
   const slots = new Set<Slot>();
   let nextBatchId = 1;
   let closed = false;
   let run: Run | undefined;
 
   function spawn(r: Run): void {
-    const worker = startWorker(options.workerUrl);
-    const slot: Slot = {
-      worker,
-      stop: () => {},
-      ready: false,
-      fresh: true,
-      batches: [],
-      timer: undefined,
-      given: 0,
-      retiring: false,
-    };
-    slot.stop = watchWorker(worker, {
+    const slot = openSlot(options.workerUrl, (slot) => ({
       onMessage: (msg) => onMessage(slot, msg),
       onLoss: (loss) => (options.ignoreWorkerLoss ? undefined : onLoss(slot, loss)),
-    });
+    }));
     slots.add(slot);
-    postRequest(worker, { type: "init", governor: r.governor });
+    postRequest(slot.worker, {
+      type: "init",
+      governor: r.governor,
+      rankTables: rankTablesFor(r.governor.tokenizer),
+    });
     // A worker that never says it is ready counts as a start-up failure, like one that dies.
     slot.timer = setTimeout(
       () =>
@@ -157,17 +122,13 @@ export function createPool(options: PoolOptions = {}): Executor {
       const deaths = (r.deaths.get(culprit) ?? 0) + 1;
       r.deaths.set(culprit, deaths);
       if (deaths >= 2)
-        deliver(
-          r,
+        r.reorder.deliver(
           culprit,
           failure(r, culprit, loss.code, `${loss.message}; retried alone on a new worker, it failed again`),
         );
-      else {
-        r.isolate.add(culprit);
-        requeue(r, [culprit]);
-      }
+      else requeueAlone(r.dispatch, culprit);
     }
-    requeue(r, rest);
+    requeue(r.dispatch, rest);
     pump(r);
   }
 
@@ -178,8 +139,7 @@ export function createPool(options: PoolOptions = {}): Executor {
     slot.stop();
     slots.delete(slot);
     if (culprit !== undefined)
-      deliver(
-        r,
+      r.reorder.deliver(
         culprit,
         failure(
           r,
@@ -188,15 +148,14 @@ export function createPool(options: PoolOptions = {}): Executor {
           `no result after ${timeoutMs / 1000} s (--timeout); its worker was stopped and replaced`,
         ),
       );
-    requeue(r, rest);
+    requeue(r.dispatch, rest);
     pump(r);
   }
 
   function onMessage(slot: Slot, msg: WorkerResponse): void {
     if (msg.type === "ready") {
       slot.ready = true;
-      clearTimeout(slot.timer);
-      slot.timer = undefined;
+      clearSlotTimer(slot);
       if (run && !run.finished) {
         run.startFailures = 0;
         pump(run);
@@ -206,119 +165,48 @@ export function createPool(options: PoolOptions = {}): Executor {
     const r = run;
     if (!r || r.finished)
       return drop(slot, { code: "protocol", message: `unexpected ${msg.type} message from an idle worker` });
-    const batch = slot.batches[0];
-    if (!batch || msg.batchId !== batch.id)
-      return drop(slot, {
-        code: "protocol",
-        message: `${msg.type} message for batch ${msg.batchId}, expected ${batch?.id ?? "none"}`,
-      });
-    const pos = batch.positions[batch.next];
-    if (msg.type === "result" || (msg.type === "error" && msg.index !== undefined)) {
-      const index = msg.type === "result" ? msg.result.index : msg.index;
-      if (pos === undefined || r.files[pos]!.index !== index)
-        return drop(slot, {
-          code: "protocol",
-          message: `result for file #${index} out of order (expected #${pos === undefined ? "none" : r.files[pos]!.index})`,
-        });
-      batch.next++;
-      slot.timer?.refresh();
-      deliver(r, pos, msg.type === "result" ? msg.result : failure(r, pos, msg.code, msg.message));
-    } else if (msg.type === "batch-done") {
-      if (pos !== undefined || msg.count !== batch.positions.length)
-        return drop(slot, {
-          code: "protocol",
-          message: `batch ended after ${batch.next} of ${batch.positions.length} results`,
-        });
-      slot.batches.shift();
-      if (slot.batches.length === 0) {
-        clearTimeout(slot.timer);
-        slot.timer = undefined;
-        // A stop we asked for: its listeners are silenced first, so the close is not taken for a death.
-        if (slot.retiring) {
-          slot.stop();
-          slots.delete(slot);
-          r.stats.recycled!++;
+    const reply = readReply(slot, msg, (pos) => r.files[pos]!.index);
+    switch (reply.kind) {
+      case "loss":
+        return drop(slot, reply.loss);
+      case "file":
+      case "file-error":
+        slot.timer?.refresh();
+        return r.reorder.deliver(
+          reply.pos,
+          reply.kind === "file" ? reply.result : failure(r, reply.pos, reply.code, reply.message),
+        );
+      case "batch-done":
+        if (slot.batches.length === 0) {
+          clearSlotTimer(slot);
+          // A stop we asked for: its listeners are silenced first, so the close is not taken for a death.
+          if (slot.retiring) {
+            slot.stop();
+            slots.delete(slot);
+            r.stats.recycled!++;
+          }
         }
-      }
-      pump(r);
-    } else {
-      // An error the worker could not pin on one file, or a reply we never asked for.
-      drop(slot, {
-        code: "protocol",
-        message: msg.type === "error" ? `worker error (${msg.code}): ${msg.message}` : `unexpected ${msg.type} message`,
-      });
+        return pump(r);
     }
-  }
-
-  /** Positions a slot had been given but not answered, in order; the first is the one it was on. */
-  function unfinished(slot: Slot): number[] {
-    const out = slot.batches.flatMap((b) => b.positions.slice(b.next));
-    slot.batches = [];
-    return out;
-  }
-
-  function requeue(r: Run, positions: readonly number[]): void {
-    if (positions.length === 0) return;
-    r.retry.push(...positions);
-    r.retry.sort((a, b) => a - b);
   }
 
   function failure(r: Run, pos: number, code: string, message: string): FileResult {
     return failedResult(r.files[pos]!, "execute", code, message);
   }
 
-  /**
-   * The next batch for a slot: a file a worker died on goes alone to a worker that has chunked
-   * nothing yet (any worker when no fresh one exists); then other retries; then new files inside the
-   * window.
-   */
-  function nextBatch(r: Run, slot: Slot): number[] {
-    const isolated = r.retry.findIndex((p) => r.isolate.has(p));
-    if (isolated !== -1 && (slot.fresh || ![...slots].some((s) => s.fresh))) return r.retry.splice(isolated, 1);
-    const batch: number[] = [];
-    let bytes = 0;
-    let bigTaken = false;
-    const fits = (p: number) => {
-      const size = r.files[p]!.size;
-      const big = size >= bigFileBytes;
-      if (big && (bigTaken || bigInFlight(r))) return false;
-      const ok = batch.length === 0 || (bytes + size <= r.batchBytes && batch.length < MAX_BATCH_FILES);
-      if (ok && big) bigTaken = true;
-      return ok;
+  /** What dispatch needs to know of the pool to fill a batch for this slot. */
+  function recipient(r: Run, slot: Slot): Recipient {
+    return {
+      fresh: slot.fresh,
+      anyFresh: () => [...slots].some((s) => s.fresh),
+      bigInFlight: () => {
+        for (const s of slots)
+          for (const b of s.batches)
+            for (let i = b.next; i < b.positions.length; i++)
+              if (r.files[b.positions[i]!]!.size >= r.dispatch.bigFileBytes) return true;
+        return false;
+      },
     };
-    for (let i = 0; i < r.retry.length;) {
-      const p = r.retry[i]!;
-      if (r.isolate.has(p)) {
-        i++;
-        continue;
-      }
-      if (!fits(p)) return batch;
-      r.retry.splice(i, 1);
-      batch.push(p);
-      bytes += r.files[p]!.size;
-    }
-    if (batch.length > 0) return batch;
-    while (r.cursor < r.files.length) {
-      const p = r.cursor;
-      // The file at emitPos is emitted the moment it is done; only the files after it can pile up.
-      const ahead = p > r.emitPos && (p - r.emitPos > aheadFiles || r.cum[p + 1]! - r.cum[r.emitPos + 1]! > aheadBytes);
-      if (ahead || !fits(p)) break;
-      batch.push(p);
-      bytes += r.files[p]!.size;
-      r.cursor++;
-    }
-    return batch;
-  }
-
-  /** True while some worker holds a big file it has not answered yet. */
-  function bigInFlight(r: Run): boolean {
-    for (const slot of slots) {
-      for (const b of slot.batches) {
-        for (let i = b.next; i < b.positions.length; i++)
-          if (r.files[b.positions[i]!]!.size >= bigFileBytes) return true;
-      }
-    }
-    return false;
   }
 
   function send(r: Run, slot: Slot, positions: number[]): void {
@@ -353,7 +241,7 @@ export function createPool(options: PoolOptions = {}): Executor {
       for (const slot of slots) {
         if (!slot.ready || slot.retiring) continue;
         while (slot.batches.length < BATCHES_PER_WORKER) {
-          const positions = nextBatch(r, slot);
+          const positions = nextBatch(r.dispatch, r.reorder.next, recipient(r, slot));
           if (positions.length === 0) break;
           send(r, slot, positions);
         }
@@ -362,44 +250,10 @@ export function createPool(options: PoolOptions = {}): Executor {
       return fail(r, err);
     }
     const busy = [...slots].some((s) => s.batches.length > 0 || !s.ready);
-    if (!busy && !r.emitting && r.emitPos < r.files.length && !r.done.has(r.emitPos)) {
-      fail(
-        r,
-        new WeftError("lost", `executor stalled: no result for ${r.files[r.emitPos]!.path}`, r.files[r.emitPos]!.path),
-      );
+    const head = r.reorder.missingHead();
+    if (!busy && head !== undefined) {
+      fail(r, new WeftError("lost", `executor stalled: no result for ${r.files[head]!.path}`, r.files[head]!.path));
     }
-  }
-
-  function deliver(r: Run, pos: number, result: FileResult): void {
-    r.done.set(pos, result);
-    const waiting = r.done.size - (r.done.has(r.emitPos) ? 1 : 0); // the head goes straight out
-    if (waiting > r.stats.peakBuffered!) r.stats.peakBuffered = waiting;
-    if (!r.emitting && pos === r.emitPos) void emit(r);
-  }
-
-  /** Emits, in order, every result whose turn has come; waits for the consumer when it returns a promise. */
-  async function emit(r: Run): Promise<void> {
-    r.emitting = true;
-    try {
-      while (!r.finished && r.done.has(r.emitPos)) {
-        const result = r.done.get(r.emitPos)!;
-        r.done.delete(r.emitPos);
-        const file = r.files[r.emitPos]!;
-        tally(r.stats, file.size, result);
-        r.emitPos++;
-        const pending = r.onResult(result);
-        if (pending) await pending;
-        // After onResult: the consumer's serialization is most of the garbage.
-        r.collect(file.size);
-      }
-    } catch (err) {
-      return fail(r, err);
-    } finally {
-      r.emitting = false;
-    }
-    if (r.finished) return;
-    if (r.emitPos === r.files.length) return finish(r);
-    pump(r);
   }
 
   function finish(r: Run): void {
@@ -436,31 +290,34 @@ export function createPool(options: PoolOptions = {}): Executor {
       // Registration is process-global and allowed once: it must happen here, before any worker exists.
       loadParsers([...new Set(files.map((f) => f.language))]);
       return new Promise<RunStats>((resolve, reject) => {
-        const cum = new Float64Array(files.length + 1);
-        files.forEach((f, i) => (cum[i + 1] = cum[i]! + f.size));
-        const total = cum[files.length]!;
         const byPath = new Map(options.faults?.map((f) => [f.path, f]));
         const faults = new Map<number, FaultSpec>();
         if (byPath.size > 0) files.forEach((f, i) => byPath.has(f.path) && faults.set(i, byPath.get(f.path)!));
+        const collect = mainThreadCollector();
         const r: Run = {
           files,
           governor,
           limits: runOptions.limits,
-          onResult,
           resolve,
           reject,
           stats,
-          cum,
-          batchBytes: options.batchBytes ?? Math.min(2 ** 20, Math.max(2 ** 16, total / (size * 8))),
-          cursor: 0,
-          retry: [],
-          isolate: new Set(),
+          dispatch: createDispatch(files, {
+            workers: size,
+            batchBytes: options.batchBytes,
+            aheadBytes: options.aheadBytes ?? MEMORY.aheadBytes,
+            aheadFiles: options.aheadFiles ?? 4096,
+            bigFileBytes: options.bigFileBytes ?? MEMORY.exclusiveFileBytes,
+          }),
+          reorder: createReorder(files, stats, {
+            onResult,
+            collect,
+            ended: () => r.finished,
+            onAllEmitted: () => finish(r),
+            onWaiting: () => pump(r),
+            onError: (err) => fail(r, err),
+          }),
           deaths: new Map(),
           faults,
-          done: new Map(),
-          emitPos: 0,
-          collect: mainThreadCollector(),
-          emitting: false,
           finished: false,
           startFailures: 0,
         };

@@ -8,11 +8,19 @@ import { StrategySchema } from "../model/selection.ts";
 import { FaultSchema } from "./faults.ts";
 
 const id = v.pipe(v.number(), v.integer(), v.minValue(0));
+const RankTablesSchema = v.strictObject({
+  o200k: v.optional(v.instance(SharedArrayBuffer)),
+  cl100k: v.optional(v.instance(SharedArrayBuffer)),
+});
 
 /** Messages from the main thread to a worker. Validated on both sides. */
 export const WorkerRequestSchema = v.variant("type", [
-  /** First message to a pool worker: warm up (tokenizer tables, parsers) for this governor, then answer `ready`. */
-  v.object({ type: v.literal("init"), governor: GovernorSchema }),
+  /**
+   * First message to a pool worker: warm up (tokenizer tables, parsers) for this governor, then
+   * answer `ready`. `rankTables`: the tokenizer's rank tables in shared memory, loaded once by the
+   * main thread (rankTablesFor), so the worker neither reads nor holds a copy of its own.
+   */
+  v.object({ type: v.literal("init"), governor: GovernorSchema, rankTables: v.optional(RankTablesSchema) }),
   /** Chunk these files in order (the worker reads them itself, checking them against `limits` when set) under this governor. */
   v.object({
     type: v.literal("chunk"),
@@ -64,7 +72,8 @@ const ChunkedEnvelopeSchema = v.object({
     strategy: StrategySchema,
     reason: v.string(),
     degraded: v.optional(v.string()),
-    chunks: v.array(v.unknown()),
+    // Only that it is an array: v.array would copy it item by item, most of this check's cost (main-thread profile).
+    chunks: v.custom<unknown[]>(Array.isArray, "an array"),
   }),
 });
 

@@ -7,6 +7,7 @@ import { processFile, warmUp } from "../chunkers/processFile.ts";
 import { probeLanguages } from "../languages/probe.ts";
 import { errorMessage } from "../model/errors.ts";
 import { describeIssues } from "../model/issues.ts";
+import { adoptRankTables } from "../tokenize/encodings.ts";
 import { injectFault, throwFault } from "./faults.ts";
 import { collectBetweenPhases, yieldEvery } from "./memory.ts";
 import { WorkerRequestSchema, WorkerResponseSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
@@ -79,6 +80,7 @@ async function drain(): Promise<void> {
     const req = queue.shift()!;
     try {
       if (req.type === "init") {
+        if (req.rankTables) adoptRankTables(req.rankTables);
         warmUp(req.governor);
         post({ type: "ready" });
       } else if (req.type === "probe")

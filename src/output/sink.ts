@@ -10,17 +10,23 @@ export type Sink = {
 };
 
 /**
- * Buffers text and writes it with fs.writeSync in blocks of about `bufferBytes` (one write per line
- * is several times slower; PERFORMANCE.md). It never throws: EPIPE (`weft chunk | head -1`) closes
- * the sink and calls `onClosed()` once; any other write error closes it and calls `onClosed(error)`
- * with a WeftError of code "output". EAGAIN on a non-blocking descriptor is retried.
+ * Buffers text as UTF-8 and writes it with fs.writeSync in blocks of about `bufferBytes` (one write
+ * per line is several times slower; PERFORMANCE.md). Each text is encoded straight into one reused
+ * buffer (TextEncoder.encodeInto): joining the texts and then encoding the joined string cost the
+ * main thread about a third more for the corpus's 80 MB of JSON Lines (1.24 s vs 0.92 s of CPU,
+ * medians of 5). A text is encoded on its own, so one must not end inside a surrogate pair. It never
+ * throws: EPIPE (`weft chunk | head -1`) closes the sink and calls `onClosed()` once; any other write
+ * error closes it and calls `onClosed(error)` with a WeftError of code "output". EAGAIN on a
+ * non-blocking descriptor is retried.
  */
 export function createSink(
   fd: number,
   options: { bufferBytes?: number; onClosed?: (error?: WeftError) => void } = {},
 ): Sink {
   const limit = options.bufferBytes ?? 1 << 20;
-  let parts: string[] = [];
+  // Room for the limit plus one ordinary text at its worst (3 bytes per UTF-16 unit); longer texts are encoded alone.
+  const buffer = new Uint8Array(limit + (1 << 16) * 3);
+  const encoder = new TextEncoder();
   let pending = 0;
   let closed = false;
 
@@ -46,17 +52,19 @@ export function createSink(
 
   const flush = () => {
     if (pending === 0) return;
-    const text = parts.join("");
-    parts = [];
+    const bytes = buffer.subarray(0, pending);
     pending = 0;
-    if (!closed) writeAll(Buffer.from(text));
+    if (!closed) writeAll(bytes);
   };
 
   return {
     write(text) {
       if (closed) return;
-      parts.push(text);
-      pending += text.length;
+      if (text.length * 3 > buffer.length - pending) {
+        flush();
+        if (text.length * 3 > buffer.length) return void (closed || writeAll(encoder.encode(text)));
+      }
+      pending += encoder.encodeInto(text, buffer.subarray(pending)).written;
       if (pending >= limit) flush();
     },
     flush,

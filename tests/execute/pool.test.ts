@@ -179,6 +179,21 @@ describe("failure modes: detected, reported with the path, the rest intact", () 
     expect((err as WeftError).message).toMatch(/workers cannot start \(worker crashed: .*cannot load/);
   });
 
+  test("each worker's init carries the tokenizer's rank table in shared memory", async () => {
+    // A stand-in worker that reports what its init held, through the one channel a start-up failure has.
+    const spy = join(dir, "spy-worker.ts");
+    writeFileSync(
+      spy,
+      `self.onmessage = (e) => { const t = e.data.rankTables?.o200k;
+        const shared = e.data.type === "init" && t instanceof SharedArrayBuffer;
+        process.exit(shared && new Uint32Array(t, 0, 1)[0] === 0x45504257 ? 7 : 9); };\n`, // "WBPE", the table's magic
+    );
+    const p = pool({ workerUrl: new URL(`file://${spy}`) });
+    const err = await p.run(files, DEFAULT_GOVERNOR, () => {}).catch((e: unknown) => e);
+    await p.close();
+    expect((err as WeftError).message).toMatch(/workers cannot start \(worker exited unexpectedly \(code 7\)\)/);
+  });
+
   test("an invalid request is refused before it reaches a worker", async () => {
     const bad = [{ ...files[0]!, size: -1 }];
     const err = await collect(pool(), bad).catch((e: unknown) => e);

@@ -36,3 +36,14 @@ test("a write error other than EPIPE closes the sink and reports an output error
   expect(errors[0]!.code).toBe("output");
   expect(errors[0]!.message).toMatch(/^cannot write output: /);
 });
+
+test("a text longer than the buffer, texts with astral and lone surrogates: bytes as Buffer.from gives them, in order", () => {
+  const path = join(mkdtempSync(join(tmpdir(), "weft-sink-")), "out");
+  const fd = openSync(path, "w");
+  const sink = createSink(fd, { bufferBytes: 64 });
+  const texts = ["small\n", "🧵中".repeat(100_000), "\ud800 lone\n", "x".repeat(63), "é\n"];
+  for (const t of texts) sink.write(t);
+  sink.flush();
+  closeSync(fd);
+  expect(readFileSync(path).equals(Buffer.from(texts.join("")))).toBe(true);
+});
