@@ -12,6 +12,7 @@ import type { LanguageSpec } from "../languages/spec.ts";
 import { grammarLanguages, languageById } from "../languages/table.ts";
 import { errorMessage } from "../model/errors.ts";
 import type { DiscoveredFile } from "../model/file.ts";
+import type { Chunk } from "../model/chunk.ts";
 import type { Governor } from "../model/governor.ts";
 import { failedResult, type FileResult } from "../model/result.ts";
 import type { Selection, Strategy } from "../model/selection.ts";
@@ -80,41 +81,46 @@ function chunkText(
   const tokenizer = tokenizerFor(governor.tokenizer);
   const budget = governor.context ? governor.maxTokens - headerReserve(governor.maxTokens) : governor.maxTokens;
   const index = tokenizer.index(text);
-  betweenPhases?.(text.length);
-  // Equal lengths and nothing invalid: the text is ASCII. (A U+FFFD for one invalid byte is 3
-  // bytes of text to a tokenizer.)
-  const unitBytes = byteLength === text.length && decoded.invalid.length === 0 ? 1 : 3;
-  const fits = fitter(index, budget, unitBytes);
+  let chunks: Chunk[];
+  try {
+    betweenPhases?.(text.length);
+    // Equal lengths and nothing invalid: the text is ASCII. (A U+FFFD for one invalid byte is 3
+    // bytes of text to a tokenizer.)
+    const unitBytes = byteLength === text.length && decoded.invalid.length === 0 ? 1 : 3;
+    const fits = fitter(index, budget, unitBytes);
 
-  let units: Unit[] | undefined;
-  let errors: [number, number][] = [];
-  if (selection.strategy === "semantic" && lang) {
-    const tried = semantic(lang, text, fits);
-    if ("fallback" in tried) selection = tried.fallback;
-    else ({ units, errors } = tried);
-  }
-  if (!units && selection.strategy === "delimiter") {
-    units = lang
-      ? delimiterUnits(text, lang.delimiter, commentPrefixes(lang), fits)
-      : delimiterUnits(text, "paragraph", [], fits);
-  }
-  units ??= textUnits(text);
-  betweenPhases?.(text.length);
+    let units: Unit[] | undefined;
+    let errors: [number, number][] = [];
+    if (selection.strategy === "semantic" && lang) {
+      const tried = semantic(lang, text, fits);
+      if ("fallback" in tried) selection = tried.fallback;
+      else ({ units, errors } = tried);
+    }
+    if (!units && selection.strategy === "delimiter") {
+      units = lang
+        ? delimiterUnits(text, lang.delimiter, commentPrefixes(lang), fits)
+        : delimiterUnits(text, "paragraph", [], fits);
+    }
+    units ??= textUnits(text);
+    betweenPhases?.(text.length);
 
-  const pieces = splitOversize(units, text, index, budget, unitBytes);
-  const plans = pack(pieces, text, index, budget, unitBytes);
-  const chunks = buildChunks({
-    path: file.path,
-    language: file.language,
-    strategy: selection.strategy,
-    file: decoded,
-    units: pieces,
-    plans,
-    index,
-    tokenizer,
-    governor,
-    errors,
-  });
+    const pieces = splitOversize(units, text, index, budget, unitBytes);
+    const plans = pack(pieces, text, index, budget, unitBytes);
+    chunks = buildChunks({
+      path: file.path,
+      language: file.language,
+      strategy: selection.strategy,
+      file: decoded,
+      units: pieces,
+      plans,
+      index,
+      tokenizer,
+      governor,
+      errors,
+    });
+  } finally {
+    index.release(); // its arrays can serve the next file's index
+  }
   const degraded = selection.degraded === undefined ? {} : { degraded: selection.degraded };
   return {
     status: "chunked",

@@ -196,28 +196,55 @@ function searchName(node: SgNode, path: string[], depth: number): SgNode | undef
  * before the next unit join it, as long as the result still fits.
  */
 function glue(units: Unit[], text: string, fits: Fits): void {
+  // Units glued away are marked and dropped in one pass at the end: splicing each out cost
+  // O(units) per comment (lib.dom.d.ts: 4,234 splices of a 19,000-unit array).
+  const dropped = new Uint8Array(units.length);
   for (let i = units.length - 1; i > 0; i--) {
     const u = units[i]!;
     const prev = units[i - 1]!;
     if (
       u.kind.includes("comment") &&
-      !text.slice(prev.end, u.start).includes("\n") &&
+      !hasNewline(text, prev.end, u.start, 1) &&
       fits(extStart(text, prev.start), extEnd(text, u.end))
     ) {
       prev.end = u.end;
-      units.splice(i, 1);
+      dropped[i] = 1;
     }
   }
-  for (let i = units.length - 2; i >= 0; i--) {
+  let next = lastKept(dropped, units.length);
+  for (let i = next - 1; i >= 0; i--) {
+    if (dropped[i]) continue;
     const u = units[i]!;
-    const next = units[i + 1]!;
-    if (!LEADING.test(u.kind)) continue;
-    const gap = text.slice(u.end, next.start);
-    if (gap.indexOf("\n") !== gap.lastIndexOf("\n")) continue; // a blank line separates them
-    if (!fits(extStart(text, u.start), extEnd(text, next.end))) continue;
-    next.start = u.start;
-    units.splice(i, 1);
+    const after = units[next]!;
+    if (
+      LEADING.test(u.kind) &&
+      !hasNewline(text, u.end, after.start, 2) && // a blank line separates them
+      fits(extStart(text, u.start), extEnd(text, after.end))
+    ) {
+      after.start = u.start;
+      dropped[i] = 1;
+    } else next = i;
   }
+  let kept = 0;
+  for (let i = 0; i < units.length; i++) if (!dropped[i]) units[kept++] = units[i]!;
+  units.length = kept;
+}
+
+/** The last index not dropped (-1 when every one is). */
+function lastKept(dropped: Uint8Array, n: number): number {
+  let i = n - 1;
+  while (i >= 0 && dropped[i]) i--;
+  return i;
+}
+
+/** True when text[s, e) holds at least `count` newlines. */
+function hasNewline(text: string, s: number, e: number, count: number): boolean {
+  let p = s - 1;
+  for (let seen = 0; seen < count; seen++) {
+    p = text.indexOf("\n", p + 1);
+    if (p === -1 || p >= e) return false;
+  }
+  return true;
 }
 
 /** Nodes at least this long are checked for density before being opened. */

@@ -24,6 +24,7 @@ const MEMO_MAX_ENTRIES = 1 << 20;
 const MAX_UNITS_PER_TOKEN = 32;
 /** index() keeps its scratch arrays up to this many pieces (8 bytes each) between texts. */
 const SCRATCH_KEEP = 1 << 20;
+const EMPTY = new Int32Array(0);
 
 function isSpaceCode(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && /\s/.test(String.fromCharCode(c)));
@@ -40,8 +41,8 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
     MEMO_MAX_ENTRIES,
     MEMO_MAX_PIECE,
   );
-  let scratchEnds = new Int32Array(0);
-  let scratchCum = new Int32Array(0);
+  let scratchEnds = EMPTY;
+  let scratchCum = EMPTY;
 
   // o200k: the hand-written scanner, the regex only near non-ASCII characters; cl100k: the regex.
   const pieces = id === "o200k" ? new O200kPieces(new RegExp(PATTERNS.o200k, "gu")) : undefined;
@@ -87,12 +88,16 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
       k++;
       p = e;
     }
-    const ends = se.slice(0, k);
-    const cum = sc.slice(0, k);
-    if (se.length > SCRATCH_KEEP) {
-      scratchEnds = new Int32Array(0);
-      scratchCum = new Int32Array(0);
-    }
+    // The index reads the scratch arrays in place (copying them cost a fifth of the indexing time)
+    // and lends them until release(): an index() meanwhile allocates its own.
+    let ends = se;
+    let cum = sc;
+    scratchEnds = EMPTY;
+    scratchCum = EMPTY;
+    let released = false;
+    const live = (): void => {
+      if (released) throw new Error("token index used after release()");
+    };
     // Ranges that cut pieces are counted by rescanning only their edges (o200k, ASCII text).
     const edgeScan = pieces !== undefined && isAscii(text);
     /** Index of the piece ending exactly at p, -1 for p = 0, -2 when p is inside a piece. */
@@ -121,6 +126,7 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
       return a;
     };
     const rangeCount = (s: number, e: number): number => {
+      live();
       if (e <= s) return 0;
       const i = pieceEndingAt(s);
       if (i !== -2) {
@@ -167,12 +173,14 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
     return {
       count: rangeCount,
       estimate(s, e) {
+        live();
         // Whole pieces inside [s, e): the text's own split differs at most near its two ends.
         const i = firstEndAfter(s);
         const j = firstEndAfter(e) - 1;
         return j > i ? cum[j]! - cum[i]! : 0;
       },
       fitEnd(s, e, budget) {
+        live();
         const cap = Math.min(e, s + budget * MAX_UNITS_PER_TOKEN);
         // First at piece boundaries: the cut then falls where the tokenizer itself would cut.
         const j0 = firstEndAfter(s);
@@ -194,6 +202,16 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
         const limit = Math.min(cap, j0 < k ? ends[j0]! : e, e);
         const m = searchFit(text, s, limit, (x) => rangeCount(s, x) <= budget);
         return m > s ? m : nextCodePoint(text, s);
+      },
+      release() {
+        if (released) return;
+        released = true;
+        if (ends.length <= SCRATCH_KEEP && ends.length > scratchEnds.length) {
+          scratchEnds = ends;
+          scratchCum = cum;
+        }
+        ends = EMPTY;
+        cum = EMPTY;
       },
     };
   };

@@ -183,7 +183,12 @@ export class PieceMemo {
   }
 }
 
-const FRONT_BITS = 12;
+/**
+ * The front cache of short pieces is direct-mapped, 2^16 slots (512 KB, within L2): at 2^12 the
+ * corpus's hits fell through to the big table more often (index time, warm memo, medians of 5
+ * interleaved: 1.14 -> 1.03 s of CPU).
+ */
+const FRONT_BITS = 16;
 
 /** Slot of a packed key (a, b exact integers below 2^53) in a table of 2^bits slots. */
 function slotOf(a: number, b: number, bits: number): number {

@@ -13,6 +13,7 @@ function prefixIndex(text: string, prefix: Int32Array | undefined): TextIndex {
       const m = searchFit(text, s, e, (x) => count(s, x) <= budget);
       return m > s ? m : nextCodePoint(text, s);
     },
+    release() {}, // nothing pooled: the prefix array is the text's own
   };
 }
 

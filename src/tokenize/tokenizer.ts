@@ -19,6 +19,8 @@ export type TextIndex = {
    * preferring the tokenizer's own boundaries; at least one code point, so loops always advance.
    */
   fitEnd(s: number, e: number, budget: number): number;
+  /** Done with this index: the tokenizer may reuse its arrays for the next text; never use it after. */
+  release(): void;
 };
 
 /** A way of counting: one per governor tokenizer id. */

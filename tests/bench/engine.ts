@@ -60,7 +60,11 @@ async function parseAndErrors(): Promise<number> {
 async function tokenIndex(): Promise<number> {
   const tokenizer = tokenizerFor(DEFAULT_GOVERNOR.tokenizer);
   let tokens = 0;
-  for (const t of texts) tokens += tokenizer.index(t).count(0, t.length);
+  for (const t of texts) {
+    const index = tokenizer.index(t);
+    tokens += index.count(0, t.length);
+    index.release(); // as chunkFile does: the next text's index reuses the arrays
+  }
   return tokens;
 }
 

@@ -60,6 +60,27 @@ describe("text index", () => {
   }
 });
 
+describe("index arrays lent until release()", () => {
+  const a = SAMPLES.join("");
+  const b = SAMPLES.slice().reverse().join("") + "x = 1\n".repeat(50);
+  test("two live indexes stay exact; after release the next index reuses the arrays and the old one throws", () => {
+    const tk = tokenizerFor("o200k");
+    const first = tk.index(a);
+    const second = tk.index(b); // allocated anew: first still holds the scratch
+    expect(first.count(0, a.length)).toBe(o200k(a, plain));
+    expect(second.count(0, b.length)).toBe(o200k(b, plain));
+    first.release();
+    second.release();
+    const third = tk.index(a); // reuses a released array, written over
+    expect(third.count(0, a.length)).toBe(o200k(a, plain));
+    expect(third.count(3, 40)).toBe(o200k(a.slice(3, 40), plain));
+    expect(() => first.count(0, 5)).toThrow("token index used after release()");
+    expect(() => second.estimate(0, 5)).toThrow("token index used after release()");
+    expect(() => second.fitEnd(0, 5, 1)).toThrow("token index used after release()");
+    third.release();
+  });
+});
+
 describe("o200k ranges that cut pieces in ASCII text (counted by rescanning only their edges)", () => {
   // Code-like ASCII with runs of spaces, newlines, punctuation, digits and contractions: the
   // places where a cut can change how the neighbouring text splits.
