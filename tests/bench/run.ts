@@ -501,7 +501,7 @@ try {
   if (stability) {
     out.push(
       "",
-      `EDIT STABILITY (${pairsDir}/pairs, 512 o200k tokens; changed chunks of the new version, per changed definition: median and mean over files with one or more, total over all)`,
+      `EDIT STABILITY (${pairsDir}/pairs, 512 o200k tokens; changed chunks of the new version, per changed definition: median and mean over files with one or more, and total (their changed chunks over all changed definitions); the changed-chunks column counts every changed file)`,
       ...renderStability(stability),
     );
   }
