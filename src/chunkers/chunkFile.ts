@@ -1,7 +1,7 @@
 import { parse, type SgNode } from "@ast-grep/napi";
 import { buildChunks, headerReserve } from "../chunkers/build.ts";
 import { delimiterUnits } from "../chunkers/delimiter.ts";
-import { fitter, pack, splitOversize } from "../chunkers/pack.ts";
+import { fitter, pack, packAnchored, splitOversize } from "../chunkers/pack.ts";
 import { semanticUnits } from "../chunkers/semantic.ts";
 import { textUnits } from "../chunkers/text.ts";
 import type { Unit } from "../chunkers/unit.ts";
@@ -105,7 +105,7 @@ function chunkText(
     betweenPhases?.(text.length);
 
     const pieces = splitOversize(units, text, index, budget, unitBytes);
-    const plans = pack(pieces, text, index, budget, unitBytes);
+    const plans = (governor.packing === "anchored" ? packAnchored : pack)(pieces, text, index, budget, unitBytes);
     chunks = buildChunks({
       path: file.path,
       language: file.language,

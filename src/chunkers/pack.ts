@@ -102,6 +102,105 @@ export function pack(units: readonly Unit[], text: string, index: TextIndex, bud
   return plans;
 }
 
+/**
+ * Split-then-merge, the merge half, anchored so that an edit changes few chunks: the same number
+ * of chunks as the fewest possible (plain greedy packing's count), but each cut is chosen by the
+ * text around it, not by where the previous chunk happened to end. With m chunks, the k-th cut
+ * must lie between where packing backwards from the end puts it (so the rest still fits in m - k
+ * chunks) and how far the chunk before it can reach; inside that window the cut goes where the
+ * text is weakest-bound: at a line start, between the shallowest scopes (so a split definition's
+ * head stays with its body), after a blank line, then by a hash of the next line. The intent: an
+ * edit moves the windows only near itself and the same anchors win again beyond them. Measured on
+ * real version pairs (tests/bench/stability.ts) it changed more chunks than greedy packing: an
+ * edit that changes the file's chunk count moves every window, before the edit too. It does make
+ * fewer chunks, hence it stays for comparison (governor `packing`). Every unit must fit alone.
+ * (Its forward reach repeats pack's loops so that pack itself stays as it was.)
+ */
+export function packAnchored(
+  units: readonly Unit[],
+  text: string,
+  index: TextIndex,
+  budget: number,
+  unitBytes = 3,
+): Plan[] {
+  const n = units.length;
+  if (n === 0) return [];
+  const fits = fitter(index, budget, unitBytes);
+  const roughlyFits = (s: number, e: number) => (e - s) * unitBytes <= budget || index.estimate(s, e) <= budget;
+  /** The last unit a chunk starting at unit i can hold. */
+  const reach = (i: number): number => {
+    const start = units[i]!.start;
+    let j = i;
+    while (j + 1 < n && roughlyFits(start, units[j + 1]!.end)) j++;
+    while (j > i && !fits(start, units[j]!.end)) j--;
+    while (j + 1 < n && fits(start, units[j + 1]!.end)) j++;
+    return j;
+  };
+  /** The first unit a chunk ending with unit j can hold. */
+  const reachBack = (j: number): number => {
+    const end = units[j]!.end;
+    let i = j;
+    while (i > 0 && roughlyFits(units[i - 1]!.start, end)) i--;
+    while (i < j && !fits(units[i]!.start, end)) i++;
+    while (i > 0 && fits(units[i - 1]!.start, end)) i--;
+    return i;
+  };
+  // The latest start of each chunk of a packing with the fewest chunks, from the end backwards.
+  const latest: number[] = [];
+  for (let j = n - 1; j >= 0; j = latest[latest.length - 1]! - 1) latest.push(reachBack(j));
+  latest.reverse();
+  const plans: Plan[] = [];
+  let first = 0;
+  for (let k = 1; k < latest.length; k++) {
+    const far = reach(first) + 1;
+    // Token counts are not strictly monotone in the range: if the windows do not meet, cut greedily.
+    const lo = Math.max(first + 1, Math.min(latest[k]!, far));
+    let cut = far;
+    let best: number[] | undefined;
+    for (let c = lo; c <= far && c < n; c++) {
+      const score = cutScore(units, text, c);
+      if (!best || better(score, best)) [best, cut] = [score, c];
+    }
+    if (cut >= n) break;
+    plans.push({ start: units[first]!.start, end: units[cut - 1]!.end, first, last: cut - 1 });
+    first = cut;
+  }
+  // The rest: one chunk when it fits (it does whenever the windows met), else greedy.
+  while (first < n) {
+    const last = reach(first);
+    plans.push({ start: units[first]!.start, end: units[last]!.end, first, last });
+    first = last + 1;
+  }
+  return plans;
+}
+
+/**
+ * How good a cut before unit c is, compared element by element (higher wins): at a line start,
+ * minus the depth of the shallower scope on either side, after a blank line, then a hash of the
+ * text that follows (a tie-break that depends on the text alone, not on where the window falls).
+ */
+function cutScore(units: readonly Unit[], text: string, c: number): number[] {
+  const u = units[c]!;
+  const lineStart = atLineStart(text, u.start) ? 1 : 0;
+  const depth = Math.min(units[c - 1]!.scope.length, u.scope.length);
+  let p = u.start - 1; // at the newline that ends the line before, when lineStart
+  while (p > 0 && " \t\r".includes(text[p - 1]!)) p--;
+  const blank = lineStart && p > 0 && text.charCodeAt(p - 1) === 10 ? 1 : 0;
+  return [lineStart, -depth, blank, fnv1a(text, u.start, Math.min(u.end, u.start + 64))];
+}
+
+function better(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return false;
+}
+
+/** 32-bit FNV-1a of text[s, e)'s UTF-16 units. */
+function fnv1a(text: string, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 function startsWith(scope: readonly string[], prefix: readonly string[]): boolean {
   if (scope === prefix) return true;
   if (scope.length < prefix.length) return false;

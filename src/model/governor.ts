@@ -12,6 +12,13 @@ export const GovernorSchema = v.object({
   context: v.boolean(),
   /** Lines of preceding text to put in `overlap_before` (0 = off). */
   overlapLines: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  /**
+   * How units are packed into chunks: `greedy` (default, also when absent) fills each chunk in
+   * turn; `anchored` keeps the fewest chunks and picks each cut by the text around it
+   * (chunkers/pack.ts). Not a CLI option: the edit-stability benchmark (tests/bench/stability.ts)
+   * compares the two, and anchored did not change fewer chunks on real version pairs.
+   */
+  packing: v.optional(v.picklist(["anchored", "greedy"])),
 });
 export type Governor = v.InferOutput<typeof GovernorSchema>;
 

@@ -11,13 +11,14 @@ import { groupByLanguage, listCorpus, materialize, resolveCorpus, type CorpusFil
 import { rssSource } from "./measure.ts";
 import { scanOutput, tally } from "./outputScan.ts";
 import { fmt, fmtCount, mb, renderTable } from "./table.ts";
-import { evaluateTargets, matchingParse, type Target } from "./targets.ts";
+import { measureStability, renderStability, summarize, type FileFigures } from "./stability.ts";
+import { evaluateTargets, matchingParse, stabilityTargets, type Target } from "./targets.ts";
 import { figures, runRep, task, taskSlug, type Task, type Workers } from "./task.ts";
 import { binaryIsStale, detectCapabilities, executorFlags, type Capabilities } from "./weftBinary.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const BASELINE = join(import.meta.dir, "baseline.ts");
-const SECTIONS = ["startup", "throughput", "languages", "scaling"] as const;
+const SECTIONS = ["startup", "throughput", "languages", "scaling", "stability"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const HELP = `usage: bun run bench [-- CORPUS_DIR] [options]
@@ -34,6 +35,8 @@ a corpus made by build-corpus.sh is measured on its src/ folder.
   --outputs LIST      weft output targets in the throughput section: null,file (default both)
   --bin PATH          weft binary (default dist/weft; build it with: bun run build)
   --out PATH          JSON result (default bench-results/latest.json)
+  --pairs DIR         version pairs for the stability section (default /tmp/weft-pairs; build them
+                      with: bash tests/bench/pairs/build-pairs.sh)
   --scale-baseline    also run parse-only at every scale (adds 6x the corpus of parsing to a default run)
   --timeout SECONDS   per process (default 900)
   --strict            exit 1 when a target is missed
@@ -73,6 +76,7 @@ const { values: opt, positionals } = parseArgs({
     bin: { type: "string", default: join(REPO, "dist/weft") },
     out: { type: "string", default: join(REPO, "bench-results/latest.json") },
     timeout: { type: "string", default: "900" },
+    pairs: { type: "string", default: "/tmp/weft-pairs" },
     "scale-baseline": { type: "boolean", default: false },
     strict: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -108,6 +112,11 @@ if ("error" in resolved) {
   );
 }
 if (!existsSync(bin)) fail(`${bin} not found. Build it first: bun run build`);
+const pairsDir = resolve(opt.pairs!);
+if (sections.has("stability") && !existsSync(join(pairsDir, "pairs")))
+  fail(
+    `${pairsDir}/pairs not found. Build the version pairs first:  bash tests/bench/pairs/build-pairs.sh ${pairsDir}`,
+  );
 const corpusFiles = listCorpus(resolved.root);
 if (corpusFiles.length === 0) fail(`no files under ${resolved.root}`);
 const corpusBytes = corpusFiles.reduce((s, f) => s + f.size, 0);
@@ -342,6 +351,13 @@ try {
     all.push(...tasks);
   }
 
+  // Edit stability (untimed, in this process): both packings on every changed file of the pairs.
+  let stability: FileFigures[] | undefined;
+  if (sections.has("stability")) {
+    log(`bench: stability: chunking the changed files of ${pairsDir}/pairs with each packing`);
+    stability = await measureStability(pairsDir);
+  }
+
   // ---- chunk counts and coverage (untimed) -------------------------------------------------------
   const fileRun = all.find(
     (t) => t.tool === "weft" && t.output === "file" && t.status === "ok" && t.group === "all" && t.scale === 1,
@@ -482,7 +498,17 @@ try {
       [...head, "weft/parse", "by CPU", "time/MB"],
     );
   }
-  const targets: Target[] = evaluateTargets(all, { maxWorkers, scales });
+  if (stability) {
+    out.push(
+      "",
+      `EDIT STABILITY (${pairsDir}/pairs, 512 o200k tokens; changed chunks of the new version, per changed definition: median and mean over files with one or more, and total (their changed chunks over all changed definitions); the changed-chunks column counts every changed file)`,
+      ...renderStability(stability),
+    );
+  }
+  const targets: Target[] = [
+    ...evaluateTargets(all, { maxWorkers, scales }),
+    ...(stability ? stabilityTargets(summarize(stability)) : []),
+  ];
   out.push("", "TARGETS");
   for (const t of targets)
     out.push(
@@ -547,6 +573,7 @@ try {
       ...figures(t),
       samples: t.samples,
     })),
+    stability: stability ? { pairs: pairsDir, overall: summarize(stability), files: stability } : null,
     targets,
   };
   writeFileSync(outPath, `${JSON.stringify(json, null, 2)}\n`);

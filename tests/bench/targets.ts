@@ -1,3 +1,4 @@
+import type { Summary } from "./stability.ts";
 import { figures, type Task } from "./task.ts";
 
 /** A performance target of issue 7 and whether this run met it (undefined: could not be measured). */
@@ -118,4 +119,31 @@ export function evaluateTargets(all: readonly Task[], o: { maxWorkers: number; s
     } else targets.push({ name, value: why(ok(lo) ? hi : lo), threshold: `<= ${MAX_RSS_GROWTH}x`, pass: undefined });
   }
   return targets;
+}
+
+/** Issue 16, point 3: median chunks changed per changed definition, per packing. */
+const MAX_CHANGED_PER_DEFINITION = 1.5;
+
+/**
+ * The edit-stability targets: each packing's median of chunks changed per changed definition
+ * (<= 1.5), and the realigning packing changing strictly fewer chunks in total than greedy.
+ */
+export function stabilityTargets(s: Summary): Target[] {
+  const { greedy, anchored } = s.packings;
+  const median = (name: string, p: Summary["packings"]["greedy"]): Target => ({
+    name: `edit stability, ${name}: chunks changed per changed definition, median over ${s.withDefinitions} files`,
+    value: `${p.medianRatio.toFixed(2)} (mean ${p.meanRatio.toFixed(2)}, total ${p.totalRatio.toFixed(2)})`,
+    threshold: `<= ${MAX_CHANGED_PER_DEFINITION}`,
+    pass: s.withDefinitions > 0 ? p.medianRatio <= MAX_CHANGED_PER_DEFINITION : undefined,
+  });
+  return [
+    median("greedy (default)", greedy),
+    median("anchored", anchored),
+    {
+      name: `edit stability: changed chunks, anchored vs greedy, ${s.files} changed files`,
+      value: `${anchored.changedChunks} vs ${greedy.changedChunks}`,
+      threshold: "strictly fewer",
+      pass: s.files > 0 ? anchored.changedChunks < greedy.changedChunks : undefined,
+    },
+  ];
 }
