@@ -103,6 +103,8 @@ const discovery = (over: Partial<DiscoveryOptions> = {}): DiscoveryOptions => ({
 
 const chunk = (over: Partial<Chunk> = {}): Chunk => ({
   id: "0123456789abcdef",
+  // sha256 of "export const x = 1"
+  content_hash: "dc028dd6032008f5e4eda10ec14b3f19bde16fba657aaf2eb9f857e27a6d6dbe",
   path: "src/a.ts",
   language: "typescript",
   strategy: "semantic",
@@ -262,7 +264,15 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "optional fields undefined", value: chunk({ context: undefined, overlap_before: undefined }) },
     {
       name: "empty content",
-      value: chunk({ content: "", byte_end: 0, tokens: 0, kinds: [], symbols: [], strategy: "text" }),
+      value: chunk({
+        content: "",
+        content_hash: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        byte_end: 0,
+        tokens: 0,
+        kinds: [],
+        symbols: [],
+        strategy: "text",
+      }),
     },
     {
       name: "unicode",
@@ -281,6 +291,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
       name: "invalid UTF-8",
       value: chunk({
         content: "/* \uFFFDt\uFFFD */\n",
+        content_hash: "5a01e011230e64a220d52eb42bbc33930e04ba4a42d63d035b611dbae23f3897", // of the Latin-1 bytes
         byte_end: 10,
         tokens: 6,
         kinds: [],

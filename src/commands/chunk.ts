@@ -1,7 +1,8 @@
 import { defineCommand } from "citty";
 import * as v from "valibot";
 import { governorArgs, governorFromArgs } from "../chunkers/governorArgs.ts";
-import { discoveryArgs, discoveryOptionsFromArgs } from "../discover/args.ts";
+import { DEFAULT_CACHE_MAX_BYTES } from "../cache/store.ts";
+import { discoveryArgs, discoveryOptionsFromArgs, parseSize } from "../discover/args.ts";
 import { ExecutorChoiceSchema } from "../execute/choose.ts";
 import { errorMessage, WeftError } from "../model/errors.ts";
 import { FormatSchema } from "../output/formats.ts";
@@ -37,6 +38,17 @@ const args = {
     description: "Write the run's summary (counts, failures, skips) as JSON to FILE",
   },
   skipped: { type: "string", valueHint: "FILE", description: "Write skipped files and reasons to FILE as JSON Lines" },
+  cache: {
+    type: "string",
+    valueHint: "DIR",
+    description:
+      "Reuse the records of files chunked before (same content, weft build and options) from DIR (default: off)",
+  },
+  "cache-max-size": {
+    type: "string",
+    valueHint: "SIZE",
+    description: "Bound on --cache DIR; least recently used entries go first (default 1G; K/M/G)",
+  },
 } as const;
 
 /** Parses a number flag; anything else is a usage error naming the flag. */
@@ -74,6 +86,22 @@ function pick<T extends string>(name: string, schema: v.PicklistSchema<T[], unde
   return parsed.output;
 }
 
+function cacheArgs(a: Record<string, unknown>): ChunkOptions["cache"] {
+  const size = a["cache-max-size"];
+  if (typeof a.cache !== "string") {
+    if (size !== undefined) throw new WeftError("usage", "--cache-max-size needs --cache DIR");
+    return undefined;
+  }
+  if (a.cache === "") throw new WeftError("usage", "--cache needs a directory");
+  let maxBytes = DEFAULT_CACHE_MAX_BYTES;
+  try {
+    if (size !== undefined) maxBytes = parseSize(String(size));
+  } catch {
+    throw new WeftError("usage", `--cache-max-size: expected a size such as 1G, 500M or 65536, got "${String(size)}"`);
+  }
+  return { dir: a.cache, maxBytes };
+}
+
 type ParsedArgs = Parameters<typeof governorFromArgs>[0] &
   Parameters<typeof discoveryOptionsFromArgs>[0] &
   Record<string, unknown>;
@@ -90,6 +118,7 @@ export async function chunkOptionsFromArgs(a: ParsedArgs, rawArgs: readonly stri
     quiet: a.quiet === true,
     summaryJson: typeof a["summary-json"] === "string" ? a["summary-json"] : undefined,
     skippedFile: typeof a.skipped === "string" ? a.skipped : undefined,
+    cache: cacheArgs(a),
   };
 }
 

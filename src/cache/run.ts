@@ -1,0 +1,106 @@
+import { processFile } from "../chunkers/processFile.ts";
+import type { Executor, RunOptions } from "../execute/executor.ts";
+import { loadParsers } from "../languages/registry.ts";
+import { readDiscovered } from "../chunkers/readFile.ts";
+import { WeftError } from "../model/errors.ts";
+import type { DiscoveredFile } from "../model/file.ts";
+import type { Governor } from "../model/governor.ts";
+import type { FileResult } from "../model/result.ts";
+import { fileBytes } from "./bytes.ts";
+import { toJsonl, type CachedFile } from "./entry.ts";
+import { digest, fileKey } from "./key.ts";
+import type { EntryStore } from "./store.ts";
+
+/**
+ * One file's outcome in a cached run, in file order: from the cache, or chunked now (with its
+ * JSON Lines when they were serialized for the cache, so the writer need not serialize again).
+ */
+export type Delivery = { cached: CachedFile } | { result: FileResult; jsonl?: string };
+
+/** What the cache decided for a file before any chunking. */
+type Plan =
+  | { kind: "hit" | "miss"; file: DiscoveredFile; key: string; digest: string }
+  | { kind: "read"; file: DiscoveredFile; result: FileResult };
+
+/** What `runCached` needs from runChunk. */
+export type CachedRun = {
+  store: EntryStore;
+  /** The run's key prefix (key.ts runKey). */
+  runKey: string;
+  /** Chooses the executor for the files that must be chunked (after the cache took its share). */
+  executorFor(misses: readonly DiscoveredFile[]): Executor;
+};
+
+/**
+ * Runs `files` through the cache: each file is read and hashed on the main thread (discovery's read
+ * checks included); a file with an entry is a hit and is never parsed; the others go to the
+ * executor, and their chunked results are stored (never a degraded one, nor one whose chunks do not
+ * rebuild the bytes that were hashed, say a file edited mid-run). `deliver` gets every file once, in
+ * file order. A corrupt entry is recomputed on this thread, rewritten and counted. Returns the
+ * executor that ran, for the summary.
+ */
+export async function runCached(
+  run: CachedRun,
+  files: readonly DiscoveredFile[],
+  governor: Governor,
+  deliver: (d: Delivery) => void,
+  options: RunOptions = {},
+): Promise<Executor> {
+  const { store } = run;
+  const plans: Plan[] = files.map((file) => {
+    const read = readDiscovered(file, options.limits);
+    if (!("bytes" in read)) return { kind: "read", file, result: read };
+    const contentDigest = digest(read.bytes);
+    const key = fileKey(run.runKey, file, contentDigest);
+    return { kind: store.has(key) ? "hit" : "miss", file, key, digest: contentDigest };
+  });
+  const misses = plans.filter((p) => p.kind === "miss");
+  store.stats.misses += misses.length;
+  const executor = run.executorFor(misses.map((p) => p.file));
+
+  const fresh = (plan: Plan, result: FileResult) => {
+    if (plan.kind === "read" || result.status !== "chunked" || result.degraded !== undefined)
+      return deliver({ result });
+    const jsonl = toJsonl(result);
+    if (digest(fileBytes(result.chunks)) === plan.digest) store.write(plan.key, result, jsonl);
+    deliver({ result, jsonl });
+  };
+  let next = 0;
+  /** Delivers the hits and read outcomes before file `index` (every miss before it was delivered already). */
+  const upTo = async (index: number) => {
+    for (; next < plans.length && plans[next]!.file.index < index; next++) {
+      if (options.signal?.aborted) throw new WeftError("interrupted", "run interrupted");
+      const plan = plans[next]!;
+      if (plan.kind === "read") deliver({ result: plan.result });
+      else if (plan.kind === "hit") {
+        const entry = store.read(plan.key, plan.file.index);
+        if (entry && !("corrupt" in entry)) {
+          store.stats.hits++;
+          deliver({ cached: entry });
+        } else {
+          // Corrupt, or evicted by a concurrent run since it was seen: chunk it here and now.
+          if (entry) store.stats.corrupt++;
+          else store.stats.misses++;
+          loadParsers([plan.file.language]);
+          fresh(plan, processFile(plan.file, governor, { limits: options.limits }));
+        }
+      }
+      if (next % 256 === 255) await Bun.sleep(0); // signals and output-closed are seen between files
+    }
+  };
+  await executor.run(
+    misses.map((p) => p.file),
+    governor,
+    async (result) => {
+      await upTo(result.index);
+      const plan = plans[next];
+      // The executor delivers in file order; anything else is the ledger's to report, never stored.
+      if (plan?.file.index !== result.index) return deliver({ result });
+      next++;
+      fresh(plan, result);
+    },
+    options,
+  );
+  await upTo(Infinity);
+  return executor;
+}
