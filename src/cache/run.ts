@@ -1,9 +1,9 @@
 import { processFile } from "../chunkers/processFile.ts";
 import type { Executor, RunOptions } from "../execute/executor.ts";
-import { loadParsers } from "../languages/registry.ts";
-import { readDiscovered } from "../chunkers/readFile.ts";
+import { closeSync, fstatSync, readFileSync } from "node:fs";
+import { openDiscovered } from "../discover/inspect.ts";
 import { WeftError } from "../model/errors.ts";
-import type { DiscoveredFile } from "../model/file.ts";
+import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import type { FileResult } from "../model/result.ts";
 import { fileBytes } from "./bytes.ts";
@@ -18,22 +18,23 @@ import type { EntryStore } from "./store.ts";
 export type Delivery = { cached: CachedFile } | { result: FileResult; jsonl?: string };
 
 /** What the cache decided for a file before any chunking. */
-type Plan =
-  | { kind: "hit" | "miss"; file: DiscoveredFile; key: string; digest: string }
-  | { kind: "read"; file: DiscoveredFile; result: FileResult };
+type Plan = { kind: "hit" | "miss"; file: DiscoveredFile; key: string; digest: string };
 
 /** What `runCached` needs from runChunk. */
 export type CachedRun = {
   store: EntryStore;
   /** The run's key prefix (key.ts runKey). */
   runKey: string;
-  /** Chooses the executor for the files that must be chunked (after the cache took its share). */
+  /**
+   * Chooses the executor for the files that must be chunked (after the cache took its share).
+   * Parsers must be loaded for every file by then: a corrupt entry is recomputed on this thread.
+   */
   executorFor(misses: readonly DiscoveredFile[]): Executor;
 };
 
 /**
- * Runs `files` through the cache: each file is read and hashed on the main thread (discovery's read
- * checks included); a file with an entry is a hit and is never parsed; the others go to the
+ * Runs `files` through the cache: each file is read and hashed on the main thread; a file with an
+ * entry is a hit and is never parsed (its entry is read and checked when its turn comes); the others go to the
  * executor, and their chunked results are stored (never a degraded one, nor one whose chunks do not
  * rebuild the bytes that were hashed, say a file edited mid-run). `deliver` gets every file once, in
  * file order. A corrupt entry is recomputed on this thread, rewritten and counted. Returns the
@@ -48,9 +49,9 @@ export async function runCached(
 ): Promise<Executor> {
   const { store } = run;
   const plans: Plan[] = files.map((file) => {
-    const read = readDiscovered(file, options.limits);
-    if (!("bytes" in read)) return { kind: "read", file, result: read };
-    const contentDigest = digest(read.bytes);
+    const bytes = readForKey(file, options.limits);
+    if (bytes === undefined) return { kind: "miss", file, key: "", digest: "" };
+    const contentDigest = digest(bytes);
     const key = fileKey(run.runKey, file, contentDigest);
     return { kind: store.has(key) ? "hit" : "miss", file, key, digest: contentDigest };
   });
@@ -59,8 +60,7 @@ export async function runCached(
   const executor = run.executorFor(misses.map((p) => p.file));
 
   const fresh = (plan: Plan, result: FileResult) => {
-    if (plan.kind === "read" || result.status !== "chunked" || result.degraded !== undefined)
-      return deliver({ result });
+    if (result.status !== "chunked" || result.degraded !== undefined) return deliver({ result });
     const jsonl = toJsonl(result);
     if (digest(fileBytes(result.chunks)) === plan.digest) store.write(plan.key, result, jsonl);
     deliver({ result, jsonl });
@@ -71,8 +71,7 @@ export async function runCached(
     for (; next < plans.length && plans[next]!.file.index < index; next++) {
       if (options.signal?.aborted) throw new WeftError("interrupted", "run interrupted");
       const plan = plans[next]!;
-      if (plan.kind === "read") deliver({ result: plan.result });
-      else if (plan.kind === "hit") {
+      if (plan.kind === "hit") {
         const entry = store.read(plan.key, plan.file.index);
         if (entry && !("corrupt" in entry)) {
           store.stats.hits++;
@@ -81,7 +80,6 @@ export async function runCached(
           // Corrupt, or evicted by a concurrent run since it was seen: chunk it here and now.
           if (entry) store.stats.corrupt++;
           else store.stats.misses++;
-          loadParsers([plan.file.language]);
           fresh(plan, processFile(plan.file, governor, { limits: options.limits }));
         }
       }
@@ -103,4 +101,24 @@ export async function runCached(
   );
   await upTo(Infinity);
   return executor;
+}
+
+/**
+ * The bytes to key a file by, or undefined when the chunker must see it (it is not a regular file,
+ * is over --max-file-size, or cannot be read: the executor reads it again and reports why). The
+ * content checks (binary, minified) are not made here: they depend on the bytes and the options
+ * alone, both in the key, so a file they would skip never has an entry.
+ */
+function readForKey(file: DiscoveredFile, limits: ReadLimits | undefined): Uint8Array | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openDiscovered(file.absPath);
+    const st = fstatSync(fd);
+    if (!st.isFile() || (limits && st.size > limits.maxFileSize)) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

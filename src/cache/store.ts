@@ -28,6 +28,7 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
 /** The entries of one cache directory (already checked by openCacheDir). */
 export type EntryStore = {
   readonly stats: CacheStats;
+  /** Whether an entry for `key` exists (one directory listing per run, not a stat per file). */
   has(key: string): boolean;
   /** The entry for `key` as `index`'s file; undefined when absent, `corrupt` when it cannot be trusted. */
   read(key: string, index: number): CachedFile | { corrupt: string } | undefined;
@@ -50,14 +51,12 @@ export function createEntryStore(dir: string, maxBytes: number): EntryStore {
     writeErrors: 0,
   };
   const pathOf = (key: string) => join(dir, `${key}.wce`);
+  let listed: Set<string> | undefined;
   return {
     stats,
     has(key) {
-      try {
-        return lstatSync(pathOf(key)).isFile();
-      } catch {
-        return false;
-      }
+      listed ??= new Set(readdirSync(dir).filter((n) => ENTRY.test(n)));
+      return listed.has(`${key}.wce`);
     },
     read(key, index) {
       let fd: number;

@@ -80,7 +80,9 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   const executorFor = (toChunk: readonly DiscoveredFile[]): Executor => {
     // Parsers load before any file is chunked (and before workers start): one line per refused
     // directory or file, whatever --quiet says, since the files it affects are not chunked as asked.
-    for (const error of parserProblems([...new Set(toChunk.map((f) => f.language))]))
+    // With --cache, for every file too: ast-grep registers parsers once per process, and a cache
+    // entry found corrupt later is recomputed on this thread.
+    for (const error of parserProblems([...new Set(files.map((f) => f.language))]))
       process.stderr.write(`weft: ${error}\n`);
     const chosen = chooseExecutor(opts.executor, toChunk, {
       workers: opts.workers,
