@@ -1,12 +1,15 @@
 import { processFile } from "../chunkers/processFile.ts";
 import type { Executor, RunOptions } from "../execute/executor.ts";
-import { closeSync, fstatSync, readFileSync } from "node:fs";
+import { closeSync, fstatSync } from "node:fs";
+import { readDiscovered } from "../chunkers/readFile.ts";
+import { contentSkip, HEAD_BYTES } from "../discover/content.ts";
 import { openDiscovered } from "../discover/inspect.ts";
 import { WeftError } from "../model/errors.ts";
 import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
-import type { FileResult } from "../model/result.ts";
+import { skippedResult, type FileResult } from "../model/result.ts";
 import { fileBytes } from "./bytes.ts";
+import { createReader } from "./reader.ts";
 import { toJsonl, type CachedFile } from "./entry.ts";
 import { digest, fileKey } from "./key.ts";
 import type { EntryStore } from "./store.ts";
@@ -18,7 +21,9 @@ import type { EntryStore } from "./store.ts";
 export type Delivery = { cached: CachedFile } | { result: FileResult; jsonl?: string };
 
 /** What the cache decided for a file before any chunking. */
-type Plan = { kind: "hit" | "miss"; file: DiscoveredFile; key: string; digest: string };
+type Plan =
+  | { kind: "hit" | "miss"; file: DiscoveredFile; key: string; digest: string }
+  | { kind: "done"; file: DiscoveredFile; result: FileResult };
 
 /** What `runCached` needs from runChunk. */
 export type CachedRun = {
@@ -48,18 +53,28 @@ export async function runCached(
   options: RunOptions = {},
 ): Promise<Executor> {
   const { store } = run;
+  const { limits } = options;
   const plans: Plan[] = files.map((file) => {
-    const bytes = readForKey(file, options.limits);
-    if (bytes === undefined) return { kind: "miss", file, key: "", digest: "" };
+    const bytes = readForKey(file, limits);
+    if (bytes === undefined) {
+      const read = readDiscovered(file, limits); // why not (or, if it changed meanwhile, its bytes)
+      return "bytes" in read ? { kind: "miss", file, key: "", digest: "" } : { kind: "done", file, result: read };
+    }
     const contentDigest = digest(bytes);
     const key = fileKey(run.runKey, file, contentDigest);
-    return { kind: store.has(key) ? "hit" : "miss", file, key, digest: contentDigest };
+    if (store.has(key)) return { kind: "hit", file, key, digest: contentDigest };
+    // The reader's content checks, so a file they skip costs no worker: a hit needs none, since
+    // they depend on the bytes and the options alone (both in the key) and skipped files have no entry.
+    const skip = limits && contentSkip(bytes.subarray(0, HEAD_BYTES), limits.skipMinified);
+    return skip
+      ? { kind: "done", file, result: skippedResult(file, skip) }
+      : { kind: "miss", file, key, digest: contentDigest };
   });
   const misses = plans.filter((p) => p.kind === "miss");
   store.stats.misses += misses.length;
   const executor = run.executorFor(misses.map((p) => p.file));
 
-  const fresh = (plan: Plan, result: FileResult) => {
+  const fresh = (plan: Extract<Plan, { key: string }>, result: FileResult) => {
     if (result.status !== "chunked" || result.degraded !== undefined) return deliver({ result });
     const jsonl = toJsonl(result);
     if (digest(fileBytes(result.chunks)) === plan.digest) store.write(plan.key, result, jsonl);
@@ -71,7 +86,8 @@ export async function runCached(
     for (; next < plans.length && plans[next]!.file.index < index; next++) {
       if (options.signal?.aborted) throw new WeftError("interrupted", "run interrupted");
       const plan = plans[next]!;
-      if (plan.kind === "hit") {
+      if (plan.kind === "done") deliver({ result: plan.result });
+      else if (plan.kind === "hit") {
         const entry = store.read(plan.key, plan.file.index);
         if (entry && !("corrupt" in entry)) {
           store.stats.hits++;
@@ -93,7 +109,7 @@ export async function runCached(
       await upTo(result.index);
       const plan = plans[next];
       // The executor delivers in file order; anything else is the ledger's to report, never stored.
-      if (plan?.file.index !== result.index) return deliver({ result });
+      if (plan?.kind !== "miss" || plan.file.index !== result.index) return deliver({ result });
       next++;
       fresh(plan, result);
     },
@@ -103,11 +119,11 @@ export async function runCached(
   return executor;
 }
 
+const readKeyBytes = createReader();
+
 /**
- * The bytes to key a file by, or undefined when the chunker must see it (it is not a regular file,
- * is over --max-file-size, or cannot be read: the executor reads it again and reports why). The
- * content checks (binary, minified) are not made here: they depend on the bytes and the options
- * alone, both in the key, so a file they would skip never has an entry.
+ * The bytes to key a file by (valid until the next call), or undefined when it is not a regular
+ * file, is over --max-file-size or cannot be read: then the reader (readDiscovered) says why.
  */
 function readForKey(file: DiscoveredFile, limits: ReadLimits | undefined): Uint8Array | undefined {
   let fd: number | undefined;
@@ -115,7 +131,7 @@ function readForKey(file: DiscoveredFile, limits: ReadLimits | undefined): Uint8
     fd = openDiscovered(file.absPath);
     const st = fstatSync(fd);
     if (!st.isFile() || (limits && st.size > limits.maxFileSize)) return undefined;
-    return readFileSync(fd);
+    return readKeyBytes(fd, st.size);
   } catch {
     return undefined;
   } finally {

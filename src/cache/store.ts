@@ -6,7 +6,6 @@ import {
   lstatSync,
   openSync,
   readdirSync,
-  readFileSync,
   renameSync,
   unlinkSync,
   writeSync,
@@ -16,6 +15,7 @@ import { describe } from "../discover/walk.ts";
 import type { CacheStats } from "../model/cache.ts";
 import type { FileResult } from "../model/result.ts";
 import { decodeEntry, encodeEntry, type CachedFile } from "./entry.ts";
+import { createReader } from "./reader.ts";
 
 /** The default bound on the cache's size (entries and their temp files), `--cache-max-size`. */
 export const DEFAULT_CACHE_MAX_BYTES = 1024 ** 3;
@@ -30,7 +30,10 @@ export type EntryStore = {
   readonly stats: CacheStats;
   /** Whether an entry for `key` exists (one directory listing per run, not a stat per file). */
   has(key: string): boolean;
-  /** The entry for `key` as `index`'s file; undefined when absent, `corrupt` when it cannot be trusted. */
+  /**
+   * The entry for `key` as `index`'s file (its `jsonl` is valid until the next read); undefined when
+   * absent, `corrupt` when it cannot be trusted.
+   */
   read(key: string, index: number): CachedFile | { corrupt: string } | undefined;
   /** Stores a chunked result, atomically (temp file in the same directory, then rename). */
   write(key: string, result: Extract<FileResult, { status: "chunked" }>, jsonl: string): void;
@@ -52,6 +55,7 @@ export function createEntryStore(dir: string, maxBytes: number): EntryStore {
   };
   const pathOf = (key: string) => join(dir, `${key}.wce`);
   let listed: Set<string> | undefined;
+  const readEntryBytes = createReader();
   return {
     stats,
     has(key) {
@@ -71,7 +75,7 @@ export function createEntryStore(dir: string, maxBytes: number): EntryStore {
         const st = fstatSync(fd);
         const uid = process.getuid?.();
         if (!st.isFile() || (uid !== undefined && st.uid !== uid)) return { corrupt: "not a regular file of yours" };
-        const entry = decodeEntry(readFileSync(fd), key, index);
+        const entry = decodeEntry(readEntryBytes(fd, st.size), key, index);
         // Reading is use: the entry becomes the most recently used (eviction goes by mtime).
         if (!("corrupt" in entry)) futimesSync(fd, new Date(), new Date());
         return entry;

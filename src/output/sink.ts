@@ -4,7 +4,10 @@ import { WeftError } from "../model/errors.ts";
 /** A buffered writer to a file descriptor: large writes, and a reader that went away ends it quietly. */
 export type Sink = {
   write(text: string): void;
-  /** Bytes already encoded (records from the cache), in order with the text around them. */
+  /**
+   * Bytes already encoded (records from the cache), in order with the text around them: written at
+   * once, not kept, so the caller may reuse the buffer (copying them into blocks cost more).
+   */
   writeBytes(bytes: Uint8Array): void;
   flush(): void;
   /** True once the reader has gone away (EPIPE): later writes are dropped. */
@@ -22,7 +25,7 @@ export function createSink(
   options: { bufferBytes?: number; onClosed?: (error?: WeftError) => void } = {},
 ): Sink {
   const limit = options.bufferBytes ?? 1 << 20;
-  let parts: (string | Uint8Array)[] = [];
+  let parts: string[] = [];
   let pending = 0;
   let closed = false;
 
@@ -48,21 +51,10 @@ export function createSink(
 
   const flush = () => {
     if (pending === 0) return;
-    // Runs of text are joined and encoded at once (one Buffer.from per line would cost more).
-    const blocks: Uint8Array[] = [];
-    let text: string[] = [];
-    for (const part of parts) {
-      if (typeof part === "string") text.push(part);
-      else {
-        if (text.length > 0) blocks.push(Buffer.from(text.join("")));
-        text = [];
-        blocks.push(part);
-      }
-    }
-    if (text.length > 0) blocks.push(Buffer.from(text.join("")));
+    const text = parts.join("");
     parts = [];
     pending = 0;
-    if (!closed) writeAll(blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks));
+    if (!closed) writeAll(Buffer.from(text));
   };
 
   return {
@@ -73,10 +65,8 @@ export function createSink(
       if (pending >= limit) flush();
     },
     writeBytes(bytes) {
-      if (closed) return;
-      parts.push(bytes);
-      pending += bytes.length;
-      if (pending >= limit) flush();
+      flush();
+      if (!closed) writeAll(bytes);
     },
     flush,
     isClosed: () => closed,

@@ -36,3 +36,18 @@ test("a write error other than EPIPE closes the sink and reports an output error
   expect(errors[0]!.code).toBe("output");
   expect(errors[0]!.message).toMatch(/^cannot write output: /);
 });
+
+test("bytes (cached records) go out in order with the text around them, and the caller may reuse their buffer at once", () => {
+  const path = join(mkdtempSync(join(tmpdir(), "weft-sink-")), "out");
+  const fd = openSync(path, "w");
+  const sink = createSink(fd, { bufferBytes: 100 });
+  const reused = new Uint8Array(4);
+  sink.write("a\n");
+  reused.set(Buffer.from("bb\n\n"));
+  sink.writeBytes(reused.subarray(0, 3));
+  reused.set(Buffer.from("XXXX")); // overwritten right after: must not show
+  sink.write("c\n");
+  sink.flush();
+  closeSync(fd);
+  expect(readFileSync(path, "utf8")).toBe("a\nbb\nc\n");
+});
