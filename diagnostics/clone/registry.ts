@@ -5,6 +5,8 @@ import * as protocol from "../../src/execute/protocol.ts";
 import type { WorkerRequest, WorkerResponse } from "../../src/execute/protocol.ts";
 import * as probeModule from "../../src/languages/probe.ts";
 import type { ProbeEntry } from "../../src/languages/probe.ts";
+import * as cacheModel from "../../src/model/cache.ts";
+import type { CacheStats } from "../../src/model/cache.ts";
 import * as chunkModel from "../../src/model/chunk.ts";
 import type { Chunk, InvalidUtf8 } from "../../src/model/chunk.ts";
 import * as diagnosisModel from "../../src/model/diagnosis.ts";
@@ -29,6 +31,7 @@ import type { Summary } from "../../src/output/summary.ts";
  * a new message type cannot escape the clone probes.
  */
 export const SCHEMA_MODULES: Record<string, Record<string, unknown>> = {
+  "model/cache": cacheModel,
   "model/chunk": chunkModel,
   "model/diagnosis": diagnosisModel,
   "model/file": fileModel,
@@ -50,6 +53,24 @@ export const NOT_CROSSING: Record<string, string> = {
   "execute/choose": "a command-line option value",
   "output/formats": "a command-line option value",
 };
+
+/** What --cache did: a warm run, and one whose entries could not all be written. */
+function cacheStatsSamples(): Sample<CacheStats>[] {
+  const warm: CacheStats = {
+    dir: `/home/${UNICODE}/.cache/weft-chunks`,
+    maxBytes: 1024 ** 3,
+    hits: 4289,
+    misses: 1,
+    written: 1,
+    corrupt: 2,
+    evicted: 17,
+    writeErrors: 0,
+  };
+  return [
+    { name: "warm run", value: warm },
+    { name: "write errors", value: { ...warm, writeErrors: 3, writeError: "ENOSPC: no space left on device" } },
+  ];
+}
 
 /** One named example value. */
 export type Sample<T = unknown> = { name: string; value: T };
@@ -497,6 +518,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
       },
     },
   ]),
+  CacheStats: entry(cacheModel.CacheStatsSchema, (): Sample<CacheStats>[] => cacheStatsSamples()),
   Summary: entry(summaryOutput.SummarySchema, (): Sample<Summary>[] => {
     const base: Summary = {
       outcome: "complete",
@@ -521,6 +543,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     };
     return [
       { name: "typical", value: base },
+      ...cacheStatsSamples().map(({ name, value }) => ({ name: `--cache, ${name}`, value: { ...base, cache: value } })),
       {
         name: "empty run",
         value: {
