@@ -367,6 +367,7 @@ try {
     };
     const whole1 = { ...base, cwd: whole.dir, files: corpusFiles.length, bytes: corpusBytes };
     const tasks = [
+      task({ ...whole1, label: CACHE_LABELS.none, cmd: [bin, "chunk", "."] }),
       task({
         ...whole1,
         label: CACHE_LABELS.cold,

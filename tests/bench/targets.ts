@@ -15,6 +15,7 @@ const MAX_CACHE_SHARE = 0.05;
 
 /** Labels of the cache section's tasks (run.ts builds them; the targets find them by these). */
 export const CACHE_LABELS = {
+  none: "weft without --cache (what the cache adds to a cold run)",
   cold: "weft --cache, cold (empty cache)",
   warm: "weft --cache, warm, unchanged corpus",
   changed: "weft --cache, warm, one file changed",
