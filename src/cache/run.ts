@@ -1,8 +1,8 @@
-import { processFile } from "../chunkers/processFile.ts";
-import type { Executor, RunOptions } from "../execute/executor.ts";
 import { closeSync, fstatSync } from "node:fs";
+import { processFile } from "../chunkers/processFile.ts";
 import { readDiscovered } from "../chunkers/readFile.ts";
 import { contentSkip, HEAD_BYTES } from "../discover/content.ts";
+import type { Executor, RunOptions } from "../execute/executor.ts";
 import { openDiscovered } from "../discover/inspect.ts";
 import { WeftError } from "../model/errors.ts";
 import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
@@ -42,8 +42,7 @@ export type CachedRun = {
  * entry is a hit and is never parsed (its entry is read and checked when its turn comes); the others go to the
  * executor, and their chunked results are stored (never a degraded one, nor one whose chunks do not
  * rebuild the bytes that were hashed, say a file edited mid-run). `deliver` gets every file once, in
- * file order. A corrupt entry is recomputed on this thread, rewritten and counted. Returns the
- * executor that ran, for the summary.
+ * file order. A corrupt entry is recomputed on this thread, rewritten and counted.
  */
 export async function runCached(
   run: CachedRun,
@@ -51,7 +50,7 @@ export async function runCached(
   governor: Governor,
   deliver: (d: Delivery) => void,
   options: RunOptions = {},
-): Promise<Executor> {
+): Promise<void> {
   const { store } = run;
   const { limits } = options;
   const plans: Plan[] = files.map((file) => {
@@ -116,7 +115,6 @@ export async function runCached(
     options,
   );
   await upTo(Infinity);
-  return executor;
 }
 
 const readKeyBytes = createReader();

@@ -75,6 +75,7 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   // Each file is opened once: discovery only stats it, and the reader makes the content checks.
   const { files, skipped: discoverySkips } = discover({ ...opts.discovery, checkContent: false });
   const limits = { maxFileSize: opts.discovery.maxFileSize, skipMinified: opts.discovery.skipMinified };
+  let executor: Executor | undefined;
   let reason = "";
   /** The executor for the files to chunk (with --cache, those the cache does not hold). */
   const executorFor = (toChunk: readonly DiscoveredFile[]): Executor => {
@@ -90,9 +91,10 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
       faults: opts.faults,
     });
     reason = chosen.reason;
-    return chosen.executor;
+    executor = chosen.executor; // set here, so it is closed even when the run throws
+    return executor;
   };
-  let executor = store ? undefined : executorFor(files);
+  if (!store) executorFor(files);
 
   const controller = new AbortController();
   let stop: StopReason | undefined;
@@ -140,8 +142,7 @@ export async function runChunk(opts: ChunkOptions): Promise<number> {
   let runError: unknown;
   try {
     const options = { signal: controller.signal, limits };
-    if (store)
-      executor = await runCached({ store, runKey: runKey(opts), executorFor }, files, opts.governor, onResult, options);
+    if (store) await runCached({ store, runKey: runKey(opts), executorFor }, files, opts.governor, onResult, options);
     else await executor!.run(files, opts.governor, (result) => onResult({ result }), options);
   } catch (err) {
     if (!(err instanceof WeftError && err.code === "interrupted" && stop)) runError = err;
