@@ -24,7 +24,16 @@ export function chunkBytes(chunk: Pick<Chunk, "content" | "byte_start" | "byte_e
   return out;
 }
 
-/** A file's bytes rebuilt from its chunks (which tile it). */
-export function fileBytes(chunks: readonly Chunk[]): Uint8Array {
-  return Buffer.concat(chunks.map(chunkBytes));
+/**
+ * Whether the chunks tile `bytes` exactly: each one rebuilds its range, and the ranges run from 0 to
+ * the end. One chunk's bytes at a time, so a big file costs no second copy of itself.
+ */
+export function chunksRebuild(chunks: readonly Chunk[], bytes: Uint8Array): boolean {
+  let end = 0;
+  for (const c of chunks) {
+    if (c.byte_start !== end || c.byte_end > bytes.length) return false;
+    if (!Buffer.from(chunkBytes(c)).equals(bytes.subarray(c.byte_start, c.byte_end))) return false;
+    end = c.byte_end;
+  }
+  return end === bytes.length;
 }

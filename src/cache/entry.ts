@@ -44,7 +44,7 @@ export function encodeEntry(
   key: string,
   result: Extract<FileResult, { status: "chunked" }>,
   jsonl: string,
-): Uint8Array {
+): [header: Uint8Array, payload: Uint8Array] {
   const meta: v.InferOutput<typeof MetaSchema> = {
     key,
     path: result.path,
@@ -54,7 +54,8 @@ export function encodeEntry(
     invalid_utf8: result.chunks.some((c) => c.invalid_utf8 !== undefined),
   };
   const payload = Buffer.from(`${JSON.stringify(meta)}\n${jsonl}`);
-  return Buffer.concat([Buffer.from(`${MAGIC} ${checksum(payload)} ${payload.length}\n`), payload]);
+  // Two parts, written one after the other: joining them would copy a big file's records once more.
+  return [Buffer.from(`${MAGIC} ${checksum(payload)} ${payload.length}\n`), payload];
 }
 
 /** The entry's file for `index`, or why it cannot be trusted (then it is recomputed, never emitted). */

@@ -8,7 +8,7 @@ import { WeftError } from "../model/errors.ts";
 import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import { skippedResult, type FileResult } from "../model/result.ts";
-import { fileBytes } from "./bytes.ts";
+import { chunksRebuild } from "./bytes.ts";
 import { createReader } from "./reader.ts";
 import { toJsonl, type CachedFile } from "./entry.ts";
 import { digest, fileKey } from "./key.ts";
@@ -41,7 +41,7 @@ export type CachedRun = {
  * Runs `files` through the cache: each file is read and hashed on the main thread; a file with an
  * entry is a hit and is never parsed (its entry is read and checked when its turn comes); the others go to the
  * executor, and their chunked results are stored (never a degraded one, nor one whose chunks do not
- * rebuild the bytes that were hashed, say a file edited mid-run). `deliver` gets every file once, in
+ * rebuild the bytes that were hashed, say of a file edited mid-run). `deliver` gets every file once, in
  * file order. A corrupt entry is recomputed on this thread, rewritten and counted.
  */
 export async function runCached(
@@ -76,7 +76,10 @@ export async function runCached(
   const fresh = (plan: Extract<Plan, { key: string }>, result: FileResult) => {
     if (result.status !== "chunked" || result.degraded !== undefined) return deliver({ result });
     const jsonl = toJsonl(result);
-    if (digest(fileBytes(result.chunks)) === plan.digest) store.write(plan.key, result, jsonl);
+    // Stored only if the file still has the bytes that were keyed and the records rebuild them
+    // exactly: a file edited while weft ran is emitted as chunked, never stored under the old key.
+    const now = plan.digest === "" ? undefined : readForKey(plan.file, limits);
+    if (now && digest(now) === plan.digest && chunksRebuild(result.chunks, now)) store.write(plan.key, result, jsonl);
     deliver({ result, jsonl });
   };
   let next = 0;

@@ -86,14 +86,15 @@ export function createEntryStore(dir: string, maxBytes: number): EntryStore {
       }
     },
     write(key, result, jsonl) {
-      const bytes = encodeEntry(key, result, jsonl);
-      if (bytes.length > maxBytes) return; // could never stay
+      const parts = encodeEntry(key, result, jsonl);
+      if (parts[0].length + parts[1].length > maxBytes) return; // could never stay
       const target = pathOf(key);
       const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       try {
         const fd = openSync(tmp, "wx", 0o600);
         try {
-          for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+          for (const bytes of parts)
+            for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
         } finally {
           closeSync(fd);
         }

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { chunkBytes, fileBytes } from "../../src/cache/bytes.ts";
+import { chunkBytes, chunksRebuild } from "../../src/cache/bytes.ts";
 import { chunkFile } from "../../src/chunkers/chunkFile.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
 import type { FileResult } from "../../src/model/result.ts";
@@ -40,7 +40,7 @@ test("invalid UTF-8: content_hash hashes the original bytes (Latin-1 '/* été *
   expect(real!.content_hash).not.toBe(chunk!.content_hash);
 });
 
-test("the chunks of a file rebuild its bytes, invalid sequences of 1-3 bytes and a BOM included, and each hash matches", () => {
+test("the chunks of a file rebuild its bytes (invalid sequences of 1-3 bytes and a BOM included), a changed or missing byte fails the check, and each hash matches", () => {
   const parts = [
     Uint8Array.from([0xef, 0xbb, 0xbf]),
     new TextEncoder().encode("# 日本 🧵\nx = '"),
@@ -50,7 +50,12 @@ test("the chunks of a file rebuild its bytes, invalid sequences of 1-3 bytes and
   const bytes = Buffer.concat(parts);
   const chunks = chunked("mixed.py", "python", bytes, 16);
   expect(chunks.length).toBeGreaterThan(3);
-  expect(Buffer.from(fileBytes(chunks)).equals(bytes)).toBe(true);
+  expect(chunksRebuild(chunks, bytes)).toBe(true);
+  expect(chunksRebuild(chunks, bytes.subarray(0, bytes.length - 1))).toBe(false);
+  const other = Buffer.from(bytes);
+  other[other.length - 2]! ^= 1;
+  expect(chunksRebuild(chunks, other)).toBe(false);
+  expect(chunksRebuild(chunks.slice(1), bytes)).toBe(false);
   for (const c of chunks)
     expect(c.content_hash).toBe(
       new Bun.CryptoHasher("sha256").update(bytes.subarray(c.byte_start, c.byte_end)).digest("hex"),

@@ -22,7 +22,7 @@ const KEY = "0123456789abcdef0123456789abcdef";
 test("an entry gives back the exact JSON Lines records, and the result they came from", () => {
   expect(result.chunks.length).toBeGreaterThan(1);
   const jsonl = toJsonl(result);
-  const entry = decodeEntry(encodeEntry(KEY, result, jsonl), KEY, 3);
+  const entry = decodeEntry(Buffer.concat(encodeEntry(KEY, result, jsonl)), KEY, 3);
   if ("corrupt" in entry) throw new Error(entry.corrupt);
   expect(Buffer.from(entry.jsonl).toString()).toBe(jsonl);
   expect({ ...entry, jsonl: undefined }).toEqual({
@@ -38,7 +38,7 @@ test("an entry gives back the exact JSON Lines records, and the result they came
 });
 
 test("a truncated, altered, foreign or empty entry is detected, never decoded", () => {
-  const good = encodeEntry(KEY, result, toJsonl(result));
+  const good = Buffer.concat(encodeEntry(KEY, result, toJsonl(result)));
   const flipped = Uint8Array.from(good);
   flipped[good.length - 10]! ^= 1; // one bit inside a record
   const bad = (b: Uint8Array, key = KEY) => {
