@@ -225,7 +225,7 @@ async function buildOne(plan: Plan, otherAddons: string[]): Promise<{ size: numb
     bytecode: true,
     format: "esm",
     sourcemap: "linked",
-    define: { WEFT_BUILD: JSON.stringify({ commit: sourceCommit(), target: plan.target.id }) },
+    define: { WEFT_BUILD: JSON.stringify({ commit: sourceCommit(), target: plan.target.id, build: BUILD_ID }) },
   });
   if (!result.success)
     throw new BuildError(`${plan.target.id}: bun build failed:\n${result.logs.map(String).join("\n")}`);
@@ -236,6 +236,9 @@ async function buildOne(plan: Plan, otherAddons: string[]): Promise<{ size: numb
   const bytes = readFileSync(plan.outfile);
   return { size: bytes.length, sha256: sha256(bytes) };
 }
+
+/** Tells this build's binaries from any other's, so a chunk cache never reuses another build's entries. */
+const BUILD_ID = crypto.randomUUID();
 
 let commit: string | undefined;
 /** The commit being built, "-dirty" when the work tree differs from it, "unknown" outside git (`weft --version` reports it). */

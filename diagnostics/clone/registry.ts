@@ -5,6 +5,8 @@ import * as protocol from "../../src/execute/protocol.ts";
 import type { WorkerRequest, WorkerResponse } from "../../src/execute/protocol.ts";
 import * as probeModule from "../../src/languages/probe.ts";
 import type { ProbeEntry } from "../../src/languages/probe.ts";
+import * as cacheModel from "../../src/model/cache.ts";
+import type { CacheStats } from "../../src/model/cache.ts";
 import * as chunkModel from "../../src/model/chunk.ts";
 import type { Chunk, InvalidUtf8 } from "../../src/model/chunk.ts";
 import * as diagnosisModel from "../../src/model/diagnosis.ts";
@@ -29,6 +31,7 @@ import type { Summary } from "../../src/output/summary.ts";
  * a new message type cannot escape the clone probes.
  */
 export const SCHEMA_MODULES: Record<string, Record<string, unknown>> = {
+  "model/cache": cacheModel,
   "model/chunk": chunkModel,
   "model/diagnosis": diagnosisModel,
   "model/file": fileModel,
@@ -50,6 +53,24 @@ export const NOT_CROSSING: Record<string, string> = {
   "execute/choose": "a command-line option value",
   "output/formats": "a command-line option value",
 };
+
+/** What --cache did: a warm run, and one whose entries could not all be written. */
+function cacheStatsSamples(): Sample<CacheStats>[] {
+  const warm: CacheStats = {
+    dir: `/home/${UNICODE}/.cache/weft-chunks`,
+    maxBytes: 1024 ** 3,
+    hits: 4289,
+    misses: 1,
+    written: 1,
+    corrupt: 2,
+    evicted: 17,
+    writeErrors: 0,
+  };
+  return [
+    { name: "warm run", value: warm },
+    { name: "write errors", value: { ...warm, writeErrors: 3, writeError: "ENOSPC: no space left on device" } },
+  ];
+}
 
 /** One named example value. */
 export type Sample<T = unknown> = { name: string; value: T };
@@ -110,6 +131,8 @@ const discovery = (over: Partial<DiscoveryOptions> = {}): DiscoveryOptions => ({
 
 const chunk = (over: Partial<Chunk> = {}): Chunk => ({
   id: "0123456789abcdef",
+  // sha256 of "export const x = 1"
+  content_hash: "dc028dd6032008f5e4eda10ec14b3f19bde16fba657aaf2eb9f857e27a6d6dbe",
   path: "src/a.ts",
   language: "typescript",
   strategy: "semantic",
@@ -269,7 +292,15 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "optional fields undefined", value: chunk({ context: undefined, overlap_before: undefined }) },
     {
       name: "empty content",
-      value: chunk({ content: "", byte_end: 0, tokens: 0, kinds: [], symbols: [], strategy: "text" }),
+      value: chunk({
+        content: "",
+        content_hash: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        byte_end: 0,
+        tokens: 0,
+        kinds: [],
+        symbols: [],
+        strategy: "text",
+      }),
     },
     {
       name: "unicode",
@@ -288,6 +319,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
       name: "invalid UTF-8",
       value: chunk({
         content: "/* \uFFFDt\uFFFD */\n",
+        content_hash: "5a01e011230e64a220d52eb42bbc33930e04ba4a42d63d035b611dbae23f3897", // of the Latin-1 bytes
         byte_end: 10,
         tokens: 6,
         kinds: [],
@@ -498,6 +530,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
       },
     },
   ]),
+  CacheStats: entry(cacheModel.CacheStatsSchema, (): Sample<CacheStats>[] => cacheStatsSamples()),
   Summary: entry(summaryOutput.SummarySchema, (): Sample<Summary>[] => {
     const base: Summary = {
       outcome: "complete",
@@ -522,6 +555,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     };
     return [
       { name: "typical", value: base },
+      ...cacheStatsSamples().map(({ name, value }) => ({ name: `--cache, ${name}`, value: { ...base, cache: value } })),
       {
         name: "empty run",
         value: {

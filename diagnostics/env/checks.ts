@@ -10,6 +10,7 @@ import type { Check } from "../../src/model/diagnosis.ts";
 import { errorMessage } from "../../src/model/errors.ts";
 import { VERSION } from "../../src/version.ts";
 import { runCheck, verdict } from "../check.ts";
+import { chunkCacheCheck } from "./chunkCache.ts";
 
 /** Platforms weft ships binaries for. */
 const SUPPORTED = new Set(["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "win32-x64"]);
@@ -37,7 +38,7 @@ function probeWritable(dir: string): void {
 
 /**
  * The env section: weft's version and build, the Bun runtime, OS/arch, CPUs, the parser cache
- * directory (made and written to), and whether every grammar loads and parses in this process.
+ * directory (made and written to), the chunk cache (an entry's round trip), and whether every grammar loads and parses in this process.
  */
 export async function envChecks(): Promise<Check[]> {
   const target = `${process.platform}-${process.arch}`;
@@ -77,6 +78,7 @@ export async function envChecks(): Promise<Check[]> {
         return { status: "fail", detail: `parser cache unusable: ${errorMessage(err)}` };
       }
     }),
+    await runCheck("env.chunk-cache", "env", chunkCacheCheck),
     await runCheck("env.parsers", "env", () => {
       const ids = grammarLanguages().map((l) => l.id);
       const status = loadParsers(ids);

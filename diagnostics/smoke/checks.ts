@@ -170,7 +170,12 @@ function fixtureProblems(
 /** What `weft chunk` would write for these results in `format`, through the real emitter. */
 export function emitted(results: readonly FileResult[], format: Format): string {
   let text = "";
-  const sink: Sink = { write: (t) => void (text += t), flush: () => {}, isClosed: () => false };
+  const sink: Sink = {
+    write: (t) => void (text += t),
+    writeBytes: (b) => void (text += Buffer.from(b).toString()),
+    flush: () => {},
+    isClosed: () => false,
+  };
   const emitter = createEmitter(format, sink);
   for (const r of results) emitter.result(r);
   emitter.end();

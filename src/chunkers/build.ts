@@ -67,6 +67,7 @@ export function buildChunks(input: BuildInput): Chunk[] {
     const err = input.errors[errorCursor];
     const chunk: Chunk = {
       id: "",
+      content_hash: contentHash(input.file.bytes.subarray(byteStart, byteEnd)),
       path: input.path,
       language: input.language,
       strategy: input.strategy,
@@ -108,6 +109,15 @@ export function chunkId(path: string, byteStart: number, byteEnd: number, conten
   const rest = `\0${byteStart}\0${byteEnd}\0${content}`;
   const key = hasRawBytes(path) ? Buffer.concat([encodePath(path), Buffer.from(rest)]) : path + rest;
   return Bun.hash.xxHash3(key).toString(16).padStart(16, "0");
+}
+
+/**
+ * `content_hash`: sha256 of the chunk's bytes as on disk, lower-case hex (`sha256sum` of the byte
+ * range gives the same). It hashes the original bytes, not the decoded `content`, so invalid UTF-8
+ * that decodes to the same U+FFFD still hashes apart.
+ */
+export function contentHash(bytes: Uint8Array): string {
+  return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
 }
 
 function commonPrefix(a: readonly string[], b: readonly string[]): readonly string[] {

@@ -2,7 +2,8 @@ import { statSync } from "node:fs";
 import * as v from "valibot";
 import { DEFAULT_SECTIONS } from "../../diagnostics/run.ts";
 import { governorFromArgs } from "../chunkers/governorArgs.ts";
-import { discoveryOptions, stdinList, type StdinList } from "../discover/args.ts";
+import { DEFAULT_CACHE_MAX_BYTES } from "../cache/store.ts";
+import { discoveryOptions, parseSize, stdinList, type StdinList } from "../discover/args.ts";
 import { ExecutorChoiceSchema } from "../execute/choose.ts";
 import { SectionSchema, type Section } from "../model/diagnosis.ts";
 import { WeftError } from "../model/errors.ts";
@@ -71,7 +72,24 @@ export function chunkArgs(a: ValuesOf<"chunk">): ChunkArgs {
     quiet: a.quiet,
     summaryJson: a["summary-json"],
     skippedFile: a.skipped,
+    cache: cacheArgs(a["cache"], a["cache-max-size"]),
   };
+}
+
+/** --cache DIR and its bound; --cache-max-size alone is a usage error. */
+function cacheArgs(dir: string | undefined, size: string | undefined): ChunkOptions["cache"] {
+  if (dir === undefined) {
+    if (size !== undefined) throw usage("--cache-max-size needs --cache DIR");
+    return undefined;
+  }
+  if (dir === "") throw usage("--cache needs a directory");
+  let maxBytes = DEFAULT_CACHE_MAX_BYTES;
+  try {
+    if (size !== undefined) maxBytes = parseSize(size);
+  } catch {
+    throw usage(`--cache-max-size: expected a size such as 1G, 500M or 65536, got "${size}"`);
+  }
+  return { dir, maxBytes };
 }
 
 /** `weft diagnose`'s options; a --path that is not a directory is a usage error. */

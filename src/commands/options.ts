@@ -85,6 +85,17 @@ export const COMMANDS = {
         valueHint: "FILE",
         description: "Write skipped files and reasons to FILE as JSON Lines",
       },
+      cache: {
+        type: "string",
+        valueHint: "DIR",
+        description:
+          "Reuse the records of files chunked before (same content, weft build and options) from DIR (default: off)",
+      },
+      "cache-max-size": {
+        type: "string",
+        valueHint: "SIZE",
+        description: "Bound on --cache DIR; least recently used entries go first (default 1G; K/M/G)",
+      },
     },
   },
   diagnose: {

@@ -8,15 +8,19 @@ import type { Executor } from "../execute/executor.ts";
 import { createLedger } from "../execute/ledger.ts";
 import type { FaultSpec } from "../execute/faults.ts";
 import { errorMessage, WeftError } from "../model/errors.ts";
-import type { DiscoveryOptions } from "../model/file.ts";
+import type { DiscoveredFile, DiscoveryOptions } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
-import type { FileResult } from "../model/result.ts";
 import { createEmitter, type Format } from "../output/formats.ts";
 import { createProgress } from "../output/progress.ts";
 import { createSink } from "../output/sink.ts";
 import { formatSkips, formatSummary, type Summary } from "../output/summary.ts";
 import { parserProblems } from "../languages/registry.ts";
 import { exitCode, exitNow, type Outcome, type StopSignal } from "./exitCodes.ts";
+import { openCacheDir } from "../cache/dir.ts";
+import { cachedResult } from "../cache/entry.ts";
+import { runKey } from "../cache/key.ts";
+import { runCached, type Delivery } from "../cache/run.ts";
+import { createEntryStore, type EntryStore } from "../cache/store.ts";
 
 /** Everything `weft chunk` needs, already validated. */
 export type ChunkOptions = {
@@ -36,6 +40,8 @@ export type ChunkOptions = {
   faults?: readonly FaultSpec[];
   /** Where output goes (default 1, stdout). */
   outFd?: number;
+  /** --cache DIR: reuse the records of files already chunked, bounded to maxBytes (--cache-max-size). */
+  cache?: { dir: string; maxBytes: number };
 };
 
 type StopReason =
@@ -54,18 +60,39 @@ export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
     { flag: "--skipped", file: opts.skippedFile },
   ];
   for (const { flag, file } of reports) if (file) writeReport(flag, file, "", "usage");
+  let store: EntryStore | undefined;
+  if (opts.cache) {
+    try {
+      store = createEntryStore(openCacheDir(opts.cache.dir), opts.cache.maxBytes);
+    } catch (err) {
+      if (!(err instanceof WeftError && err.code === "cache-refused")) throw err;
+      process.stderr.write(`weft: ${errorMessage(err)}\n`);
+      return { usage: true };
+    }
+  }
   // Each file is opened once: discovery only stats it, and the reader makes the content checks.
   const { files, skipped: discoverySkips } = discover({ ...opts.discovery, checkContent: false });
   const limits = { maxFileSize: opts.discovery.maxFileSize, skipMinified: opts.discovery.skipMinified };
-  // Parsers load before any file is chunked (and before workers start): one line per refused
-  // directory or file, whatever --quiet says, since the files it affects are not chunked as asked.
-  for (const error of parserProblems([...new Set(files.map((f) => f.language))]))
-    process.stderr.write(`weft: ${error}\n`);
-  const { executor, reason } = chooseExecutor(opts.executor, files, {
-    workers: opts.workers,
-    timeoutMs: opts.timeoutMs,
-    faults: opts.faults,
-  });
+  let executor: Executor | undefined;
+  let reason = "";
+  /** The executor for the files to chunk (with --cache, those the cache does not hold). */
+  const executorFor = (toChunk: readonly DiscoveredFile[]): Executor => {
+    // Parsers load before any file is chunked (and before workers start): one line per refused
+    // directory or file, whatever --quiet says, since the files it affects are not chunked as asked.
+    // With --cache, for every file too: ast-grep registers parsers once per process, and a cache
+    // entry found corrupt later is recomputed on this thread.
+    for (const error of parserProblems([...new Set(files.map((f) => f.language))]))
+      process.stderr.write(`weft: ${error}\n`);
+    const chosen = chooseExecutor(opts.executor, toChunk, {
+      workers: opts.workers,
+      timeoutMs: opts.timeoutMs,
+      faults: opts.faults,
+    });
+    reason = chosen.reason;
+    executor = chosen.executor; // set here, so it is closed even when the run throws
+    return executor;
+  };
+  if (!store) executorFor(files);
 
   const controller = new AbortController();
   let stop: StopReason | undefined;
@@ -94,17 +121,27 @@ export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
   const progress = createProgress(files.length, totalBytes, !opts.quiet && process.stderr.isTTY === true);
   const ledger = createLedger(files);
 
-  const onResult = (result: FileResult) => {
-    ledger.record(result);
-    if (result.status === "failed" && !stop)
-      progress.note(`weft: ${quotePath(result.failure.path)}: ${result.failure.message} [${result.failure.code}]\n`);
-    emitter.result(result);
+  const onResult = (delivery: Delivery) => {
+    if ("cached" in delivery) {
+      ledger.recordCached(delivery.cached);
+      if (opts.format === "jsonl") sink.writeBytes(delivery.cached.jsonl);
+      else emitter.result(cachedResult(delivery.cached));
+    } else {
+      const { result, jsonl } = delivery;
+      ledger.record(result);
+      if (result.status === "failed" && !stop)
+        progress.note(`weft: ${quotePath(result.failure.path)}: ${result.failure.message} [${result.failure.code}]\n`);
+      if (jsonl !== undefined && opts.format === "jsonl") sink.write(jsonl);
+      else emitter.result(result);
+    }
     progress.update(ledger.delivered, ledger.bytes);
   };
 
   let runError: unknown;
   try {
-    await executor.run(files, opts.governor, onResult, { signal: controller.signal, limits });
+    const options = { signal: controller.signal, limits };
+    if (store) await runCached({ store, runKey: runKey(opts), executorFor }, files, opts.governor, onResult, options);
+    else await executor!.run(files, opts.governor, (result) => onResult({ result }), options);
   } catch (err) {
     if (!(err instanceof WeftError && err.code === "interrupted" && stop)) runError = err;
   } finally {
@@ -112,8 +149,9 @@ export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
     progress.end();
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
-    await closeQuietly(executor);
+    if (executor) await closeQuietly(executor);
   }
+  if (store && store.stats.written > 0) store.evict();
   emitter.end();
   sink.flush();
   const ended = stop as StopReason | undefined; // assigned in callbacks, which TypeScript cannot see
@@ -141,9 +179,9 @@ export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
   const summary: Summary = {
     outcome,
     exitCode: exitCode(result),
-    executor: executor.kind,
+    executor: executor?.kind ?? "inline",
     executorReason: reason,
-    workers: executor.workers,
+    workers: executor?.workers ?? 0,
     submitted: files.length + discoverySkips.length,
     chunked: ledger.chunked,
     skipped: skips.length,
@@ -158,6 +196,7 @@ export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
     skips,
     degradations: [...ledger.degradations],
     unaccounted,
+    ...(store && { cache: store.stats }),
   };
 
   let reportFailed = false;
@@ -189,6 +228,13 @@ export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
     process.stderr.write(
       `weft: ${summary.degraded} of ${files.length} files were not chunked as asked (their parser could not be loaded; delimiter rules were used): ${listSome(summary.degradations.map((d) => d.path))}\n`,
     );
+  }
+  if (store) {
+    const { corrupt, writeErrors, writeError, dir } = store.stats;
+    if (corrupt > 0)
+      process.stderr.write(`weft: cache ${dir}: ${corrupt} corrupt entries were detected, recomputed and rewritten\n`);
+    if (writeErrors > 0)
+      process.stderr.write(`weft: cache ${dir}: ${writeErrors} entries could not be written (${writeError})\n`);
   }
   if (!opts.quiet) process.stderr.write(`${skips.length > 0 ? formatSkips(skips) : ""}${formatSummary(summary)}`);
   return result;

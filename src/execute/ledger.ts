@@ -9,6 +9,8 @@ import { emptyTally, tally } from "./tally.ts";
  */
 export type Ledger = {
   record(result: FileResult): void;
+  /** A chunked file whose records came from the cache (--cache), counted like `record` would. */
+  recordCached(file: { index: number; path: string; chunkCount: number; invalidUtf8: boolean }): void;
   readonly chunked: number;
   readonly chunks: number;
   readonly bytes: number;
@@ -52,6 +54,17 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
       } else if (result.status === "skipped")
         ledger.skips.push({ path: result.path, reason: result.reason, detail: result.detail });
       else ledger.failures.push(result.failure);
+    },
+    recordCached(file: { index: number; path: string; chunkCount: number; invalidUtf8: boolean }) {
+      if (seen.has(file.index) || !sizes.has(file.index)) {
+        ledger.duplicates.push(file.path);
+        return;
+      }
+      seen.add(file.index);
+      ledger.chunked++;
+      ledger.chunks += file.chunkCount;
+      ledger.bytes += sizes.get(file.index)!;
+      if (file.invalidUtf8) ledger.invalidUtf8++;
     },
     unaccounted: () => files.filter((f) => !seen.has(f.index)).map((f) => f.path),
   };

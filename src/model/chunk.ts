@@ -26,6 +26,11 @@ export type InvalidUtf8 = v.InferOutput<typeof InvalidUtf8Schema>;
 export const ChunkSchema = v.object({
   /** Stable hash of path, range and content. */
   id: v.string(),
+  /**
+   * sha256 of the chunk's bytes as on disk (file bytes byte_start..byte_end, invalid UTF-8 included),
+   * lower-case hex: the same text anywhere (moved, renamed, another file) has the same hash.
+   */
+  content_hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   path: v.string(),
   language: v.string(),
   strategy: StrategySchema,

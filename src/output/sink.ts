@@ -4,6 +4,11 @@ import { WeftError } from "../model/errors.ts";
 /** A buffered writer to a file descriptor: large writes, and a reader that went away ends it quietly. */
 export type Sink = {
   write(text: string): void;
+  /**
+   * Bytes already encoded (records from the cache), in order with the text around them: written at
+   * once, not kept, so the caller may reuse the buffer (copying them into blocks cost more).
+   */
+  writeBytes(bytes: Uint8Array): void;
   flush(): void;
   /** True once the reader has gone away (EPIPE): later writes are dropped. */
   isClosed(): boolean;
@@ -66,6 +71,10 @@ export function createSink(
       }
       pending += encoder.encodeInto(text, buffer.subarray(pending)).written;
       if (pending >= limit) flush();
+    },
+    writeBytes(bytes) {
+      flush();
+      if (!closed) writeAll(bytes);
     },
     flush,
     isClosed: () => closed,

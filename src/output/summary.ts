@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { CacheStatsSchema } from "../model/cache.ts";
 import { SkipRecordSchema } from "../model/file.ts";
 import { DegradationSchema, FailureRecordSchema } from "../model/result.ts";
 
@@ -32,6 +33,8 @@ export const SummarySchema = v.object({
   degradations: v.array(DegradationSchema),
   /** Files with no result at all (must be empty; non-empty means exit 3). */
   unaccounted: v.array(v.string()),
+  /** With --cache: how many files came from it, were stored, found corrupt, evicted. */
+  cache: v.optional(CacheStatsSchema),
 });
 export type Summary = v.InferOutput<typeof SummarySchema>;
 
@@ -46,7 +49,8 @@ export function formatSummary(s: Summary): string {
     s.invalidUtf8 > 0 ? `${s.invalidUtf8} not valid UTF-8` : "",
   ].filter(Boolean);
   const degraded = notes.length > 0 ? ` (${notes.join(", ")})` : "";
-  return `weft: ${s.submitted} files: ${s.chunked} chunked${degraded}, ${s.skipped} skipped, ${s.failed} failed; ${s.chunks} chunks; ${mb(s.bytes)} MB in ${s.seconds.toFixed(2)} s (${s.mbPerSecond.toFixed(1)} MB/s); executor ${executor} (${s.executorReason})${stopped}\n`;
+  const cached = s.cache ? ` (${s.cache.hits} from cache)` : "";
+  return `weft: ${s.submitted} files: ${s.chunked} chunked${cached}${degraded}, ${s.skipped} skipped, ${s.failed} failed; ${s.chunks} chunks; ${mb(s.bytes)} MB in ${s.seconds.toFixed(2)} s (${s.mbPerSecond.toFixed(1)} MB/s); executor ${executor} (${s.executorReason})${stopped}\n`;
 }
 
 /** Skips counted per reason, in reason order: "binary 2, minified 1". */

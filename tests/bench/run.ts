@@ -3,7 +3,7 @@
 // @ast-grep/napi (inline and on 1..N workers), the compiled `weft chunk` (inline and 1..N workers,
 // to /dev/null and to a file), startup, peak RSS, per language, and scaling over corpus copies.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,13 +12,13 @@ import { rssSource } from "./measure.ts";
 import { scanOutput, tally } from "./outputScan.ts";
 import { fmt, fmtCount, mb, renderTable } from "./table.ts";
 import { measureStability, renderStability, summarize, type FileFigures } from "./stability.ts";
-import { evaluateTargets, matchingParse, stabilityTargets, type Target } from "./targets.ts";
+import { CACHE_LABELS, evaluateTargets, matchingParse, stabilityTargets, type Target } from "./targets.ts";
 import { figures, runRep, task, taskSlug, type Task, type Workers } from "./task.ts";
 import { binaryIsStale, detectCapabilities, executorFlags, type Capabilities } from "./weftBinary.ts";
 
 const REPO = resolve(import.meta.dir, "../..");
 const BASELINE = join(import.meta.dir, "baseline.ts");
-const SECTIONS = ["startup", "throughput", "languages", "scaling", "stability"] as const;
+const SECTIONS = ["startup", "throughput", "languages", "scaling", "cache", "stability"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const HELP = `usage: bun run bench [-- CORPUS_DIR] [options]
@@ -351,6 +351,67 @@ try {
     all.push(...tasks);
   }
 
+  // (e) the chunk cache (issue 16): cold (empty cache each rep), warm re-run, and a re-run after one
+  // file changed (a different edit each rep, on a copy of the corpus), against that file alone.
+  if (sections.has("cache")) {
+    const cacheRoot = join(tmp, "chunk-cache");
+    const [coldDir, warmDir] = [join(cacheRoot, "cold"), join(cacheRoot, "warm")];
+    const changedTree = treeOf("changed", corpusFiles, 1);
+    // The changed file: the median-sized Python file (a typical hand-written source file).
+    const py = corpusFiles.filter((f) => f.rel.endsWith(".py")).sort((a, b) => a.size - b.size);
+    const victim = (py.length > 0 ? py : corpusFiles)[Math.floor((py.length || corpusFiles.length) / 2)]!;
+    const victimRel = join("copy0", victim.rel);
+    const victimPath = join(changedTree.dir, victimRel);
+    const original = readFileSync(victimPath);
+    unlinkSync(victimPath); // it is a hard link to the corpus: edit a copy of its own
+    writeFileSync(victimPath, original);
+    const base = {
+      section: "cache" as const,
+      tool: "weft" as const,
+      workers: "default" as const,
+      output: "null" as const,
+      group: "all",
+      scale: 1,
+      okExit: [0, 1],
+    };
+    const whole1 = { ...base, cwd: whole.dir, files: corpusFiles.length, bytes: corpusBytes };
+    const tasks = [
+      task({ ...whole1, label: CACHE_LABELS.none, cmd: [bin, "chunk", "."] }),
+      task({
+        ...whole1,
+        label: CACHE_LABELS.cold,
+        cmd: [bin, "chunk", "--cache", coldDir, "."],
+        prepare: () => rmSync(coldDir, { recursive: true, force: true }),
+      }),
+      task({ ...whole1, label: CACHE_LABELS.warm, cmd: [bin, "chunk", "--cache", warmDir, "."] }),
+      task({
+        ...whole1,
+        cwd: changedTree.dir,
+        label: CACHE_LABELS.changed,
+        cmd: [bin, "chunk", "--cache", warmDir, "."],
+        // Paths are shown relative to the tree, so the copy's other files hit the entries of the original.
+        prepare: (rep) => writeFileSync(victimPath, Buffer.concat([Buffer.from(`# edit ${rep}\n`), original])),
+      }),
+      task({
+        ...base,
+        cwd: changedTree.dir,
+        files: 1,
+        bytes: victim.size,
+        label: CACHE_LABELS.own,
+        cmd: [bin, "chunk", victimRel],
+      }),
+    ];
+    log(`bench: cache section: changed file ${victimRel} (${victim.size} bytes); filling ${warmDir} (untimed)`);
+    await runRep(
+      task({ ...whole1, label: "cache fill", cmd: [bin, "chunk", "--cache", warmDir, "."] }),
+      0,
+      tmp,
+      timeoutMs,
+    );
+    await runAll("cache", tasks, reps);
+    all.push(...tasks);
+  }
+
   // Edit stability (untimed, in this process): both packings on every changed file of the pairs.
   let stability: FileFigures[] | undefined;
   if (sections.has("stability")) {
@@ -496,6 +557,25 @@ try {
         return rowOf(t, [...ratioCells(t, ts), t.tool === "weft" ? `${fmt(per, 2)}x` : ""]);
       }),
       [...head, "weft/parse", "by CPU", "time/MB"],
+    );
+  }
+  if (sections.has("cache")) {
+    const ts = bySection("cache");
+    const cold = ts.find((t) => t.label === CACHE_LABELS.cold);
+    section(
+      `CHUNK CACHE (--cache; default flags, ${reps} reps; share = median wall / cold's, by wall and by CPU)`,
+      ts.map((t) =>
+        rowOf(
+          t,
+          cold && cold.status === "ok" && t.status === "ok"
+            ? [
+                `${fmt((figures(t).wall.median / figures(cold).wall.median) * 100, 1)}%`,
+                `${fmt((figures(t).cpu.median / figures(cold).cpu.median) * 100, 1)}%`,
+              ]
+            : ["", ""],
+        ),
+      ),
+      [...head, "share of cold", "by CPU"],
     );
   }
   if (stability) {

@@ -11,6 +11,17 @@ const MAX_VERSION_MS = 50;
 const MAX_RSS_BYTES = 400e6;
 /** Peak RSS may wobble with GC timing; growing by more than this from 1x to the largest copy is not streaming. */
 const MAX_RSS_GROWTH = 1.25;
+/** Issue 16: a re-run with a warm chunk cache (and one changed file, plus that file's own cost) vs the cold run. */
+const MAX_CACHE_SHARE = 0.05;
+
+/** Labels of the cache section's tasks (run.ts builds them; the targets find them by these). */
+export const CACHE_LABELS = {
+  none: "weft without --cache (what the cache adds to a cold run)",
+  cold: "weft --cache, cold (empty cache)",
+  warm: "weft --cache, warm, unchanged corpus",
+  changed: "weft --cache, warm, one file changed",
+  own: "weft chunk of the changed file alone (its own cost)",
+} as const;
 
 /** The parse-only task a weft task is compared with: same files, same worker count (default flags: the most workers). */
 export function matchingParse(t: Task, pool: readonly Task[], maxWorkers: number): Task | undefined {
@@ -118,6 +129,7 @@ export function evaluateTargets(all: readonly Task[], o: { maxWorkers: number; s
       });
     } else targets.push({ name, value: why(ok(lo) ? hi : lo), threshold: `<= ${MAX_RSS_GROWTH}x`, pass: undefined });
   }
+  targets.push(...cacheTargets(all));
   return targets;
 }
 
@@ -146,4 +158,47 @@ export function stabilityTargets(s: Summary): Target[] {
       pass: s.files > 0 ? anchored.changedChunks < greedy.changedChunks : undefined,
     },
   ];
+}
+
+/** Issue 16's targets: warm <= 5% of cold; one changed file <= 5% of cold + that file's own cost (medians, wall). */
+function cacheTargets(all: readonly Task[]): Target[] {
+  const find = (label: string) => all.find((t) => t.section === "cache" && t.label === label);
+  const [cold, warm, changed, own] = [
+    find(CACHE_LABELS.cold),
+    find(CACHE_LABELS.warm),
+    find(CACHE_LABELS.changed),
+    find(CACHE_LABELS.own),
+  ];
+  if (!cold) return [];
+  const median = (t: Task) => figures(t).wall.median;
+  const out: Target[] = [];
+  const share = `<= ${MAX_CACHE_SHARE * 100}% of cold`;
+  const warmName = "re-run, warm cache, unchanged corpus";
+  if (ok(cold) && ok(warm)) {
+    const r = median(warm) / median(cold);
+    out.push({
+      name: warmName,
+      value: `${(r * 100).toFixed(1)}% (${(median(warm) / 1000).toFixed(2)} s vs ${(median(cold) / 1000).toFixed(2)} s; by CPU ${((figures(warm).cpu.median / figures(cold).cpu.median) * 100).toFixed(1)}%)`,
+      threshold: share,
+      pass: r <= MAX_CACHE_SHARE,
+    });
+  } else out.push({ name: warmName, value: why(ok(cold) ? warm : cold), threshold: share, pass: undefined });
+  const changedName = "re-run, warm cache, one file changed";
+  const bound = `<= ${MAX_CACHE_SHARE * 100}% of cold + the file's own cost`;
+  if (ok(cold) && ok(changed) && ok(own)) {
+    const limit = MAX_CACHE_SHARE * median(cold) + median(own);
+    out.push({
+      name: changedName,
+      value: `${(median(changed) / 1000).toFixed(2)} s vs ${(limit / 1000).toFixed(2)} s allowed (${((median(changed) / median(cold)) * 100).toFixed(1)}% of cold; the file alone ${(median(own) / 1000).toFixed(2)} s)`,
+      threshold: bound,
+      pass: median(changed) <= limit,
+    });
+  } else
+    out.push({
+      name: changedName,
+      value: why([cold, changed, own].find((t) => !ok(t))),
+      threshold: bound,
+      pass: undefined,
+    });
+  return out;
 }

@@ -8,7 +8,7 @@ export type Tool = "read" | "parse" | "weft" | "startup";
 
 /** One thing measured several times: a command, the files it covers, and its samples. */
 export type Task = {
-  section: "startup" | "throughput" | "languages" | "scaling";
+  section: "startup" | "throughput" | "languages" | "scaling" | "cache";
   label: string;
   tool: Tool;
   workers: Workers;
@@ -23,6 +23,8 @@ export type Task = {
   cmd: string[] | null;
   /** Environment per repetition (e.g. a fresh cache directory for a cold start). */
   env?: (rep: number) => Record<string, string>;
+  /** Runs before each repetition, untimed (e.g. empty a cache, edit a file). */
+  prepare?: (rep: number) => void;
   /** Exit codes that still count as a valid run (weft: 1 = some files failed, the rest written). */
   okExit: number[];
   samples: RunSample[];
@@ -63,6 +65,7 @@ export async function runRep(t: Task, rep: number, tmp: string, timeoutMs: numbe
   const outPath = join(tmp, `${slug}.jsonl`);
   const errPath = join(tmp, `${slug}.stderr`);
   const isBaseline = t.tool === "read" || t.tool === "parse";
+  t.prepare?.(rep);
   const r = await runChild({
     cmd: t.cmd,
     cwd: t.cwd,

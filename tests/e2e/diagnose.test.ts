@@ -20,6 +20,9 @@ test("weft diagnose --json from the binary passes every check and validates agai
   expect(new Set(report.checks.map((c) => c.section))).toEqual(new Set(["env", "clone", "executor"]));
   expect(report.checks.find((c) => c.id === "env.weft")?.detail).toMatch(/compiled binary for bun-/);
   expect(report.checks.filter((c) => c.id.startsWith("clone.control.")).length).toBe(7);
+  expect(report.checks.find((c) => c.id === "env.chunk-cache")?.detail).toBe(
+    "entry round trip byte for byte; altered and truncated entries detected; private directory (others' access refused)",
+  );
 });
 
 test("weft diagnose from the binary exits 0 and lists every check", async () => {

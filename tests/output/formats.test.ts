@@ -9,6 +9,7 @@ import * as v from "valibot";
 
 const chunk = (path: string, index: number, count: number, content: string): Chunk => ({
   id: `${path}-${index}`,
+  content_hash: "0".repeat(64),
   path,
   language: "python",
   strategy: "semantic",
@@ -54,7 +55,12 @@ const results: FileResult[] = [
 
 function render(format: Format, list = results): string {
   let out = "";
-  const sink: Sink = { write: (t) => void (out += t), flush: () => {}, isClosed: () => false };
+  const sink: Sink = {
+    write: (t) => void (out += t),
+    writeBytes: (b) => void (out += Buffer.from(b).toString()),
+    flush: () => {},
+    isClosed: () => false,
+  };
   const emitter = createEmitter(format, sink);
   for (const r of list) emitter.result(r);
   emitter.end();

@@ -4,6 +4,7 @@ import { renderPreview } from "../../src/output/preview.ts";
 
 const chunk = (over: Partial<Chunk>): Chunk => ({
   id: "x",
+  content_hash: "0".repeat(64),
   path: "legacy.c",
   language: "c",
   strategy: "delimiter",

@@ -47,3 +47,18 @@ test("a text longer than the buffer, texts with astral and lone surrogates: byte
   closeSync(fd);
   expect(readFileSync(path).equals(Buffer.from(texts.join("")))).toBe(true);
 });
+
+test("bytes (cached records) go out in order with the text around them, and the caller may reuse their buffer at once", () => {
+  const path = join(mkdtempSync(join(tmpdir(), "weft-sink-")), "out");
+  const fd = openSync(path, "w");
+  const sink = createSink(fd, { bufferBytes: 100 });
+  const reused = new Uint8Array(4);
+  sink.write("a\n");
+  reused.set(Buffer.from("bb\n\n"));
+  sink.writeBytes(reused.subarray(0, 3));
+  reused.set(Buffer.from("XXXX")); // overwritten right after: must not show
+  sink.write("c\n");
+  sink.flush();
+  closeSync(fd);
+  expect(readFileSync(path, "utf8")).toBe("a\nbb\nc\n");
+});

@@ -24,6 +24,7 @@ test("env checks pass here and report version, runtime, platform, cpus, cache an
     "env.platform",
     "env.cpus",
     "env.cache",
+    "env.chunk-cache",
     "env.parsers",
   ]);
   expect(checks.filter((c) => c.status !== "pass")).toEqual([]);
@@ -32,6 +33,9 @@ test("env checks pass here and report version, runtime, platform, cpus, cache an
   expect(detail.get("env.bun")).toStartWith(`Bun ${Bun.version}`);
   expect(detail.get("env.platform")).toStartWith(`${process.platform}-${process.arch}`);
   expect(detail.get("env.cache")).toBe(`${process.env.WEFT_CACHE_DIR} (private, writable)`);
+  expect(detail.get("env.chunk-cache")).toBe(
+    "entry round trip byte for byte; altered and truncated entries detected; private directory (others' access refused)",
+  );
   expect(detail.get("env.parsers")).toMatch(/^(\d+) of \1 grammars load and parse/);
 });
 

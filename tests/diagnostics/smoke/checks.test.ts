@@ -191,6 +191,7 @@ describe("groupedEqualsFlat", () => {
     partial: false,
     has_error: false,
     content: "x".repeat(byte_end - byte_start),
+    content_hash: "0".repeat(64),
   });
   const result = (chunks: ReturnType<typeof chunk>[]): FileResult => ({
     status: "chunked",
