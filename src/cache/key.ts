@@ -2,10 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChunkOptions } from "../commands/runChunk.ts";
 import type { DiscoveredFile } from "../model/file.ts";
-import { VERSION } from "../version.ts";
-
-/** Where a compiled binary came from: build.ts defines it; it does not exist when running from source. */
-declare const WEFT_BUILD: { commit: string; target: string; build?: string } | undefined;
+import { BUILD, VERSION } from "../version.ts";
 
 /**
  * Options of `weft chunk` that cannot change a file's records, and why; every other option (the
@@ -55,8 +52,7 @@ export function keyOptions(opts: ChunkOptions): Record<string, unknown> {
  * and a hash of every source file, so editing the code invalidates the cache.
  */
 export function buildId(): string {
-  if (typeof WEFT_BUILD !== "undefined" && WEFT_BUILD)
-    return `${VERSION} ${WEFT_BUILD.commit} ${WEFT_BUILD.target} ${WEFT_BUILD.build ?? ""}`;
+  if (BUILD) return `${VERSION} ${BUILD.commit} ${BUILD.target} ${BUILD.build ?? ""}`;
   return `${VERSION} source ${sourceHash ?? (sourceHash = hashTree(join(import.meta.dir, "..")))}`;
 }
 
