@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs weft, the single-binary code chunker, from a GitHub release. It picks this machine's
-# binary, downloads it and the release's SHA256SUMS, checks the binary's sha256 before anything
-# runs it, runs `weft --version` from a temporary directory and only then puts it in PREFIX/bin.
+# archive (weft-<os>-<cpu>.tar.gz), downloads it and the release's SHA256SUMS, checks the archive's
+# sha256 before anything reads it, extracts the binary, runs `weft --version` from a temporary
+# directory and only then puts it in PREFIX/bin.
 # Any failure is one line on stderr, and nothing is installed. Run `sh install.sh --help`.
 set -eu
 
@@ -20,7 +21,7 @@ Install weft from a GitHub release:
                    latest; or WEFT_VERSION)
   WEFT_DOWNLOAD_URL=URL   the directory that holds the release's files (a mirror, file://...)
 
-Needs uname, curl or wget, and sha256sum, shasum or openssl.
+Needs uname, curl or wget, sha256sum, shasum or openssl, and tar with gzip.
 EOF
 }
 
@@ -53,7 +54,7 @@ arch="$(uname -m)"
 case "$os" in
   Linux) os=linux ;;
   Darwin) os=darwin ;;
-  MINGW* | MSYS* | CYGWIN* | Windows_NT) die "on Windows, download weft-windows-x64.exe and SHA256SUMS from the release page and compare 'certutil -hashfile weft-windows-x64.exe SHA256' with its line" ;;
+  MINGW* | MSYS* | CYGWIN* | Windows_NT) die "on Windows, download weft-windows-x64.zip and SHA256SUMS from the release page and compare 'certutil -hashfile weft-windows-x64.zip SHA256' with its line" ;;
   *) die "no weft binary for $os $arch (releases have linux-x64, linux-arm64, darwin-arm64, darwin-x64, windows-x64)" ;;
 esac
 case "$arch" in
@@ -66,7 +67,7 @@ if [ "$os-$arch" = darwin-x64 ] && [ "$(sysctl -n sysctl.proc_translated 2>/dev/
 if [ "$os" = linux ] && ls /lib/ld-musl-* >/dev/null 2>&1; then
   die "no weft binary for musl libc (Alpine and the like): the linux binaries need glibc"
 fi
-asset="weft-$os-$arch"
+asset="weft-$os-$arch.tar.gz"
 
 # Where the release's files are.
 [ -n "$version" ] || case "$RELEASE" in v[0-9]*) version="$RELEASE" ;; *) version=latest ;; esac
@@ -83,6 +84,11 @@ if [ -z "$prefix" ]; then
   prefix="$HOME/.local"
 fi
 bindir="$prefix/bin"
+# mv onto a directory (or a link to one) would put the binary inside it and report success.
+not_dir() {
+  if [ -d "$bindir/weft" ]; then die "$bindir/weft is a directory (or a link to one), not a file weft can replace; move it away or give another --prefix"; fi
+}
+not_dir
 
 # fetch URL FILE: downloads URL to FILE, or dies naming what failed.
 if command -v curl >/dev/null 2>&1; then
@@ -109,6 +115,7 @@ elif command -v openssl >/dev/null 2>&1; then
 else
   die "no sha256 tool (sha256sum, shasum or openssl) to check the download with"
 fi
+command -v tar >/dev/null 2>&1 || die "tar is not installed (needed to extract $asset)"
 
 tmp="$(mktemp -d 2>/dev/null || mktemp -d -t weft)" || die "cannot create a temporary directory"
 trap 'rm -rf "$tmp"' EXIT
@@ -122,12 +129,18 @@ expected="$(awk -v f="$asset" '$2 == f || $2 == "*" f { print tolower($1); exit 
 case "$expected" in *[!0-9a-f]*) die "$base/SHA256SUMS has no valid sha256 for $asset" ;; esac
 [ "${#expected}" -eq 64 ] || die "$base/SHA256SUMS has no valid sha256 for $asset"
 
-fetch "$base/$asset" "$tmp/weft"
-actual="$(sha256 "$tmp/weft")"
+fetch "$base/$asset" "$tmp/$asset"
+actual="$(sha256 "$tmp/$asset")"
 [ "$actual" = "$expected" ] || die "checksum mismatch for $asset from $base: SHA256SUMS says $expected, the download is $actual; nothing was installed"
 
-# Verified: only now is it executable, and it runs once from the temporary directory before it
-# replaces anything.
+# Verified: only now is it extracted (the binary alone; LICENSE and THIRD-PARTY-NOTICES.txt beside
+# it are also printed by `weft --licenses`), made executable, and run once from the temporary
+# directory before it replaces anything.
+mkdir "$tmp/x" || die "cannot create a temporary directory"
+(cd "$tmp/x" && tar -xzf "../$asset" weft) >/dev/null 2>&1 ||
+  die "$asset matches SHA256SUMS but tar could not extract weft from it; nothing was installed"
+if [ ! -f "$tmp/x/weft" ] || [ -h "$tmp/x/weft" ]; then die "$asset matches SHA256SUMS but holds no weft binary; nothing was installed"; fi
+mv "$tmp/x/weft" "$tmp/weft" || die "cannot move the extracted binary in $tmp"
 chmod 755 "$tmp/weft"
 line="$("$tmp/weft" --version 2>&1 | head -n 1)" || true
 case "$line" in
@@ -135,8 +148,11 @@ case "$line" in
   *) die "$asset matches SHA256SUMS but does not run here (${line:-no output}); nothing was installed" ;;
 esac
 
+not_dir # again: it may have appeared during the download
 mkdir -p "$bindir" 2>/dev/null || die "cannot create $bindir"
 cp "$tmp/weft" "$bindir/.weft.$$" 2>/dev/null || { rm -f "$bindir/.weft.$$"; die "cannot write to $bindir"; }
 mv -f "$bindir/.weft.$$" "$bindir/weft" 2>/dev/null || { rm -f "$bindir/.weft.$$"; die "cannot write $bindir/weft"; }
+# A directory that appeared after the check took the file inside it: take it back out, and refuse.
+if [ -d "$bindir/weft" ]; then rm -f "$bindir/weft/.weft.$$"; not_dir; fi
 echo "weft install: installed weft $line to $bindir/weft"
 case ":${PATH:-}:" in *":$bindir:"*) ;; *) echo "weft install: $bindir is not on your PATH; add it, or run $bindir/weft" ;; esac

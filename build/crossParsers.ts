@@ -13,7 +13,9 @@ import { inspectSharedLibrary } from "./sharedLibrary.ts";
 
 export const CROSS_DIR = join(import.meta.dir, "..", "packaging", "cross");
 export const PINS_FILE = join(CROSS_DIR, "parsers.json");
-const ZIG = join(CROSS_DIR, "node_modules", "@ryoppippi", "zig-linux-x64", "zig");
+export const ZIG = join(CROSS_DIR, "node_modules", "@ryoppippi", "zig-linux-x64", "zig");
+/** The tree-sitter runtime's C sources (npm `tree-sitter`, pinned by packaging/cross/bun.lock), compiled into the tree reader. */
+export const RUNTIME_DIR = join(CROSS_DIR, "node_modules", "tree-sitter");
 
 /**
  * zig's target for the targets parsers are built for: glibc 2.17 (the oldest symbol versions a
@@ -175,22 +177,32 @@ async function compile(
   return [];
 }
 
-/** The pinned zig, installed into packaging/cross from its lock file on first use. */
-function ensureZig(): string {
+/**
+ * The pinned zig, installed into packaging/cross from its lock file on first use (with the
+ * tree-sitter runtime sources build/reader.ts compiles; no install script runs).
+ */
+export function ensureZig(): string {
   if (process.platform !== "linux" || process.arch !== "x64")
     fail(
-      `parsers built from source need a linux-x64 build machine (the pinned compiler is Zig 0.11.0 for linux-x86_64); this is ${process.platform}-${process.arch}`,
+      `parsers built from source and release builds of the tree reader need a linux-x64 build machine (the pinned compiler is Zig 0.11.0 for linux-x86_64); this is ${process.platform}-${process.arch}`,
     );
-  if (!existsSync(ZIG)) {
-    console.error(`installing the cross compiler in ${CROSS_DIR}`);
-    const proc = Bun.spawnSync([process.execPath, "install", "--frozen-lockfile"], {
+  installCrossTools();
+  if (!existsSync(ZIG)) fail(`${ZIG} is missing after bun install in ${CROSS_DIR}`);
+  return ZIG;
+}
+
+/** The tree-sitter runtime's sources (and, on linux-x64, the pinned zig), installed into packaging/cross from its lock file. */
+export function installCrossTools(): void {
+  const zigHere = process.platform === "linux" && process.arch === "x64";
+  if ((zigHere && !existsSync(ZIG)) || !existsSync(join(RUNTIME_DIR, "vendor", "tree-sitter", "lib", "src", "lib.c"))) {
+    console.error(`installing the cross compiler and the tree-sitter runtime sources in ${CROSS_DIR}`);
+    const proc = Bun.spawnSync([process.execPath, "install", "--frozen-lockfile", "--ignore-scripts"], {
       cwd: CROSS_DIR,
       stdout: "inherit",
       stderr: "inherit",
     });
-    if (proc.exitCode !== 0 || !existsSync(ZIG)) fail(`bun install in ${CROSS_DIR} failed (exit ${proc.exitCode})`);
+    if (proc.exitCode !== 0) fail(`bun install in ${CROSS_DIR} failed (exit ${proc.exitCode})`);
   }
-  return ZIG;
 }
 
 function fail(message: string): never {

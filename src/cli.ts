@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 import { exitCode, exitNow, type Outcome } from "./commands/exitCodes.ts";
 import { errorMessage, WeftError } from "./model/errors.ts";
+import { licensesText } from "./notices.ts";
 import { versionLine } from "./version.ts";
 
 // A reader that goes away (`weft ... | head`) is not an error: stop quietly. Anything else that
@@ -23,6 +24,10 @@ async function run(argv: string[]): Promise<Outcome> {
     process.stdout.write(`${versionLine()}\n`); // without loading the native addon
     return {};
   }
+  if (argv.length === 1 && argv[0] === "--licenses") {
+    process.stdout.write(licensesText());
+    return {};
+  }
   // Imported after the handlers above exist, because the commands load the native ast-grep addon:
   // if the system cannot load it (a missing libgcc_s, say), the user gets one line instead of
   // Bun's source dump.
@@ -37,6 +42,10 @@ async function run(argv: string[]): Promise<Outcome> {
     const inv = commands.parseArgv(argv);
     if (inv.kind === "version") {
       process.stdout.write(`${versionLine()}\n`);
+      return {};
+    }
+    if (inv.kind === "licenses") {
+      process.stdout.write(licensesText());
       return {};
     }
     if (inv.kind === "help") {

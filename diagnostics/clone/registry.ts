@@ -16,7 +16,7 @@ import type { DiscoveredFile, DiscoveryOptions, ReadLimits, Shard, SkipRecord } 
 import * as governorModel from "../../src/model/governor.ts";
 import type { Governor } from "../../src/model/governor.ts";
 import * as resultModel from "../../src/model/result.ts";
-import type { Degradation, FailureRecord, FileResult } from "../../src/model/result.ts";
+import type { Degradation, FailureRecord, FileResult, RecoveredRegion, Recovery } from "../../src/model/result.ts";
 import * as selectionModel from "../../src/model/selection.ts";
 import type { Selection } from "../../src/model/selection.ts";
 import * as summaryOutput from "../../src/output/summary.ts";
@@ -63,6 +63,8 @@ function cacheStatsSamples(): Sample<CacheStats>[] {
     misses: 1,
     written: 1,
     corrupt: 2,
+    corruptFirst: `src/${UNICODE}.py: record 3 does not rebuild the file's bytes`,
+    repaired: 1,
     evicted: 17,
     writeErrors: 0,
   };
@@ -151,6 +153,9 @@ const chunk = (over: Partial<Chunk> = {}): Chunk => ({
   content: "export const x = 1",
   ...over,
 });
+
+/** ERROR regions of a file cut by delimiter rules. */
+const RECOVERED = [{ byte_start: 120, byte_end: 2048, line_start: 9, line_end: 71, rule: "delimiter" as const }];
 
 const chunked = (chunks: Chunk[], over: Partial<Extract<FileResult, { status: "chunked" }>> = {}): FileResult => ({
   status: "chunked",
@@ -359,6 +364,14 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "empty", value: { path: "", stage: "read", code: "", message: "" } },
     { name: "unicode", value: { path: `${UNICODE}.py`, stage: "chunk", code: "EILSEQ", message: UNICODE } },
   ]),
+  RecoveredRegion: entry(resultModel.RecoveredRegionSchema, (): Sample<RecoveredRegion>[] => [
+    { name: "typical", value: RECOVERED[0]! },
+    { name: "one line", value: { byte_start: BIG, byte_end: BIG + 1, line_start: 1, line_end: 1, rule: "delimiter" } },
+  ]),
+  Recovery: entry(resultModel.RecoverySchema, (): Sample<Recovery>[] => [
+    { name: "typical", value: { path: `${UNICODE}.ts`, regions: RECOVERED } },
+    { name: "no regions", value: { path: "a.ts", regions: [] } },
+  ]),
   Degradation: entry(resultModel.DegradationSchema, (): Sample<Degradation>[] => [
     {
       name: "typical",
@@ -373,6 +386,7 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "chunked", value: chunked([chunk()]) },
     { name: "chunked, no chunks", value: chunked([]) },
     { name: "chunked, many chunks", value: chunked(manyChunks(2000), { index: BIG }) },
+    { name: "chunked, recovered", value: chunked([chunk()], { recovered: RECOVERED }) },
     {
       name: "skipped",
       value: {
@@ -471,6 +485,10 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
     { name: "ready", value: { type: "ready" } },
     { name: "result", value: { type: "result", batchId: 1, result: chunked([chunk()]) } },
     {
+      name: "result, recovered",
+      value: { type: "result", batchId: 1, result: chunked([chunk()], { recovered: RECOVERED }) },
+    },
+    {
       name: "result, degraded",
       value: {
         type: "result",
@@ -551,6 +569,8 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
       failures: [{ path: "bad.py", stage: "execute", code: "timeout", message: "no result after 30 s" }],
       skips: [{ path: "logo.png", reason: "binary", detail: "binary file" }],
       degradations: [{ path: "a.py", reason: `Python parser could not be loaded: ${UNICODE}` }],
+      recovered: 1,
+      recoveries: [{ path: `${UNICODE}.ts`, regions: RECOVERED }],
       unaccounted: [],
     };
     return [
@@ -577,6 +597,8 @@ export const CLONE_REGISTRY: Record<string, CloneEntry> = {
           failures: [],
           skips: [],
           degradations: [],
+          recovered: 0,
+          recoveries: [],
         },
       },
       ...summaryOutput.SummarySchema.entries.outcome.options.map((outcome) => ({

@@ -4,13 +4,18 @@ import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { cacheDir } from "../../src/languages/cache.ts";
 import { probeLanguages } from "../../src/languages/probe.ts";
+import { registerOracle } from "../../src/languages/oracle.ts";
 import { loadParsers } from "../../src/languages/registry.ts";
+import { SAMPLES } from "../../src/languages/samples.ts";
+import { readerRuntime } from "../../src/tree/parseTree.ts";
 import { grammarLanguages } from "../../src/languages/table.ts";
 import type { Check } from "../../src/model/diagnosis.ts";
 import { errorMessage } from "../../src/model/errors.ts";
 import { VERSION } from "../../src/version.ts";
-import { runCheck, verdict } from "../check.ts";
+import { runCheck, verdict, type Verdict } from "../check.ts";
+import { compareWithOracle } from "../oracle/compareTrees.ts";
 import { chunkCacheCheck } from "./chunkCache.ts";
+import { openNoLinksCheck } from "./openNoLinks.ts";
 
 /** Platforms weft ships binaries for. */
 const SUPPORTED = new Set(["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "win32-x64"]);
@@ -79,6 +84,7 @@ export async function envChecks(): Promise<Check[]> {
       }
     }),
     await runCheck("env.chunk-cache", "env", chunkCacheCheck),
+    await runCheck("env.open-no-links", "env", openNoLinksCheck),
     await runCheck("env.parsers", "env", () => {
       const ids = grammarLanguages().map((l) => l.id);
       const status = loadParsers(ids);
@@ -90,7 +96,47 @@ export async function envChecks(): Promise<Check[]> {
       });
       for (const e of probeLanguages(loaded))
         if (!e.ok) problems.push(`${e.id}: loads but does not parse its sample: ${e.error}`);
-      return verdict(problems, `${ids.length} of ${ids.length} grammars load and parse in the main thread`);
+      const rt = readerRuntime();
+      const through =
+        "runtime" in rt
+          ? ` through the tree reader (${rt.runtime}, grammar ABI ${rt.abiRange[0]}-${rt.abiRange[1]})`
+          : "";
+      return verdict(problems, `${ids.length} of ${ids.length} grammars load${through} and parse in the main thread`);
     }),
+    await runCheck("env.tree-oracle", "env", treeOracleCheck),
   ];
+}
+
+/**
+ * Each grammar's sample parsed by weft's tree reader and by @ast-grep/napi (the oracle) must give
+ * the same tree node for node: a different runtime or grammar build on this machine would change
+ * chunks without an error, so it is named here.
+ */
+function treeOracleCheck(): Verdict {
+  const ids = grammarLanguages().map((l) => l.id);
+  const runtime = readerRuntime();
+  if ("error" in runtime) return { status: "fail", detail: `tree reader: ${runtime.error}` };
+  const registered = registerOracle(ids);
+  const problems: string[] = [];
+  let nodes = 0;
+  for (const id of ids) {
+    const sample = SAMPLES[id];
+    if (!loadParsers([id]).get(id)?.ok) continue; // env.parsers reports it
+    const oracleError = registered.get(id);
+    if (oracleError) problems.push(`${id}: @ast-grep/napi cannot parse it (${oracleError})`);
+    else if (sample === undefined) problems.push(`${id}: no sample`);
+    else {
+      try {
+        const c = compareWithOracle(id, sample);
+        nodes += c.nodes;
+        if (c.mismatch) problems.push(`${id}: ${c.mismatch}`);
+      } catch (err) {
+        problems.push(`${id}: ${errorMessage(err)}`);
+      }
+    }
+  }
+  return verdict(
+    problems,
+    `${ids.length} grammars: the reader (${runtime.runtime}, ABI ${runtime.abiRange[0]}-${runtime.abiRange[1]}) and @ast-grep/napi agree on ${nodes} nodes of the samples`,
+  );
 }

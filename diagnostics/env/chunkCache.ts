@@ -1,5 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openCacheDir } from "../../src/cache/dir.ts";
 import { cachedResult, toJsonl } from "../../src/cache/entry.ts";
@@ -7,7 +6,7 @@ import { createEntryStore } from "../../src/cache/store.ts";
 import { contentHash } from "../../src/chunkers/build.ts";
 import type { Chunk } from "../../src/model/chunk.ts";
 import type { FileResult } from "../../src/model/result.ts";
-import { verdict, type Verdict } from "../check.ts";
+import { tempDirFor, verdict, type Verdict } from "../check.ts";
 
 /** A chunked file of two records, one with invalid UTF-8 (Latin-1 "é"), as plain data. */
 function sample(): Extract<FileResult, { status: "chunked" }> {
@@ -61,7 +60,9 @@ function sample(): Extract<FileResult, { status: "chunked" }> {
  * read is refused.
  */
 export function chunkCacheCheck(): Verdict {
-  const root = mkdtempSync(join(tmpdir(), "weft-diagnose-cache-"));
+  const temp = tempDirFor("weft-diagnose-cache-");
+  if ("failed" in temp) return temp.failed;
+  const root = temp.dir;
   try {
     const problems: string[] = [];
     const dir = openCacheDir(join(root, "cache"));

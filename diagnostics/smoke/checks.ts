@@ -12,7 +12,7 @@ import { DEFAULT_GOVERNOR, type Governor } from "../../src/model/governor.ts";
 import type { FileResult } from "../../src/model/result.ts";
 import { createEmitter, type Format } from "../../src/output/formats.ts";
 import type { Sink } from "../../src/output/sink.ts";
-import { runCheck, verdict, type Verdict } from "../check.ts";
+import { runCheck, runPhase, tempDirMissing, verdict, type Settled, type Verdict } from "../check.ts";
 import type { WorkerSession } from "../workerSession.ts";
 import { writeFixtures, type FixtureSet } from "./fixtures.ts";
 
@@ -241,192 +241,283 @@ export function groupedEqualsFlat(files: readonly DiscoveredFile[], results: rea
   return problems;
 }
 
+/** A run's results, or why there are none (the run threw or missed its deadline). */
+type RunResult = Settled<Collected>;
+
+/** The run a settled phase produced, if it did. */
+const ran = (r: RunResult): Collected | undefined => (r.ok ? r.value : undefined);
+
 /**
  * The executor section: inline and pool on embedded fixtures (several languages, a file that
  * cannot be read, one that is not UTF-8; each chunked file must rebuild byte for byte from its
  * chunks), byte-identical output, empty input, grouping, parsers inside a worker, and every
- * injectable worker fault, each detected with the pool recovering.
+ * injectable worker fault, each detected with the pool recovering. The runs are phases whose
+ * results later checks receive as arguments: no check reads what another one left behind.
  */
 export async function smokeChecks(session: WorkerSession, opts: SmokeOptions = {}): Promise<Check[]> {
   const workers = opts.workers ?? 2;
   const deadlineMs = opts.deadlineMs ?? 15_000;
   const hangTimeoutMs = opts.hangTimeoutMs ?? 800;
   const checks: Check[] = [];
-  const fx = writeFixtures();
+  let fx: FixtureSet;
+  try {
+    fx = writeFixtures();
+  } catch (err) {
+    // Without a temporary directory there are no fixtures: the checks that run on them fail, saying why.
+    const detail = tempDirMissing(err);
+    return [
+      await workerParsersCheck(session, deadlineMs),
+      ...FIXTURE_CHECKS.map((id): Check => ({ id, section: "executor", status: "fail", ms: 0, detail })),
+    ];
+  }
   const inline = createInlineExecutor();
   const pool = (opts.wrapPool ?? ((p) => p))(createPool({ workers }));
-  let faultPool: Executor | undefined;
+  // Every executor started here, closed at the end (the fault run adds its pool when it starts one).
+  const started: Executor[] = [inline, pool];
   try {
-    checks.push(
-      await runCheck("executor.worker-parsers", "executor", async () => {
-        const ids = grammarLanguages().map((l) => l.id);
-        loadParsers(ids); // process-global: registered here, usable in every worker
-        const res = await session.request({ type: "probe", languages: ids }, deadlineMs);
-        if (res.type !== "probe-result")
-          return { status: "fail", detail: `worker answered ${res.type} to a parser probe` };
-        const bad = res.languages.filter((l) => !l.ok).map((l) => `${l.id}: ${l.error ?? "failed"}`);
-        const missing = ids.filter((id) => !res.languages.some((l) => l.id === id)).map((id) => `${id}: no answer`);
-        return verdict([...bad, ...missing], `${ids.length} of ${ids.length} grammars parse inside a worker`);
-      }),
-    );
-
-    let inlineRun: Collected | undefined;
-    let poolRun: Collected | undefined;
-    const good = [...fx.expected.values()].filter((e) => e.status === "chunked").length;
-    const describeRun = (c: Collected) =>
-      `${good} files chunked (${c.stats.chunks} chunks) and rebuilt byte for byte from their chunks (the Latin-1 one through invalid_utf8), the file that became a directory failed, the vanished file skipped; accounting holds`;
-    checks.push(
-      await runCheck("executor.inline", "executor", async () => {
-        inlineRun = await collect(inline, fx.files, deadlineMs);
-        return verdict(
-          [...accountingProblems(fx.files, inlineRun), ...fixtureProblems(fx, fx.files, inlineRun.results)],
-          describeRun(inlineRun),
-        );
-      }),
-    );
-    checks.push(
-      await runCheck("executor.pool", "executor", async () => {
-        poolRun = await collect(pool, fx.files, deadlineMs);
-        return verdict(
-          [...accountingProblems(fx.files, poolRun), ...fixtureProblems(fx, fx.files, poolRun.results)],
-          `${workers} workers: ${describeRun(poolRun)}`,
-        );
-      }),
-    );
-    checks.push(
-      await runCheck("executor.identical", "executor", () => {
-        if (!inlineRun || !poolRun)
-          return { status: "fail", detail: "needs both the inline and the pool run, and one of them failed" };
-        const problems = (["jsonl", "json", "text"] as const)
-          .filter((f) => emitted(inlineRun!.results, f) !== emitted(poolRun!.results, f))
-          .map((f) => `--format ${f} output differs`);
-        const diff = firstDifferingFile(inlineRun.results, poolRun.results);
-        if (diff) problems.unshift(`worker output differs from inline output at ${diff}`);
-        return verdict(
-          problems,
-          `worker output is byte-identical to inline output in every format (${emitted(poolRun.results, "jsonl").length} bytes of JSON Lines)`,
-        );
-      }),
-    );
-    checks.push(
-      await runCheck("executor.failing-file", "executor", () => {
-        const problems: string[] = [];
-        for (const [name, run] of [
-          ["inline", inlineRun],
-          ["pool", poolRun],
-        ] as const) {
-          if (!run) {
-            problems.push(`${name}: no run`);
-            continue;
-          }
-          const failed = run.results.filter((r) => r.status === "failed");
-          const others = run.results.filter((r) => r.status !== "failed");
-          if (failed.length !== 1)
-            problems.push(`${name}: ${failed.length} failed files, expected exactly the one that became a directory`);
-          if (others.length !== fx.files.length - 1)
-            problems.push(`${name}: only ${others.length} of ${fx.files.length - 1} other files completed`);
-        }
-        const f = poolRun?.results.find((r) => r.status === "failed");
-        return verdict(
-          problems,
-          f?.status === "failed"
-            ? `reported "${f.failure.path}: ${f.failure.message}" (${f.failure.stage}/${f.failure.code}) while the others completed`
-            : "",
-        );
-      }),
-    );
-    checks.push(
-      await runCheck("executor.empty", "executor", async () => {
-        const problems: string[] = [];
-        for (const exec of [inline, pool]) {
-          const run = await collect(exec, [], 2_000);
-          if (run.results.length > 0)
-            problems.push(`${exec.kind}: delivered ${run.results.length} results for no files`);
-          if (run.stats.submitted + run.stats.chunked + run.stats.skipped + run.stats.failed !== 0)
-            problems.push(`${exec.kind}: non-zero stats ${JSON.stringify(run.stats)}`);
-        }
-        return verdict(problems, "an empty file list returns at once with zero counts (inline and pool)");
-      }),
-    );
-    checks.push(
-      await runCheck("executor.grouped", "executor", () => {
-        if (!poolRun) return { status: "fail", detail: "needs the pool run, which failed" };
-        return verdict(
-          groupedEqualsFlat(fx.files, poolRun.results),
-          "--format json (grouped by file) holds exactly the --format jsonl stream; each file's chunks tile it",
-        );
-      }),
-    );
-
-    // Every fault kind at once, each on its own file, under one pool: each must be pinned on its
-    // file while every other file comes out exactly as inline made it.
-    const kinds = Object.keys(FAULT_CODES) as FaultKind[];
-    const victims = fx.files.filter((f) => fx.expected.get(f.index)?.status === "chunked").slice(0, kinds.length);
-    const faults = new Map(victims.map((f, i) => [f.path, kinds[i]!]));
-    const specs: FaultSpec[] = [...faults].map(([path, kind]) => ({ path, kind }));
-    let faultRun: Collected | undefined;
-    let faultBaseline: Collected | undefined;
-    let faultError: string | undefined;
-    checks.push(
-      await runCheck("executor.fault-run", "executor", async () => {
-        try {
-          faultBaseline = await collect(inline, fx.files, deadlineMs, FAULT_GOVERNOR);
-          faultPool = createPool({ workers, timeoutMs: hangTimeoutMs, faults: specs, ...opts.faultPool });
-          faultRun = await collect(faultPool, fx.files, deadlineMs, FAULT_GOVERNOR);
-          return {
-            status: "pass",
-            detail: `${specs.length} faults (${kinds.join(", ")}) injected into one run of ${fx.files.length} files; the run completed`,
-          };
-        } catch (err) {
-          faultError = err instanceof Error ? err.message : String(err);
-          return { status: "fail", detail: faultError };
-        }
-      }),
-    );
-    for (const [path, kind] of faults) {
-      checks.push(
-        await runCheck(`executor.fault-${kind}`, "executor", () => {
-          if (!faultRun) return { status: "fail", detail: `worker fault "${kind}" on ${path}: ${faultError}` };
-          const i = fx.files.findIndex((f) => f.path === path);
-          const r = faultRun.results[i];
-          const problems = fixtureProblems(fx, [fx.files[i]!], r ? [r] : [], faults);
-          return verdict(problems, r?.status === "failed" ? `detected: ${r.failure.code}: ${r.failure.message}` : "");
-        }),
-      );
-    }
-    checks.push(
-      await runCheck("executor.fault-isolation", "executor", () => {
-        if (!faultRun || !faultBaseline)
-          return { status: "fail", detail: `the fault run did not complete: ${faultError}` };
-        const problems = accountingProblems(fx.files, faultRun);
-        fx.files.forEach((f, i) => {
-          if (faults.has(f.path)) return;
-          if (firstDifferingFile([faultRun!.results[i]!], [faultBaseline!.results[i]!]) !== null)
-            problems.push(`${f.path}: result differs from inline although it had no fault`);
-        });
-        return verdict(
-          problems,
-          `${fx.files.length - faults.size} files without a fault came out exactly as inline; accounting holds`,
-        );
-      }),
-    );
-    checks.push(
-      await runCheck("executor.recovers", "executor", async (): Promise<Verdict> => {
-        if (!faultPool || !faultRun || !faultBaseline)
-          return { status: "fail", detail: `the fault run did not complete: ${faultError}` };
-        const clean = fx.files.filter((f) => !faults.has(f.path));
-        const again = await collect(faultPool, clean, deadlineMs, FAULT_GOVERNOR);
-        const want = faultBaseline.results.filter((r) => !faults.has(resultPath(r)));
-        const diff = firstDifferingFile(again.results, want);
-        return verdict(
-          [...accountingProblems(clean, again), ...(diff ? [`after the faults, ${diff} differs from inline`] : [])],
-          `the same pool then ran ${clean.length} files cleanly`,
-        );
-      }),
-    );
+    checks.push(await workerParsersCheck(session, deadlineMs));
+    const inlineRun = await fixtureRun("executor.inline", inline, fx, deadlineMs, "");
+    const poolRun = await fixtureRun("executor.pool", pool, fx, deadlineMs, `${workers} workers: `);
+    checks.push(inlineRun.check, poolRun.check);
+    checks.push(await identicalCheck(inlineRun.result, poolRun.result));
+    checks.push(await failingFileCheck(fx, inlineRun.result, poolRun.result));
+    checks.push(await emptyCheck(inline, pool));
+    checks.push(await groupedCheck(fx, poolRun.result));
+    const faults = faultsFor(fx);
+    const faultPool = () => {
+      const p = createPool({ workers, timeoutMs: hangTimeoutMs, faults: faults.specs, ...opts.faultPool });
+      started.push(p);
+      return p;
+    };
+    const faultRun = await faultPhase(fx, faults, inline, faultPool, deadlineMs);
+    checks.push(faultRun.check);
+    for (const [path, kind] of faults.byPath) checks.push(await faultCheck(fx, faults, path, kind, faultRun.result));
+    checks.push(await faultIsolationCheck(fx, faults, faultRun.result));
+    checks.push(await recoversCheck(fx, faults, faultRun.result, deadlineMs));
   } finally {
-    await Promise.all([inline.close(), pool.close(), faultPool?.close()]);
+    await Promise.all(started.map((e) => e.close()));
     fx.dispose();
   }
   return checks;
+}
+
+/** The executor checks that run on the fixtures written to a temporary directory. */
+const FIXTURE_CHECKS = [
+  "executor.inline",
+  "executor.pool",
+  "executor.identical",
+  "executor.failing-file",
+  "executor.empty",
+  "executor.grouped",
+  "executor.fault-run",
+  "executor.fault-isolation",
+  "executor.recovers",
+];
+
+/** executor.worker-parsers: every grammar loads and parses inside a worker of the diagnose session. */
+function workerParsersCheck(session: WorkerSession, deadlineMs: number): Promise<Check> {
+  return runCheck("executor.worker-parsers", "executor", async () => {
+    const ids = grammarLanguages().map((l) => l.id);
+    loadParsers(ids); // process-global: registered here, usable in every worker
+    const res = await session.request({ type: "probe", languages: ids }, deadlineMs);
+    if (res.type !== "probe-result") return { status: "fail", detail: `worker answered ${res.type} to a parser probe` };
+    const bad = res.languages.filter((l) => !l.ok).map((l) => `${l.id}: ${l.error ?? "failed"}`);
+    const missing = ids.filter((id) => !res.languages.some((l) => l.id === id)).map((id) => `${id}: no answer`);
+    return verdict([...bad, ...missing], `${ids.length} of ${ids.length} grammars parse inside a worker`);
+  });
+}
+
+/** executor.inline / executor.pool: one executor over the fixtures; the run is handed on to the checks that compare runs. */
+function fixtureRun(
+  id: string,
+  exec: Executor,
+  fx: FixtureSet,
+  deadlineMs: number,
+  prefix: string,
+): Promise<{ check: Check; result: RunResult }> {
+  const good = [...fx.expected.values()].filter((e) => e.status === "chunked").length;
+  return runPhase(
+    id,
+    "executor",
+    () => collect(exec, fx.files, deadlineMs),
+    (run) =>
+      verdict(
+        [...accountingProblems(fx.files, run), ...fixtureProblems(fx, fx.files, run.results)],
+        `${prefix}${good} files chunked (${run.stats.chunks} chunks) and rebuilt byte for byte from their chunks (the Latin-1 one through invalid_utf8), the file that became a directory failed, the vanished file skipped; accounting holds`,
+      ),
+  );
+}
+
+/** executor.identical: the pool's output equals the inline output byte for byte, in every format. */
+function identicalCheck(inlineResult: RunResult, poolResult: RunResult): Promise<Check> {
+  return runCheck("executor.identical", "executor", () => {
+    const inlineRun = ran(inlineResult);
+    const poolRun = ran(poolResult);
+    if (!inlineRun || !poolRun)
+      return { status: "fail", detail: "needs both the inline and the pool run, and one of them failed" };
+    const problems = (["jsonl", "json", "text"] as const)
+      .filter((f) => emitted(inlineRun.results, f) !== emitted(poolRun.results, f))
+      .map((f) => `--format ${f} output differs`);
+    const diff = firstDifferingFile(inlineRun.results, poolRun.results);
+    if (diff) problems.unshift(`worker output differs from inline output at ${diff}`);
+    return verdict(
+      problems,
+      `worker output is byte-identical to inline output in every format (${emitted(poolRun.results, "jsonl").length} bytes of JSON Lines)`,
+    );
+  });
+}
+
+/** executor.failing-file: in both runs exactly the file that became a directory failed, and every other file completed. */
+function failingFileCheck(fx: FixtureSet, inlineResult: RunResult, poolResult: RunResult): Promise<Check> {
+  return runCheck("executor.failing-file", "executor", () => {
+    const problems: string[] = [];
+    for (const [name, run] of [
+      ["inline", ran(inlineResult)],
+      ["pool", ran(poolResult)],
+    ] as const) {
+      if (!run) {
+        problems.push(`${name}: no run`);
+        continue;
+      }
+      const failed = run.results.filter((r) => r.status === "failed");
+      const others = run.results.filter((r) => r.status !== "failed");
+      if (failed.length !== 1)
+        problems.push(`${name}: ${failed.length} failed files, expected exactly the one that became a directory`);
+      if (others.length !== fx.files.length - 1)
+        problems.push(`${name}: only ${others.length} of ${fx.files.length - 1} other files completed`);
+    }
+    const f = ran(poolResult)?.results.find((r) => r.status === "failed");
+    return verdict(
+      problems,
+      f?.status === "failed"
+        ? `reported "${f.failure.path}: ${f.failure.message}" (${f.failure.stage}/${f.failure.code}) while the others completed`
+        : "",
+    );
+  });
+}
+
+/** executor.empty: an empty file list returns at once with zero counts, inline and on the pool. */
+function emptyCheck(inline: Executor, pool: Executor): Promise<Check> {
+  return runCheck("executor.empty", "executor", async () => {
+    const problems: string[] = [];
+    for (const exec of [inline, pool]) {
+      const run = await collect(exec, [], 2_000);
+      if (run.results.length > 0) problems.push(`${exec.kind}: delivered ${run.results.length} results for no files`);
+      if (run.stats.submitted + run.stats.chunked + run.stats.skipped + run.stats.failed !== 0)
+        problems.push(`${exec.kind}: non-zero stats ${JSON.stringify(run.stats)}`);
+    }
+    return verdict(problems, "an empty file list returns at once with zero counts (inline and pool)");
+  });
+}
+
+/** executor.grouped: the pool run's grouped document holds exactly its flat stream. */
+function groupedCheck(fx: FixtureSet, poolResult: RunResult): Promise<Check> {
+  return runCheck("executor.grouped", "executor", () => {
+    const poolRun = ran(poolResult);
+    if (!poolRun) return { status: "fail", detail: "needs the pool run, which failed" };
+    return verdict(
+      groupedEqualsFlat(fx.files, poolRun.results),
+      "--format json (grouped by file) holds exactly the --format jsonl stream; each file's chunks tile it",
+    );
+  });
+}
+
+/** The faults of the fault run: one kind per file, on the first files that should chunk. */
+type InjectedFaults = { byPath: Map<string, FaultKind>; specs: FaultSpec[]; kinds: FaultKind[] };
+
+function faultsFor(fx: FixtureSet): InjectedFaults {
+  const kinds = Object.keys(FAULT_CODES) as FaultKind[];
+  const victims = fx.files.filter((f) => fx.expected.get(f.index)?.status === "chunked").slice(0, kinds.length);
+  const byPath = new Map(victims.map((f, i) => [f.path, kinds[i]!]));
+  return { byPath, specs: [...byPath].map(([path, kind]) => ({ path, kind })), kinds };
+}
+
+/** The fault run: the inline baseline, and the pool (with the faults injected) that ran the same files. */
+type FaultRun = { baseline: Collected; run: Collected; pool: Executor };
+
+/**
+ * executor.fault-run: every fault kind at once, each on its own file, under one pool: each must be
+ * pinned on its file while every other file comes out exactly as inline made it (later checks).
+ */
+function faultPhase(
+  fx: FixtureSet,
+  faults: InjectedFaults,
+  inline: Executor,
+  startPool: () => Executor,
+  deadlineMs: number,
+): Promise<{ check: Check; result: Settled<FaultRun> }> {
+  return runPhase(
+    "executor.fault-run",
+    "executor",
+    async () => {
+      const baseline = await collect(inline, fx.files, deadlineMs, FAULT_GOVERNOR);
+      const pool = startPool();
+      const run = await collect(pool, fx.files, deadlineMs, FAULT_GOVERNOR);
+      return { baseline, run, pool };
+    },
+    () => ({
+      status: "pass",
+      detail: `${faults.specs.length} faults (${faults.kinds.join(", ")}) injected into one run of ${fx.files.length} files; the run completed`,
+    }),
+    (err) => ({ status: "fail", detail: faultError(err) }),
+  );
+}
+
+/** Why the fault run produced nothing, as its check and the checks that needed it say it. */
+const faultError = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** executor.fault-KIND: the file with that fault failed with one of its codes. */
+function faultCheck(
+  fx: FixtureSet,
+  faults: InjectedFaults,
+  path: string,
+  kind: FaultKind,
+  result: Settled<FaultRun>,
+): Promise<Check> {
+  return runCheck(`executor.fault-${kind}`, "executor", () => {
+    if (!result.ok) return { status: "fail", detail: `worker fault "${kind}" on ${path}: ${faultError(result.error)}` };
+    const i = fx.files.findIndex((f) => f.path === path);
+    const r = result.value.run.results[i];
+    const problems = fixtureProblems(fx, [fx.files[i]!], r ? [r] : [], faults.byPath);
+    return verdict(problems, r?.status === "failed" ? `detected: ${r.failure.code}: ${r.failure.message}` : "");
+  });
+}
+
+/** executor.fault-isolation: every file without a fault came out of the fault run exactly as inline made it. */
+function faultIsolationCheck(fx: FixtureSet, faults: InjectedFaults, result: Settled<FaultRun>): Promise<Check> {
+  return runCheck("executor.fault-isolation", "executor", () => {
+    if (!result.ok) return { status: "fail", detail: `the fault run did not complete: ${faultError(result.error)}` };
+    const { run, baseline } = result.value;
+    const problems = accountingProblems(fx.files, run);
+    fx.files.forEach((f, i) => {
+      if (faults.byPath.has(f.path)) return;
+      if (firstDifferingFile([run.results[i]!], [baseline.results[i]!]) !== null)
+        problems.push(`${f.path}: result differs from inline although it had no fault`);
+    });
+    return verdict(
+      problems,
+      `${fx.files.length - faults.byPath.size} files without a fault came out exactly as inline; accounting holds`,
+    );
+  });
+}
+
+/** executor.recovers: after the faults, the same pool runs the files without a fault cleanly. */
+function recoversCheck(
+  fx: FixtureSet,
+  faults: InjectedFaults,
+  result: Settled<FaultRun>,
+  deadlineMs: number,
+): Promise<Check> {
+  return runCheck("executor.recovers", "executor", async (): Promise<Verdict> => {
+    if (!result.ok) return { status: "fail", detail: `the fault run did not complete: ${faultError(result.error)}` };
+    const { pool, baseline } = result.value;
+    const clean = fx.files.filter((f) => !faults.byPath.has(f.path));
+    const again = await collect(pool, clean, deadlineMs, FAULT_GOVERNOR);
+    const want = baseline.results.filter((r) => !faults.byPath.has(resultPath(r)));
+    const diff = firstDifferingFile(again.results, want);
+    return verdict(
+      [...accountingProblems(clean, again), ...(diff ? [`after the faults, ${diff} differs from inline`] : [])],
+      `the same pool then ran ${clean.length} files cleanly`,
+    );
+  });
 }

@@ -163,7 +163,10 @@ export type FixtureSet = {
   dispose(): void;
 };
 
-/** Writes the embedded fixtures to a fresh temporary directory and numbers them like discovery does. */
+/**
+ * Writes the embedded fixtures to a fresh temporary directory and numbers them like discovery does.
+ * Throws when no temporary directory can be made (the executor checks then fail, saying so).
+ */
 export function writeFixtures(): FixtureSet {
   const root = mkdtempSync(join(tmpdir(), "weft-diagnose-"));
   const all = [...FIXTURES, { ...VANISHED, content: "" }, { ...REPLACED, content: "" }].sort((a, b) =>

@@ -1,7 +1,7 @@
 import type { Chunk } from "../model/chunk.ts";
 
 /**
- * The chunk's bytes as on disk, rebuilt from its record (README, "Bytes that are not valid
+ * The chunk's bytes as on disk, rebuilt from its record (docs/output.md, "Bytes that are not valid
  * UTF-8"): `content` encoded as UTF-8, except that at each `invalid_utf8` entry the U+FFFD there
  * (3 bytes encoded) is replaced by the entry's raw bytes. Before an entry the encoded bytes are
  * the file's bytes one for one, so the offsets line up.

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { FileResultSchema, type FileResult } from "../model/result.ts";
+import { FileResultSchema, RecoveredRegionSchema, type FileResult, type RecoveredRegion } from "../model/result.ts";
 import { StrategySchema } from "../model/selection.ts";
 
 /**
@@ -14,6 +14,8 @@ export type CachedFile = {
   chunkCount: number;
   /** Some chunk carries `invalid_utf8`. */
   invalidUtf8: boolean;
+  /** ERROR regions cut by delimiter rules (the result's `recovered`). */
+  recovered?: RecoveredRegion[];
   jsonl: Uint8Array;
 };
 
@@ -24,6 +26,7 @@ const MetaSchema = v.object({
   reason: v.string(),
   chunks: v.pipe(v.number(), v.integer(), v.minValue(0)),
   invalid_utf8: v.boolean(),
+  recovered: v.optional(v.array(RecoveredRegionSchema)),
 });
 
 const MAGIC = "weft-chunk-cache 1";
@@ -52,6 +55,7 @@ export function encodeEntry(
     reason: result.reason,
     chunks: result.chunks.length,
     invalid_utf8: result.chunks.some((c) => c.invalid_utf8 !== undefined),
+    ...(result.recovered && { recovered: result.recovered }),
   };
   const payload = Buffer.from(`${JSON.stringify(meta)}\n${jsonl}`);
   // Two parts, written one after the other: joining them would copy a big file's records once more.
@@ -83,6 +87,7 @@ export function decodeEntry(bytes: Uint8Array, key: string, index: number): Cach
     reason: meta.reason,
     chunkCount: meta.chunks,
     invalidUtf8: meta.invalid_utf8,
+    ...(meta.recovered && { recovered: meta.recovered }),
     jsonl: payload.subarray(metaEnd + 1),
   };
 }
@@ -101,6 +106,14 @@ export function cachedResult(file: CachedFile): FileResult {
           .slice(0, -1)
           .split("\n")
           .map((line) => JSON.parse(line));
-  const { index, path, strategy, reason } = file;
-  return v.parse(FileResultSchema, { status: "chunked", index, path, strategy, reason, chunks });
+  const { index, path, strategy, reason, recovered } = file;
+  return v.parse(FileResultSchema, {
+    status: "chunked",
+    index,
+    path,
+    strategy,
+    reason,
+    ...(recovered && { recovered }),
+    chunks,
+  });
 }

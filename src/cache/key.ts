@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ChunkOptions } from "../commands/runChunk.ts";
+import type { ChunkOptions } from "../model/chunkOptions.ts";
 import type { DiscoveredFile } from "../model/file.ts";
 import { BUILD, VERSION } from "../version.ts";
 

@@ -35,8 +35,8 @@ export type EntryStore = {
    * absent, `corrupt` when it cannot be trusted.
    */
   read(key: string, index: number): CachedFile | { corrupt: string } | undefined;
-  /** Stores a chunked result, atomically (temp file in the same directory, then rename). */
-  write(key: string, result: Extract<FileResult, { status: "chunked" }>, jsonl: string): void;
+  /** Stores a chunked result, atomically (temp file in the same directory, then rename); returns whether it was stored. */
+  write(key: string, result: Extract<FileResult, { status: "chunked" }>, jsonl: string): boolean;
   /** Removes least recently used entries until the cache is within its bound. */
   evict(): void;
 };
@@ -50,6 +50,7 @@ export function createEntryStore(dir: string, maxBytes: number): EntryStore {
     misses: 0,
     written: 0,
     corrupt: 0,
+    repaired: 0,
     evicted: 0,
     writeErrors: 0,
   };
@@ -66,7 +67,8 @@ export function createEntryStore(dir: string, maxBytes: number): EntryStore {
       let fd: number;
       try {
         // O_NOFOLLOW: an entry that is a symbolic link is refused by the open itself (ELOOP).
-        fd = openSync(pathOf(key), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+        // O_NONBLOCK: a FIFO planted as an entry must not block the open (it is refused below).
+        fd = openSync(pathOf(key), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         return code === "ENOENT" ? undefined : { corrupt: `cannot be opened (${code ?? String(err)})` };
@@ -87,7 +89,7 @@ export function createEntryStore(dir: string, maxBytes: number): EntryStore {
     },
     write(key, result, jsonl) {
       const parts = encodeEntry(key, result, jsonl);
-      if (parts[0].length + parts[1].length > maxBytes) return; // could never stay
+      if (parts[0].length + parts[1].length > maxBytes) return false; // could never stay
       const target = pathOf(key);
       const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       try {
@@ -102,6 +104,7 @@ export function createEntryStore(dir: string, maxBytes: number): EntryStore {
         // one key write the same bytes, so whichever rename lands last is as good.
         renameSync(tmp, target);
         stats.written++;
+        return true;
       } catch (err) {
         // A full disk costs the cache, not the run: the records are emitted anyway, and the summary says so.
         stats.writeErrors++;
@@ -111,6 +114,7 @@ export function createEntryStore(dir: string, maxBytes: number): EntryStore {
         } catch {
           /* never created, or already gone */
         }
+        return false;
       }
     },
     evict() {

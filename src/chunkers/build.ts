@@ -2,7 +2,7 @@ import { encodePath, hasRawBytes } from "../discover/pathBytes.ts";
 import type { Chunk } from "../model/chunk.ts";
 import type { Governor } from "../model/governor.ts";
 import type { Strategy } from "../model/selection.ts";
-import type { TextIndex, Tokenizer } from "../tokenize/tokenizer.ts";
+import type { TextIndex, Tokenizer } from "../tokenize/contract.ts";
 import type { Plan } from "./pack.ts";
 import type { Unit } from "./unit.ts";
 import { byteMap, type DecodedFile } from "./utf8.ts";
@@ -55,8 +55,10 @@ export function buildChunks(input: BuildInput): Chunk[] {
     const symbols: string[] = [];
     let scope: readonly string[] | undefined;
     let partial = false;
+    let recovered = false;
     for (let u = plan.first; u <= plan.last; u++) {
       const unit = units[u]!;
+      if (unit.recovered) recovered = true;
       if (unit.kind && KIND_NAME.test(unit.kind) && kinds.length < MAX_KINDS && !kinds.includes(unit.kind))
         kinds.push(unit.kind);
       if (unit.symbol && !symbols.includes(unit.symbol)) symbols.push(unit.symbol);
@@ -70,7 +72,8 @@ export function buildChunks(input: BuildInput): Chunk[] {
       content_hash: contentHash(input.file.bytes.subarray(byteStart, byteEnd)),
       path: input.path,
       language: input.language,
-      strategy: input.strategy,
+      // A chunk holding a unit cut by delimiter rules (a recovered ERROR region) says so.
+      strategy: recovered ? "delimiter" : input.strategy,
       index: k,
       count: plans.length,
       byte_start: byteStart,

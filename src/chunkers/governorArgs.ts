@@ -49,7 +49,8 @@ function usage(message: string): WeftError {
 }
 
 function integer(flag: string, raw: string | number, min: number, max: number): number {
-  const text = String(raw).trim();
+  // Decimal digits only: " 16", "+16" and "0x10" are refused, not read as 16.
+  const text = String(raw);
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max)
     throw usage(`--${flag} must be an integer from ${min} to ${max}, got '${text}'`);

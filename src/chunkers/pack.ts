@@ -1,4 +1,4 @@
-import type { TextIndex } from "../tokenize/tokenizer.ts";
+import type { TextIndex } from "../tokenize/contract.ts";
 import { type Unit, atLineStart } from "./unit.ts";
 
 /** One planned chunk: a range of the text and the units [first, last] it holds. */
@@ -37,11 +37,19 @@ export function splitOversize(
       out.push(u);
       continue;
     }
-    const piece = (start: number, end: number): Unit => ({ start, end, kind: u.kind, scope: u.scope, partial: true });
     let s = u.start;
+    let recovered = u.recovered === true;
     // Units earlier on the same line join the cut (`x = ` before a huge string), so the first
     // piece is not left as a tiny chunk of its own.
-    while (out.length > 0 && !atLineStart(text, s)) s = out.pop()!.start;
+    while (out.length > 0 && !atLineStart(text, s)) {
+      const joined = out.pop()!;
+      s = joined.start;
+      if (joined.recovered) recovered = true;
+    }
+    const piece = (start: number, end: number): Unit =>
+      recovered
+        ? { start, end, kind: u.kind, scope: u.scope, partial: true, recovered: true }
+        : { start, end, kind: u.kind, scope: u.scope, partial: true };
     while (s < u.end) {
       const nl = text.indexOf("\n", s);
       const lineEnd = nl === -1 || nl + 1 > u.end ? u.end : nl + 1;

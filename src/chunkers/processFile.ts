@@ -11,8 +11,6 @@ import { readDiscovered } from "./readFile.ts";
 export type ProcessOptions = {
   /** Discovery left the content checks to the reader (see readDiscovered). */
   limits?: ReadLimits;
-  /** Called between the chunking phases with the text's length: the executor's memory policy (execute/memory.ts) collects there. */
-  betweenPhases?: (chars: number) => void;
   /** Test-only: runs inside the per-file try, before reading (the worker's "throw" fault). */
   beforeChunk?: () => void;
 };
@@ -29,7 +27,7 @@ export function processFile(file: DiscoveredFile, governor: Governor, options: P
   try {
     options.beforeChunk?.();
     const read = readDiscovered(file, options.limits);
-    result = "bytes" in read ? chunkFile(file, read.bytes, governor, undefined, options.betweenPhases) : read;
+    result = "bytes" in read ? chunkFile(file, read.bytes, governor) : read;
   } catch (err) {
     return failedResult(file, "chunk", "chunk-threw", errorMessage(err));
   }

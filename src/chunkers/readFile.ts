@@ -20,7 +20,9 @@ export function readDiscovered(file: DiscoveredFile, limits?: ReadLimits): { byt
   try {
     fd = openDiscovered(file.absPath);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ELOOP" ? skipped(linkAppeared()) : readError(file, err);
+    return (err as NodeJS.ErrnoException).code === "ELOOP"
+      ? skipped(linkAppeared(err, file.path, file.absPath))
+      : readError(file, err);
   }
   try {
     const st = fstatSync(fd);

@@ -1,6 +1,20 @@
-import type { SgNode } from "@ast-grep/napi";
+import { commentPrefixes } from "../languages/comments.ts";
 import type { LanguageSpec } from "../languages/spec.ts";
-import { type Unit, tile } from "./unit.ts";
+import {
+  childByField,
+  endOf,
+  fieldId,
+  firstNamedChild,
+  FLAG,
+  flagsOf,
+  type FlatTree,
+  type GrammarNames,
+  kindOf,
+  nextOf,
+  startOf,
+} from "../tree/flatTree.ts";
+import { delimiterUnits } from "./delimiter.ts";
+import { type Fits, type Unit, tile } from "./unit.ts";
 
 /** Node kinds that belong to the definition after them (doc comments, decorators, attributes). */
 const LEADING = /comment|decorator|attribute|annotation|pragma/;
@@ -22,73 +36,163 @@ const NAME_KIND = /identifier$|^name$|^word$|^constant$|^simple_identifier$|^typ
 /** Kinds that hold the name of a declaration listing several (Go `type (...)`, `const x = ...`). */
 const SPEC_KIND = /_spec$|^variable_declarator$|^init_declarator$|^type_alias$/;
 
-/** A size test over UTF-16 ranges of the file text: true when text[s, e) fits the budget. */
-export type Fits = (s: number, e: number) => boolean;
+/**
+ * Children of an ERROR node that the tree still holds: statements, declarations and definitions
+ * (and comments) that span whole lines. Everything else inside an ERROR node (tokens, expression
+ * fragments, nested ERROR nodes) is cut by delimiter rules.
+ */
+const HELD_KIND = /statement|declaration|definition|comment|^(?:class|function|method|module|namespace|import|export)/;
 
 /**
  * Split-then-merge, the split half: the units of a syntax tree. A node that fits the budget
- * (with the whitespace that will surround it) is one unit, touched by two native calls; only
- * nodes too big are opened, so the cost follows the number of big nodes, not the tree size.
+ * (with the whitespace that will surround it) is one unit; only nodes too big are opened.
  * Leading comments, decorators and attributes are glued to the node after them. `offset` maps
- * parser indices to text indices (1 when a BOM was stripped before parsing).
+ * tree offsets to text indices (1 when a BOM was stripped before parsing).
  */
-export function semanticUnits(root: SgNode, text: string, offset: number, lang: LanguageSpec, fits: Fits): Unit[] {
+export function semanticUnits(
+  tree: FlatTree,
+  text: string,
+  offset: number,
+  lang: LanguageSpec,
+  fits: Fits,
+): { units: Unit[]; regions: [number, number][] } {
   const defs = new Set(lang.definitions);
+  const comments = commentPrefixes(lang);
+  /** The stretches of ERROR nodes cut by delimiter rules, in text order. */
+  const regions: [number, number][] = [];
+  const defSymbols = symbolsNamed(tree, defs);
   const units: Unit[] = [];
-  const anyDefinition =
-    lang.definitions.length > 0 ? { rule: { any: lang.definitions.map((kind) => ({ kind })) } } : undefined;
+  const names = nameFinder(tree);
   /** True when a node too big to take whole is cut by lines instead of opened. */
-  const cutByLines = (node: SgNode, kind: string, s: number, e: number): boolean =>
-    OPAQUE.test(kind) ||
-    dense(text, s, e) ||
-    (DATA.test(kind) && !(anyDefinition && node.find(anyDefinition as never)));
+  const cutByLines = (node: number, kind: string, s: number, e: number): boolean =>
+    OPAQUE.test(kind) || dense(text, s, e) || (DATA.test(kind) && !holdsSymbol(tree, node, defSymbols));
 
-  const open = (children: SgNode[], scope: readonly string[], partial: boolean, ownName: string | undefined): void => {
-    for (const child of children) {
-      const r = span(child);
-      const s = r.startPos + offset;
-      const e = r.endPos + offset;
-      if (e <= s) continue; // zero-width (MISSING) nodes hold no text
-      const rawKind = String(child.kind());
-      // Anonymous nodes (keywords, punctuation) are named by their own text: no kind to report.
-      const kind = e - s === rawKind.length && text.startsWith(rawKind, s) ? "" : rawKind;
-      const isDef = defs.has(kind);
-      if (fits(extStart(text, s), extEnd(text, e))) {
-        const unit: Unit = { start: s, end: e, kind, scope, partial };
-        if (isDef) {
-          const name = nameOf(child, kind);
-          if (name) unit.symbol = name.text(); // one native call, where range() then a slice costs more
-        }
-        units.push(unit);
-        continue;
-      }
-      const grandchildren = cutByLines(child, kind, s, e) ? [] : child.children();
-      if (grandchildren.length === 0) {
-        // A leaf too big (a huge string or comment): the packer cuts it by lines, then characters.
-        units.push({ start: s, end: e, kind, scope, partial: true });
-        continue;
-      }
-      let inner = scope;
-      let innerName = ownName;
-      if (isDef) {
-        const node = nameOf(child, kind);
-        const name = node && nameRange(node, text, offset);
-        // A wrapper (export, decorators) and the definition it wraps give one scope entry.
-        if (name && name.text !== ownName) {
-          const head = text.slice(Math.max(s, text.lastIndexOf("\n", name.start) + 1), name.end);
-          inner = [...scope, head.replace(/\s+/g, " ").trim().slice(0, 120)];
-          innerName = name.text;
-        }
-      }
-      open(grandchildren, inner, true, innerName);
-    }
+  const open = (node: number, scope: readonly string[], partial: boolean, ownName: string | undefined): void => {
+    const last = nextOf(tree, node);
+    for (let child = node + 1; child < last; child = nextOf(tree, child)) take(child, scope, partial, ownName);
   };
 
-  // The root is always opened (one native call) so even a small file reports its top-level
-  // kinds and symbols; the packer puts the pieces back together.
-  open(root.children(), [], false, undefined);
+  /** Units for one node: itself when it fits, else its pieces (an ERROR node's by recover). */
+  const take = (child: number, scope: readonly string[], partial: boolean, ownName: string | undefined): void => {
+    const s = startOf(tree, child) + offset;
+    const e = endOf(tree, child) + offset;
+    if (e <= s) return; // zero-width (MISSING) nodes hold no text
+    const rawKind = kindOf(tree, child);
+    // Anonymous nodes (keywords, punctuation) are named by their own text: no kind to report.
+    const kind = e - s === rawKind.length && text.startsWith(rawKind, s) ? "" : rawKind;
+    const isDef = defs.has(kind);
+    if (fits(extStart(text, s), extEnd(text, e))) {
+      const unit: Unit = { start: s, end: e, kind, scope, partial };
+      if (isDef) {
+        const name = names(child, kind);
+        if (name >= 0) unit.symbol = text.slice(startOf(tree, name) + offset, endOf(tree, name) + offset);
+      }
+      units.push(unit);
+      return;
+    }
+    if (nextOf(tree, child) === child + 1 || cutByLines(child, kind, s, e)) {
+      // A leaf too big (a huge string or comment): the packer cuts it by lines, then characters.
+      units.push({ start: s, end: e, kind, scope, partial: true });
+      return;
+    }
+    if (flagsOf(tree, child) & FLAG.error) {
+      recover(child, scope, true);
+      return;
+    }
+    let inner = scope;
+    let innerName = ownName;
+    if (isDef) {
+      const name = names(child, kind);
+      if (name >= 0) {
+        const start = startOf(tree, name) + offset;
+        const end = endOf(tree, name) + offset;
+        const nameText = text.slice(start, end);
+        // A wrapper (export, decorators) and the definition it wraps give one scope entry.
+        if (nameText !== ownName) {
+          const head = text.slice(Math.max(s, text.lastIndexOf("\n", start) + 1), end);
+          inner = [...scope, head.replace(/\s+/g, " ").trim().slice(0, 120)];
+          innerName = nameText;
+        }
+      }
+    }
+    open(child, inner, true, innerName);
+  };
+
+  /**
+   * An ERROR node too big to take whole: the children the tree still holds (heldChild) are taken
+   * as usual; each stretch between them is cut by the language's delimiter rules, its units marked
+   * `recovered`. A stretch is whole lines (held children span whole lines), except where the ERROR
+   * node itself starts or ends mid-line.
+   */
+  const recover = (node: number, scope: readonly string[], partial: boolean): void => {
+    const s0 = startOf(tree, node) + offset;
+    const e0 = endOf(tree, node) + offset;
+    let gap = s0;
+    const flush = (to: number): void => {
+      // Blank lines at either end are left to tile, as between any two units.
+      let a = gap;
+      while (a < to && isSpace(text.charCodeAt(a))) a++;
+      if (a === to) return;
+      let b = to;
+      while (isSpace(text.charCodeAt(b - 1))) b--;
+      // From its first line's start (indentation included) to its last character, like a node.
+      a = Math.max(gap, text.lastIndexOf("\n", a - 1) + 1);
+      for (const u of delimiterUnits(text, lang.delimiter, comments, fits, a, b))
+        units.push({ ...u, scope: [...scope, ...u.scope], partial: partial || u.partial, recovered: true });
+      regions.push([a, b]);
+    };
+    const last = nextOf(tree, node);
+    for (let child = node + 1; child < last; child = nextOf(tree, child)) {
+      if (!heldChild(child)) continue;
+      const s = startOf(tree, child) + offset;
+      const e = endOf(tree, child) + offset;
+      // The stretch before a held child ends at its line start; the one after begins at the next line.
+      const from = Math.max(gap, extStart(text, s));
+      flush(from);
+      if (from > gap) gap = from;
+      take(child, scope, true, undefined);
+      gap = Math.min(e0, Math.max(gap, lineEndAfter(text, e)));
+    }
+    flush(e0);
+  };
+
+  /** True when child c of an ERROR node is a statement, declaration or comment spanning whole lines. */
+  const heldChild = (c: number): boolean => {
+    const f = flagsOf(tree, c);
+    if (f & FLAG.error || !(f & FLAG.named)) return false;
+    const s = startOf(tree, c) + offset;
+    const e = endOf(tree, c) + offset;
+    if (e <= s || !HELD_KIND.test(kindOf(tree, c))) return false;
+    return extStart(text, s) !== s || s === 0 || text.charCodeAt(s - 1) === 10 ? atLineEnd(text, e) : false;
+  };
+
+  // The root is always opened so even a small file reports its top-level kinds and symbols; the
+  // packer puts the pieces back together. A root that is an ERROR node is recovered.
+  if (flagsOf(tree, 0) & FLAG.error && endOf(tree, 0) > startOf(tree, 0)) recover(0, [], false);
+  else open(0, [], false, undefined);
   glue(units, text, fits);
-  return tile(units, text);
+  return { units: tile(units, text), regions };
+}
+
+/** True when only spaces, tabs, `;` or `,` stand between e and the end of its line (or the text). */
+function atLineEnd(text: string, e: number): boolean {
+  for (let p = e; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 10 || c === 13) return true;
+    if (c !== 32 && c !== 9 && c !== 59 && c !== 44) return false;
+  }
+  return true;
+}
+
+/** True for a space, tab, CR or LF code. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/** The start of the line after position e (the text's end when e is on the last line). */
+function lineEndAfter(text: string, e: number): number {
+  const nl = text.indexOf("\n", e);
+  return nl === -1 ? text.length : nl + 1;
 }
 
 /**
@@ -120,74 +224,86 @@ function extEnd(text: string, e: number): number {
   return p === text.length ? p : last;
 }
 
-/**
- * A node's text range, as UTF-16 indices (the same as range().start/end.index). An edit that
- * would replace the node carries exactly that range and, built and never committed, changes
- * nothing; it costs ~30% less than range(), which also computes lines and columns (measured:
- * 2.0 vs 2.9 us per node), and positions are read for every node the chunker touches.
- */
-function span(node: SgNode): { startPos: number; endPos: number } {
-  return node.replace("");
-}
-
-/** Per definition kind, the field path that led to its name last time (most kinds have one). */
-const namePaths = new Map<string, readonly string[]>();
+/** symbolsNamed's answers, per grammar (a grammar's names are loaded once per thread). */
+const symbolSets = new WeakMap<GrammarNames, Uint8Array>();
 
 /**
- * The name of a definition: its `name` field, else found through declarator / definition /
- * declaration fields or a first spec child. The path found is remembered per kind, so each later
- * definition of that kind costs one native call per step instead of a search.
+ * The symbol ids whose names are in `kinds` (several ids can share a name), computed once per
+ * grammar: scanning the 65,536 symbol slots cost 17% of a Python run's CPU when done per file.
+ * `kinds` must be the same for a grammar (its language's definition kinds).
  */
-function nameOf(node: SgNode, kind: string): SgNode | undefined {
-  const known = namePaths.get(kind);
-  let target: SgNode | null | undefined;
-  if (known) {
-    target = node;
-    for (const f of known) {
-      target = f === "" ? target.namedChildren()[0] : (target.field(f as never) as SgNode | null);
-      if (!target) break;
-    }
-    // A path that ends in a declarator must end in a name (`int *f()` nests one level deeper).
-    if (target && known[known.length - 1] !== "name" && !NAME_KIND.test(String(target.kind()))) target = undefined;
-  }
-  if (!target) {
-    const path: string[] = [];
-    target = searchName(node, path, 0);
-    if (!target) return undefined;
-    namePaths.set(kind, path);
-  }
-  return target;
+function symbolsNamed(tree: FlatTree, kinds: ReadonlySet<string>): Uint8Array {
+  let ids = symbolSets.get(tree.names);
+  if (ids) return ids;
+  ids = new Uint8Array(0x10000);
+  const symbols = tree.names.symbols;
+  for (let id = 0; id < symbols.length; id++) if (kinds.has(symbols[id]!)) ids[id] = 1;
+  symbolSets.set(tree.names, ids);
+  return ids;
 }
 
-/** A name node's text and its range in the file text. */
-function nameRange(node: SgNode, text: string, offset: number): { text: string; start: number; end: number } {
-  const r = span(node);
-  const start = r.startPos + offset;
-  const end = r.endPos + offset;
-  return { text: text.slice(start, end), start, end };
+/** True when a descendant of `node` has one of the symbol ids marked in `ids`. */
+function holdsSymbol(tree: FlatTree, node: number, ids: Uint8Array): boolean {
+  const end = nextOf(tree, node);
+  const nodes = tree.nodes;
+  for (let i = node + 1; i < end; i++) if (ids[nodes[i * 4]! & 0xffff]) return true;
+  return false;
 }
 
-function searchName(node: SgNode, path: string[], depth: number): SgNode | undefined {
-  const direct = node.field("name" as never) as SgNode | null;
-  if (direct) {
-    path.push("name");
-    return direct;
-  }
-  if (depth > 0 && NAME_KIND.test(String(node.kind()))) return node;
-  if (depth >= 4) return undefined;
-  for (const f of NAME_PATHS) {
-    const next = node.field(f as never) as SgNode | null;
-    if (next) {
-      path.push(f);
-      return searchName(next, path, depth + 1);
+/**
+ * The name finder of a tree: the name node of a definition (its `name` field, else found through
+ * declarator / definition / declaration fields or a first spec child), or -1. The path found is
+ * remembered per kind, so each later definition of that kind follows it instead of searching.
+ */
+function nameFinder(tree: FlatTree): (node: number, kind: string) => number {
+  const nameField = fieldId(tree.names, "name");
+  const pathFields = NAME_PATHS.map((f) => fieldId(tree.names, f));
+  /** Per definition kind, the field path (field ids, 0 = first named child) that led to its name last time. */
+  const namePaths = new Map<string, readonly number[]>();
+
+  const search = (node: number, path: number[], depth: number): number => {
+    const direct = childByField(tree, node, nameField);
+    if (direct >= 0) {
+      path.push(nameField);
+      return direct;
     }
-  }
-  const first = node.namedChildren()[0];
-  if (first && SPEC_KIND.test(String(first.kind()))) {
-    path.push("");
-    return searchName(first, path, depth + 1);
-  }
-  return undefined;
+    if (depth > 0 && NAME_KIND.test(kindOf(tree, node))) return node;
+    if (depth >= 4) return -1;
+    for (const f of pathFields) {
+      const next = childByField(tree, node, f);
+      if (next >= 0) {
+        path.push(f);
+        return search(next, path, depth + 1);
+      }
+    }
+    const first = firstNamedChild(tree, node);
+    if (first >= 0 && SPEC_KIND.test(kindOf(tree, first))) {
+      path.push(0);
+      return search(first, path, depth + 1);
+    }
+    return -1;
+  };
+
+  return (node, kind) => {
+    const known = namePaths.get(kind);
+    let target = -1;
+    if (known) {
+      target = node;
+      for (const f of known) {
+        target = f === 0 ? firstNamedChild(tree, target) : childByField(tree, target, f);
+        if (target < 0) break;
+      }
+      // A path that ends in a declarator must end in a name (`int *f()` nests one level deeper).
+      if (target >= 0 && known[known.length - 1] !== nameField && !NAME_KIND.test(kindOf(tree, target))) target = -1;
+    }
+    if (target < 0) {
+      const path: number[] = [];
+      target = search(node, path, 0);
+      if (target < 0) return -1;
+      namePaths.set(kind, path);
+    }
+    return target;
+  };
 }
 
 /**

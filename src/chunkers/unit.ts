@@ -3,6 +3,9 @@
  * too big to take whole, a block of lines, or a line. Units of a file tile it exactly (after
  * `tile`), in order. Positions are UTF-16 indices into the decoded text.
  */
+/** A size test over UTF-16 ranges of the file text: true when text[s, e) fits the budget. */
+export type Fits = (s: number, e: number) => boolean;
+
 export type Unit = {
   start: number;
   end: number;
@@ -14,6 +17,8 @@ export type Unit = {
   scope: readonly string[];
   /** True when the unit is a piece of a larger node or block. */
   partial: boolean;
+  /** True when delimiter rules cut this unit inside a syntax ERROR region of a parsed tree. */
+  recovered?: boolean;
 };
 
 /** True when p is at the start of a line. */

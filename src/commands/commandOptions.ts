@@ -9,8 +9,9 @@ import { SectionSchema, type Section } from "../model/diagnosis.ts";
 import { WeftError } from "../model/errors.ts";
 import type { DiscoveryOptions } from "../model/file.ts";
 import { FormatSchema } from "../output/formats.ts";
-import type { CommandName, COMMANDS, Values } from "./options.ts";
-import type { ChunkOptions } from "./runChunk.ts";
+import type { Values } from "../model/optionTable.ts";
+import type { CommandName, COMMANDS } from "./options.ts";
+import type { ChunkOptions } from "../model/chunkOptions.ts";
 
 type ValuesOf<K extends CommandName> = Values<(typeof COMMANDS)[K]["options"]>;
 
@@ -20,6 +21,8 @@ export type ChunkArgs = ChunkOptions & { stdin: StdinList };
 export type FilesArgs = { discovery: DiscoveryOptions; stdin: StdinList; skipped: boolean; json: boolean };
 /** `weft diagnose`: the sections to run and, with --path, the files to compare. */
 export type DiagnoseArgs = { json: boolean; sections: Section[]; path?: string; limit: number };
+/** `weft schema`: which document's schema. */
+export type SchemaArgs = { summary: boolean };
 /** `weft languages` and `weft models`. */
 export type JsonArgs = { json: boolean };
 
@@ -27,10 +30,13 @@ function usage(message: string): WeftError {
   return new WeftError("usage", message);
 }
 
-/** Parses a number flag; anything else is a usage error naming the flag. */
+/**
+ * Parses a number flag written in decimal digits (with a fraction unless `integer`): no sign, space,
+ * exponent or hex, which Number() would take ("0x2", " 16", "1e1"). Anything else is a usage error naming the flag.
+ */
 function numberArg(name: string, raw: string, min: number, integer: boolean): number {
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n)))
+  const n = (integer ? /^\d+$/ : /^\d+(?:\.\d+)?$/).test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(n) || n < min || (integer && !Number.isSafeInteger(n)))
     throw usage(`--${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got "${raw}"`);
   return n;
 }
@@ -107,8 +113,9 @@ export function diagnoseArgs(a: ValuesOf<"diagnose">): DiagnoseArgs {
   }
   let limit = 200;
   if (a.limit !== undefined) {
-    limit = Number(a.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw usage(`--limit takes a positive whole number; got "${a.limit}"`);
+    limit = /^\d+$/.test(a.limit) ? Number(a.limit) : Number.NaN;
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw usage(`--limit takes a positive whole number; got "${a.limit}"`);
     if (a.path === undefined) throw usage("--limit needs --path");
   }
   if (a.path !== undefined) {
@@ -135,6 +142,7 @@ export const OPTIONS_OF = {
   }),
   languages: (a: ValuesOf<"languages">): JsonArgs => ({ json: a.json }),
   models: (a: ValuesOf<"models">): JsonArgs => ({ json: a.json }),
+  schema: (a: ValuesOf<"schema">): SchemaArgs => ({ summary: a.summary }),
 } satisfies { [K in CommandName]: (values: ValuesOf<K>) => unknown };
 
 export type CommandOptions = { [K in CommandName]: ReturnType<(typeof OPTIONS_OF)[K]> };

@@ -1,4 +1,5 @@
-import { withListed } from "../discover/args.ts";
+import { ownDirs } from "./ownDirs.ts";
+import { readListed } from "./readListed.ts";
 import { discover } from "../discover/discover.ts";
 import { quotePath } from "../discover/pathBytes.ts";
 import { skipRecordsJsonl } from "../discover/skipLog.ts";
@@ -29,7 +30,8 @@ export function formatFiles(found: Discovery, skipped: boolean, json: boolean): 
 
 /** `weft files`: lists what discovery finds (or skips), and counts the skips on stderr. */
 export async function files(opts: FilesArgs): Promise<Outcome> {
-  const found = discover(await withListed(opts.discovery, opts.stdin));
+  const listed = await readListed(opts.discovery, opts.stdin);
+  const found = discover({ ...listed, leaveOut: ownDirs(listed) });
   process.stdout.write(formatFiles(found, opts.skipped, opts.json));
   if (!opts.skipped && found.skipped.length > 0) {
     process.stderr.write(

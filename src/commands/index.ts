@@ -7,6 +7,7 @@ import { languages } from "./languages.ts";
 import { models } from "./models.ts";
 import type { CommandName } from "./options.ts";
 import type { Run } from "./parseArgv.ts";
+import { schema } from "./schema.ts";
 
 export { parseArgv } from "./parseArgv.ts";
 export { usage } from "./usage.ts";
@@ -18,6 +19,7 @@ const RUN: { [K in CommandName]: (options: CommandOptions[K]) => Promise<Outcome
   files,
   languages,
   models,
+  schema,
 };
 
 /** Runs the command the command line asked for. */

@@ -15,8 +15,12 @@ export type LanguageRow = {
   name: string;
   extensions: string[];
   filenames: string[];
-  /** "builtin" (in @ast-grep/napi), the @ast-grep/lang-* package, or "none" (delimiter chunker only). */
+  /** The @ast-grep/lang-* package, or "none" (delimiter chunker only). */
   parser: string;
+  /** The tree-sitter runtime weft's tree reader reads this grammar with, e.g. "tree-sitter 0.25.1". */
+  runtime?: string;
+  /** The tree-sitter ABI the grammar was generated for (within the runtime's range, or it does not load). */
+  abi?: number;
   /** ok: loads and parses its sample in the main thread and in a worker; unavailable: declared missing on this platform. */
   status: "ok" | "failed" | "unavailable" | "no-grammar";
   main?: ThreadCheck;
@@ -36,14 +40,22 @@ export async function languageRows(): Promise<LanguageRow[]> {
   return LANGUAGES.map((l): LanguageRow => {
     const base = { id: l.id, name: l.name, extensions: l.extensions, filenames: l.filenames };
     if (!l.grammar) return { ...base, parser: "none", status: "no-grammar" };
-    const parser = l.grammar.kind === "builtin" ? "builtin" : l.grammar.pkg;
+    const parser = l.grammar.pkg;
     const st = status.get(l.id);
     if (!st || !st.ok)
       return { ...base, parser, status: st?.unavailable ? "unavailable" : "failed", error: st?.error ?? "not loaded" };
     const main = check(inMain.get(l.id));
     const worker = check(inWorker.get(l.id));
     const ok = main.ok && worker.ok;
-    const row: LanguageRow = { ...base, parser, status: ok ? "ok" : "failed", main, worker };
+    const row: LanguageRow = {
+      ...base,
+      parser,
+      runtime: st.runtime,
+      abi: st.abi,
+      status: ok ? "ok" : "failed",
+      main,
+      worker,
+    };
     if (!ok) row.error = main.ok ? `in worker: ${worker.error}` : `in main thread: ${main.error}`;
     return row;
   });
@@ -83,13 +95,14 @@ export async function languages(opts: JsonArgs): Promise<Outcome> {
     const lines = rows.map((r) => [
       r.id,
       statusCell(r),
+      r.runtime ? `${r.runtime}, ABI ${r.abi}` : "-",
       r.parser,
       r.extensions
         .map((e) => `.${e}`)
         .concat(r.filenames)
         .join(" "),
     ]);
-    const head = ["language", "status", "parser", "files"];
+    const head = ["language", "status", "runtime", "parser", "files"];
     const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
     for (const l of [head, ...lines])
       process.stdout.write(`${l.map((c, i) => (i < l.length - 1 ? c.padEnd(widths[i]!) : c)).join("  ")}\n`);

@@ -1,45 +1,7 @@
 import { DEFAULT_SECTIONS } from "../../diagnostics/run.ts";
 import { governorArgs } from "../chunkers/governorArgs.ts";
 import { discoveryArgs } from "../discover/args.ts";
-
-/**
- * One command-line entry: how it is spelled and shown. The parser (parseArgv.ts) reads argv with
- * it and citty renders the usage from it, so the fields are citty's, plus `repeatable`.
- */
-export type OptionDef =
-  | { readonly type: "positional"; readonly description: string; readonly required: false }
-  | {
-      readonly type: "boolean";
-      readonly description: string;
-      readonly alias?: string;
-      readonly default?: boolean;
-      readonly negativeDescription?: string;
-    }
-  | {
-      readonly type: "string";
-      readonly description: string;
-      readonly valueHint?: string;
-      readonly alias?: string;
-      readonly default?: string;
-      /** Every value given is kept, in order (otherwise the last one wins). */
-      readonly repeatable?: true;
-    };
-
-export type OptionTable = Readonly<Record<string, OptionDef>>;
-
-/** The value the parser gives an entry: all positionals, a flag, every value, or the last value. */
-type ValueOf<D extends OptionDef> = D extends { type: "positional" }
-  ? string[]
-  : D extends { type: "boolean" }
-    ? boolean
-    : D extends { repeatable: true }
-      ? string[]
-      : D extends { default: string }
-        ? string
-        : string | undefined;
-
-/** The parsed command line of a command with options `T`, keyed by option name. */
-export type Values<T extends OptionTable> = { -readonly [K in keyof T]: ValueOf<T[K]> };
+import type { OptionTable } from "../model/optionTable.ts";
 
 /**
  * Every command and its options: the one table the command line is parsed and documented from.
@@ -130,6 +92,12 @@ export const COMMANDS = {
     description: "List the embedding model presets for `weft chunk --model`",
     options: { json: { type: "boolean", description: "Print JSON instead of a table" } },
   },
+  schema: {
+    description: "Print the JSON Schema of the records `weft chunk` writes (generated from weft's own schemas)",
+    options: {
+      summary: { type: "boolean", description: "Print the schema of the --summary-json document instead" },
+    },
+  },
 } as const satisfies Record<string, { description: string; valueErrorPrefix?: string; options: OptionTable }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -137,6 +105,7 @@ export type CommandName = keyof typeof COMMANDS;
 /** The options of `weft` itself: handled by the parser, listed so that the usage shows them. */
 export const MAIN_OPTIONS = {
   version: { type: "boolean", alias: "v", description: "Print the version" },
+  licenses: { type: "boolean", description: "Print weft's license and the notices of the software it embeds" },
   help: { type: "boolean", alias: "h", description: "Show this help" },
 } as const satisfies OptionTable;
 

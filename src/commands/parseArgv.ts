@@ -1,6 +1,7 @@
 import { errorMessage, WeftError } from "../model/errors.ts";
 import { OPTIONS_OF, type CommandOptions } from "./commandOptions.ts";
-import { COMMANDS, MAIN_OPTIONS, type CommandName, type OptionDef, type OptionTable } from "./options.ts";
+import type { OptionDef, OptionTable } from "../model/optionTable.ts";
+import { COMMANDS, MAIN_OPTIONS, type CommandName } from "./options.ts";
 
 /** A command to run with its checked, typed options. */
 export type Run = { [K in CommandName]: { kind: "run"; command: K; options: CommandOptions[K] } }[CommandName];
@@ -9,6 +10,7 @@ export type Run = { [K in CommandName]: { kind: "run"; command: K; options: Comm
 export type Invocation =
   | Run
   | { kind: "version" }
+  | { kind: "licenses" }
   | { kind: "help"; command: CommandName | undefined }
   /** `line` is the whole message; the usage of `usageOf` follows it when the command line itself was malformed. */
   | { kind: "usage-error"; line: string; usageOf?: CommandName | "weft" };
@@ -72,6 +74,7 @@ export function parseArgv(argv: readonly string[]): Invocation {
     const tok = argv[i]!;
     if (tok === "--help" || tok === "-h") return { kind: "help", command };
     if ((tok === "--version" || tok === "-v") && !command) return { kind: "version" };
+    if (tok === "--licenses" && !command) return { kind: "licenses" };
     if (tok === "--") {
       if (i + 1 < argv.length && !list) return malformed(`unexpected argument "${argv[i + 1]}" for '${name()}'`);
       if (list) (values[list] as string[]).push(...argv.slice(i + 1));

@@ -3,158 +3,253 @@ import { byPath, discover } from "../discover/discover.ts";
 import { quotePath } from "../discover/pathBytes.ts";
 import { skipRecordsJsonl } from "../discover/skipLog.ts";
 import { describe } from "../discover/walk.ts";
-import { chooseExecutor, type ExecutorChoice } from "../execute/choose.ts";
+import { chooseExecutor } from "../execute/choose.ts";
+import { createPool } from "../execute/pool.ts";
 import type { Executor } from "../execute/executor.ts";
-import { createLedger } from "../execute/ledger.ts";
-import type { FaultSpec } from "../execute/faults.ts";
+import { createLedger, type Ledger } from "../execute/ledger.ts";
 import { errorMessage, WeftError } from "../model/errors.ts";
-import type { DiscoveredFile, DiscoveryOptions } from "../model/file.ts";
-import type { Governor } from "../model/governor.ts";
-import { createEmitter, type Format } from "../output/formats.ts";
-import { createProgress } from "../output/progress.ts";
-import { createSink } from "../output/sink.ts";
+import type { ChunkOptions } from "../model/chunkOptions.ts";
+import type { DiscoveredFile, ReadLimits, SkipRecord } from "../model/file.ts";
+import { createEmitter } from "../output/formats.ts";
+import type { Emitter } from "../output/emitter.ts";
+import { createProgress, type Progress } from "../output/progress.ts";
+import { createSink, type Sink } from "../output/sink.ts";
 import { formatSkips, formatSummary, type Summary } from "../output/summary.ts";
 import { parserProblems } from "../languages/registry.ts";
 import { exitCode, exitNow, type Outcome, type StopSignal } from "./exitCodes.ts";
+import { ownDirs } from "./ownDirs.ts";
 import { openCacheDir } from "../cache/dir.ts";
 import { cachedResult } from "../cache/entry.ts";
 import { runKey } from "../cache/key.ts";
-import { runCached, type Delivery } from "../cache/run.ts";
+import { planCached, runCached, type Delivery } from "../cache/run.ts";
 import { createEntryStore, type EntryStore } from "../cache/store.ts";
-
-/** Everything `weft chunk` needs, already validated. */
-export type ChunkOptions = {
-  discovery: DiscoveryOptions;
-  format: Format;
-  executor: ExecutorChoice;
-  /** Worker count (default: available cores). */
-  workers?: number;
-  /** Per-file timeout in the worker pool, ms (0 = none). */
-  timeoutMs: number;
-  quiet: boolean;
-  summaryJson?: string;
-  /** Write every skip (discovery's and the chunker's) to this file as JSON Lines. */
-  skippedFile?: string;
-  governor: Governor;
-  /** Test-only fault hook, never set by the CLI. */
-  faults?: readonly FaultSpec[];
-  /** Where output goes (default 1, stdout). */
-  outFd?: number;
-  /** --cache DIR: reuse the records of files already chunked, bounded to maxBytes (--cache-max-size). */
-  cache?: { dir: string; maxBytes: number };
-};
 
 type StopReason =
   { kind: "signal"; signal: StopSignal } | { kind: "output-closed" } | { kind: "output-error"; error: WeftError };
 
+/** Why a run stops early: `why` is set once, by the first signal or the output closing, which aborts `controller`. */
+type Stops = { readonly controller: AbortController; why: StopReason | undefined };
+
+/** What discovery found, and the limits the reader checks (discovery only stats files). */
+type Found = { files: DiscoveredFile[]; discoverySkips: SkipRecord[]; limits: ReadLimits };
+
+/** The executor for the files to chunk, why it was chosen, and the parser problems it put on stderr. */
+type Choice = { executor: Executor; reason: string; announced: readonly string[] };
+
 /**
- * Runs `weft chunk`: discover -> execute -> emit, then the summary and the accounting check.
- * Returns the outcome, which decides the exit code (exitCodes.ts); prints one line per failed file
- * on stderr. A report file that cannot be created throws a WeftError with code "usage".
+ * One run's state, made in one place (startRun) and handed to each phase: the options, what was
+ * found, the cache, why the run stopped early (if it did), and where results go.
+ */
+type Run = {
+  readonly opts: ChunkOptions;
+  readonly started: number;
+  readonly store: EntryStore | undefined;
+  readonly found: Found;
+  readonly stops: Stops;
+  readonly listeners: { readonly SIGINT: () => void; readonly SIGTERM: () => void };
+  readonly sink: Sink;
+  readonly flusher: ReturnType<typeof setInterval>;
+  readonly emitter: Emitter;
+  readonly progress: Progress;
+  readonly ledger: Ledger;
+};
+
+/** How execution ended: the executor that ran (none when the run stopped before one was chosen), and an error it ended with. */
+type Executed = { choice: Choice | undefined; runError: unknown };
+
+/** The facts of a finished run: its summary, its exit-code outcome, and the losses the ledger found. */
+type Summarized = {
+  summary: Summary;
+  result: Outcome;
+  ended: StopReason | undefined;
+  runError: unknown;
+  unaccounted: string[];
+  duplicates: readonly string[];
+};
+
+/**
+ * Runs `weft chunk` as phases: reports, cache, discover -> choose executor -> execute -> summarize ->
+ * reports and stderr. Returns the outcome, which decides the exit code (exitCodes.ts); prints one line
+ * per failed file on stderr. A report file that cannot be created throws a WeftError with code "usage".
  */
 export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
   const started = performance.now();
-  // Report files are created up front, so a bad path costs a usage error, not the whole run's work.
+  createReports(opts);
+  const cache = openCache(opts);
+  if ("refused" in cache) return { usage: true };
+  const found = discoverFiles(opts, cache.store);
+  // Without --cache the executor is chosen now, before signals are watched; with it, once the cache took its share.
+  const chosen = cache.store ? undefined : choose(opts, found.files, found.files);
+  const run = startRun(opts, started, cache.store, found);
+  const executed = await execute(run, chosen);
+  finishOutput(run);
+  const summarized = summarize(run, executed);
+  // A report that cannot be written is an internal error, after the summary's own exit code was decided.
+  const written = writeReports(opts, summarized.summary);
+  const result = written ? summarized.result : { ...summarized.result, internal: true };
+  if (summarized.ended?.kind === "output-closed") return result; // the reader left: stop quietly
+  reportOnStderr(run, executed, summarized);
+  return result;
+}
+
+/** Creates the report files up front, so a bad path costs a usage error, not the whole run's work. */
+function createReports(opts: ChunkOptions): void {
   const reports = [
     { flag: "--summary-json", file: opts.summaryJson },
     { flag: "--skipped", file: opts.skippedFile },
   ];
   for (const { flag, file } of reports) if (file) writeReport(flag, file, "", "usage");
-  let store: EntryStore | undefined;
-  if (opts.cache) {
-    try {
-      store = createEntryStore(openCacheDir(opts.cache.dir), opts.cache.maxBytes);
-    } catch (err) {
-      if (!(err instanceof WeftError && err.code === "cache-refused")) throw err;
-      process.stderr.write(`weft: ${errorMessage(err)}\n`);
-      return { usage: true };
-    }
-  }
-  // Each file is opened once: discovery only stats it, and the reader makes the content checks.
-  const { files, skipped: discoverySkips } = discover({ ...opts.discovery, checkContent: false });
-  const limits = { maxFileSize: opts.discovery.maxFileSize, skipMinified: opts.discovery.skipMinified };
-  let executor: Executor | undefined;
-  let reason = "";
-  /** The executor for the files to chunk (with --cache, those the cache does not hold). */
-  const executorFor = (toChunk: readonly DiscoveredFile[]): Executor => {
-    // Parsers load before any file is chunked (and before workers start): one line per refused
-    // directory or file, whatever --quiet says, since the files it affects are not chunked as asked.
-    // With --cache, for every file too: ast-grep registers parsers once per process, and a cache
-    // entry found corrupt later is recomputed on this thread.
-    for (const error of parserProblems([...new Set(files.map((f) => f.language))]))
-      process.stderr.write(`weft: ${error}\n`);
-    const chosen = chooseExecutor(opts.executor, toChunk, {
-      workers: opts.workers,
-      timeoutMs: opts.timeoutMs,
-      faults: opts.faults,
-    });
-    reason = chosen.reason;
-    executor = chosen.executor; // set here, so it is closed even when the run throws
-    return executor;
-  };
-  if (!store) executorFor(files);
+}
 
-  const controller = new AbortController();
-  let stop: StopReason | undefined;
-  const halt = (why: StopReason) => {
-    if (stop) return;
-    stop = why;
-    controller.abort();
-  };
+/** The --cache entry store (none without --cache); a refused directory is one line on stderr. */
+function openCache(opts: ChunkOptions): { store: EntryStore | undefined } | { refused: true } {
+  if (!opts.cache) return { store: undefined };
+  try {
+    return { store: createEntryStore(openCacheDir(opts.cache.dir), opts.cache.maxBytes) };
+  } catch (err) {
+    if (!(err instanceof WeftError && err.code === "cache-refused")) throw err;
+    process.stderr.write(`weft: ${errorMessage(err)}\n`);
+    return { refused: true };
+  }
+}
+
+/** The files to chunk and the skips, from discovery. */
+function discoverFiles(opts: ChunkOptions, store: EntryStore | undefined): Found {
+  // Each file is opened once: discovery only stats it, and the reader makes the content checks.
+  // weft's own caches inside the tree are left out like .git: chunking them grows the output each run.
+  const leaveOut = ownDirs(opts.discovery, store?.stats.dir);
+  const { files, skipped: discoverySkips } = discover({ ...opts.discovery, checkContent: false, leaveOut });
+  const limits = { maxFileSize: opts.discovery.maxFileSize, skipMinified: opts.discovery.skipMinified };
+  return { files, discoverySkips, limits };
+}
+
+/** Loads the parsers of `files` (their problems on stderr) and chooses the executor for `toChunk` (with --cache, the files the cache does not hold). */
+function choose(opts: ChunkOptions, files: readonly DiscoveredFile[], toChunk: readonly DiscoveredFile[]): Choice {
+  // Parsers load before any file is chunked (and before workers start): one line per refused
+  // directory or file, whatever --quiet says, since the files it affects are not chunked as asked.
+  // With --cache, for every file too: ast-grep registers parsers once per process, and a cache
+  // entry found corrupt later is recomputed (on this thread, or a worker of its own if big).
+  const announced = parserProblems([...new Set(files.map((f) => f.language))]);
+  for (const error of announced) process.stderr.write(`weft: ${error}\n`);
+  const { executor, reason } = chooseExecutor(opts.executor, toChunk, {
+    workers: opts.workers,
+    timeoutMs: opts.timeoutMs,
+    faults: opts.faults,
+  });
+  return { executor, reason, announced };
+}
+
+/** The run state: SIGINT and SIGTERM watched, the sink (flushed a few times a second), emitter, progress bar and ledger. */
+function startRun(opts: ChunkOptions, started: number, store: EntryStore | undefined, found: Found): Run {
+  const stops: Stops = { controller: new AbortController(), why: undefined };
   const onSignal = (signal: StopSignal) => {
     // A second Ctrl-C while we flush means "now".
-    if (stop?.kind === "signal") exitNow({ signal });
-    halt({ kind: "signal", signal });
+    if (stops.why?.kind === "signal") exitNow({ signal });
+    halt(stops, { kind: "signal", signal });
   };
-  const onInt = () => onSignal("SIGINT");
-  const onTerm = () => onSignal("SIGTERM");
-  process.on("SIGINT", onInt);
-  process.on("SIGTERM", onTerm);
+  const listeners = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
+  process.on("SIGINT", listeners.SIGINT);
+  process.on("SIGTERM", listeners.SIGTERM);
 
   const sink = createSink(opts.outFd ?? 1, {
-    onClosed: (error) => halt(error ? { kind: "output-error", error } : { kind: "output-closed" }),
+    onClosed: (error) => halt(stops, error ? { kind: "output-error", error } : { kind: "output-closed" }),
   });
   // Output also goes out a few times a second, so a reader sees progress while a slow file runs.
   const flusher = setInterval(() => sink.flush(), 250);
   const emitter = createEmitter(opts.format, sink);
+  const { files } = found;
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const progress = createProgress(files.length, totalBytes, !opts.quiet && process.stderr.isTTY === true);
   const ledger = createLedger(files);
+  return { opts, started, store, found, stops, listeners, sink, flusher, emitter, progress, ledger };
+}
 
-  const onResult = (delivery: Delivery) => {
-    if ("cached" in delivery) {
-      ledger.recordCached(delivery.cached);
-      if (opts.format === "jsonl") sink.writeBytes(delivery.cached.jsonl);
-      else emitter.result(cachedResult(delivery.cached));
-    } else {
-      const { result, jsonl } = delivery;
-      ledger.record(result);
-      if (result.status === "failed" && !stop)
-        progress.note(`weft: ${quotePath(result.failure.path)}: ${result.failure.message} [${result.failure.code}]\n`);
-      if (jsonl !== undefined && opts.format === "jsonl") sink.write(jsonl);
-      else emitter.result(result);
-    }
-    progress.update(ledger.delivered, ledger.bytes);
-  };
+/** Stops the run for `why`, unless it was stopped already (the first reason stands). */
+function halt(stops: Stops, why: StopReason): void {
+  if (stops.why) return;
+  stops.why = why;
+  stops.controller.abort();
+}
 
+/**
+ * Chunks the files: through the cache when there is one (plan, then choose the executor for the
+ * misses), else on `chosen`. Never throws: the error the run ended with is returned, and an
+ * interruption after a stop is no error. The executor is closed and the signals unwatched at the end.
+ */
+async function execute(run: Run, chosen: Choice | undefined): Promise<Executed> {
+  const { opts, store, stops } = run;
+  const { files, limits } = run.found;
+  let choice = chosen;
   let runError: unknown;
   try {
-    const options = { signal: controller.signal, limits };
-    if (store) await runCached({ store, runKey: runKey(opts), executorFor }, files, opts.governor, onResult, options);
-    else await executor!.run(files, opts.governor, (result) => onResult({ result }), options);
+    const options = { signal: stops.controller.signal, limits };
+    if (store) {
+      const plan = await planCached(store, runKey(opts), files, options);
+      choice = choose(opts, files, plan.misses);
+      // A corrupt entry of a big file is chunked on a worker of its own, unless inline was asked for.
+      const recomputeOn =
+        opts.executor === "inline"
+          ? undefined
+          : () => createPool({ workers: 1, timeoutMs: opts.timeoutMs, faults: opts.faults });
+      await runCached(
+        { store, executor: choice.executor, recomputeOn },
+        plan,
+        opts.governor,
+        (delivery) => deliver(run, delivery),
+        options,
+      );
+    } else if (choice)
+      // without --cache, chosen up front (runChunk)
+      await choice.executor.run(files, opts.governor, (result) => deliver(run, { result }), options);
   } catch (err) {
-    if (!(err instanceof WeftError && err.code === "interrupted" && stop)) runError = err;
+    if (!(err instanceof WeftError && err.code === "interrupted" && stops.why)) runError = err;
   } finally {
-    clearInterval(flusher);
-    progress.end();
-    process.off("SIGINT", onInt);
-    process.off("SIGTERM", onTerm);
-    if (executor) await closeQuietly(executor);
+    // A signal that came while the last file was chunked on this thread is queued: one turn of the
+    // event loop delivers it before the handlers go, so the run still ends as interrupted.
+    await Bun.sleep(0);
+    clearInterval(run.flusher);
+    run.progress.end();
+    process.off("SIGINT", run.listeners.SIGINT);
+    process.off("SIGTERM", run.listeners.SIGTERM);
+    if (choice) await closeQuietly(choice.executor);
   }
-  if (store && store.stats.written > 0) store.evict();
-  emitter.end();
-  sink.flush();
-  const ended = stop as StopReason | undefined; // assigned in callbacks, which TypeScript cannot see
+  return { choice, runError };
+}
+
+/** One file's outcome to the ledger, the output and the progress bar; a failure noted on stderr unless the run stopped. */
+function deliver(run: Run, delivery: Delivery): void {
+  const { opts, ledger, sink, emitter, progress } = run;
+  if ("cached" in delivery) {
+    ledger.recordCached(delivery.cached);
+    if (opts.format === "jsonl") sink.writeBytes(delivery.cached.jsonl);
+    else emitter.result(cachedResult(delivery.cached));
+  } else {
+    const { result, jsonl } = delivery;
+    ledger.record(result);
+    if (result.status === "failed" && !run.stops.why)
+      progress.note(`weft: ${quotePath(result.failure.path)}: ${result.failure.message} [${result.failure.code}]\n`);
+    if (jsonl !== undefined && opts.format === "jsonl") sink.write(jsonl);
+    else emitter.result(result);
+  }
+  progress.update(ledger.delivered, ledger.bytes);
+}
+
+/** Evicts over the cache bound, ends the output and flushes it (which may find stdout closed). */
+function finishOutput(run: Run): void {
+  if (run.store && run.store.stats.written > 0) run.store.evict();
+  run.emitter.end();
+  run.sink.flush();
+}
+
+/** The summary and outcome of a finished run, with the accounting check (read once the output was flushed). */
+function summarize(run: Run, executed: Executed): Summarized {
+  const { opts, store, ledger, started } = run;
+  const { files, discoverySkips } = run.found;
+  const { choice } = executed;
+  const executor = choice?.executor;
+  const reason = choice?.reason ?? "";
+  const ended = run.stops.why;
+  let { runError } = executed;
   if (ended?.kind === "output-error") runError ??= ended.error;
 
   const unaccounted = runError || ended ? [] : ledger.unaccounted();
@@ -188,6 +283,7 @@ export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
     failed: ledger.failures.length,
     degraded: ledger.degradations.length,
     invalidUtf8: ledger.invalidUtf8,
+    recovered: ledger.recoveries.length,
     chunks: ledger.chunks,
     bytes: ledger.bytes,
     seconds,
@@ -195,21 +291,33 @@ export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
     failures: [...ledger.failures],
     skips,
     degradations: [...ledger.degradations],
+    recoveries: [...ledger.recoveries],
     unaccounted,
     ...(store && { cache: store.stats }),
   };
+  return { summary, result, ended, runError, unaccounted, duplicates };
+}
 
-  let reportFailed = false;
+/** Writes --summary-json and --skipped; returns false when one could not be written (said on stderr). */
+function writeReports(opts: ChunkOptions, summary: Summary): boolean {
   try {
     if (opts.summaryJson)
       writeReport("--summary-json", opts.summaryJson, `${JSON.stringify(summary, null, 2)}\n`, "report-write");
-    if (opts.skippedFile) writeReport("--skipped", opts.skippedFile, skipRecordsJsonl(skips), "report-write");
+    if (opts.skippedFile) writeReport("--skipped", opts.skippedFile, skipRecordsJsonl(summary.skips), "report-write");
   } catch (err) {
     process.stderr.write(`weft: ${errorMessage(err)}\n`);
-    reportFailed = true;
+    return false;
   }
-  if (reportFailed) result.internal = true;
-  if (ended?.kind === "output-closed") return result; // the reader left: stop quietly
+  return true;
+}
+
+/** The run's end on stderr: its error, any loss, an interruption, degraded files, cache trouble, then skips and summary unless --quiet. */
+function reportOnStderr(run: Run, executed: Executed, summarized: Summarized): void {
+  const { opts, store, ledger } = run;
+  const { files } = run.found;
+  const announced = executed.choice?.announced ?? [];
+  const { summary, ended, runError, unaccounted, duplicates } = summarized;
+  const { skips } = summary;
   if (runError) process.stderr.write(`weft: ${errorMessage(runError)}\n`);
   if (unaccounted.length > 0) {
     process.stderr.write(
@@ -228,16 +336,22 @@ export async function runChunk(opts: ChunkOptions): Promise<Outcome> {
     process.stderr.write(
       `weft: ${summary.degraded} of ${files.length} files were not chunked as asked (their parser could not be loaded; delimiter rules were used): ${listSome(summary.degradations.map((d) => d.path))}\n`,
     );
+    const causes = new Set(summary.degradations.map((d) => d.reason));
+    for (const cause of causes) if (!announced.some((e) => cause.includes(e))) process.stderr.write(`weft: ${cause}\n`);
   }
   if (store) {
-    const { corrupt, writeErrors, writeError, dir } = store.stats;
-    if (corrupt > 0)
-      process.stderr.write(`weft: cache ${dir}: ${corrupt} corrupt entries were detected, recomputed and rewritten\n`);
+    const { corrupt, corruptFirst, repaired, writeErrors, writeError, dir } = store.stats;
+    if (corrupt > 0) {
+      const rewritten = repaired === corrupt ? " and rewritten" : `; ${repaired} of them rewritten`;
+      process.stderr.write(
+        `weft: cache ${dir}: ${corrupt} corrupt entries were detected, recomputed (never emitted)${rewritten} (first: ${corruptFirst})\n`,
+      );
+    }
     if (writeErrors > 0)
       process.stderr.write(`weft: cache ${dir}: ${writeErrors} entries could not be written (${writeError})\n`);
   }
-  if (!opts.quiet) process.stderr.write(`${skips.length > 0 ? formatSkips(skips) : ""}${formatSummary(summary)}`);
-  return result;
+  if (!opts.quiet)
+    process.stderr.write(`${skips.length > 0 ? formatSkips(skips, opts.skippedFile) : ""}${formatSummary(summary)}`);
 }
 
 /** Writes a report file named by `flag`; an error names the flag and file, with `code` (usage when checked up front). */

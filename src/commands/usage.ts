@@ -1,7 +1,8 @@
 import { defineCommand, renderUsage, type ArgsDef, type CommandDef } from "citty";
 import { VERSION } from "../version.ts";
 import { EXIT_CODES_HELP } from "./exitCodes.ts";
-import { COMMANDS, MAIN_DESCRIPTION, MAIN_OPTIONS, type CommandName, type OptionTable } from "./options.ts";
+import type { OptionTable } from "../model/optionTable.ts";
+import { COMMANDS, MAIN_DESCRIPTION, MAIN_OPTIONS, type CommandName } from "./options.ts";
 
 // The table's entries are citty argument definitions (citty ignores `repeatable`, which is ours).
 const cittyArgs = (table: OptionTable): ArgsDef => table;

@@ -1,4 +1,4 @@
-import type { OptionTable, Values } from "../commands/options.ts";
+import type { OptionTable, Values } from "../model/optionTable.ts";
 import type { DiscoveryOptions } from "../model/file.ts";
 import { WeftError } from "../model/errors.ts";
 import { knownLanguageIds } from "./detect.ts";
@@ -119,29 +119,104 @@ export function stdinList(values: DiscoveryValues): StdinList {
   return values.stdin ? { nul: values.null === true } : undefined;
 }
 
-/** `discovery` with the paths listed on stdin, when --stdin asked for them; `read` is called only then. */
+/** Where --stdin's list comes from: its bytes, in pieces (stdin is read as a stream, never held whole). */
+export type ListSource = () => AsyncIterable<Uint8Array>;
+
+/**
+ * `discovery` with the paths listed on stdin, when --stdin asked for them; `read` is called only
+ * then. The list is parsed as it streams in: only the distinct paths are kept (`yes a.py | weft
+ * chunk --stdin` holds one), and a path longer than PATH_MAX is a usage error, so stdin that is
+ * not a list (`< /dev/zero`) stops at once instead of filling memory.
+ */
 export async function withListed(
   discovery: DiscoveryOptions,
   stdin: StdinList,
-  read: () => Promise<Uint8Array> = () => Bun.stdin.bytes(),
+  read: ListSource = () => Bun.stdin.stream(),
 ): Promise<DiscoveryOptions> {
-  return stdin ? { ...discovery, listed: parsePathList(await read(), stdin.nul) } : discovery;
+  if (!stdin) return discovery;
+  const list = createListParser(stdin.nul);
+  let sinceTurn = 0;
+  for await (const piece of read()) {
+    list.push(piece);
+    // A stream that always has data (a file, /dev/zero) continues in microtasks only: turn the
+    // event loop every MiB so signal handlers get to run.
+    if ((sinceTurn += piece.length) >= 1 << 20) {
+      sinceTurn = 0;
+      await Bun.sleep(0);
+    }
+  }
+  return { ...discovery, listed: list.end() };
+}
+
+/** The longest listed path weft takes, in bytes: Linux's PATH_MAX (4096, the terminating NUL included). */
+export const MAX_LISTED_PATH_BYTES = 4095;
+
+/**
+ * A newline- (or NUL-) separated list of paths, parsed piece by piece: blank entries are dropped,
+ * a CR before a newline too, a byte-order mark at the start, and repeats. Names that are not valid
+ * UTF-8 keep their bytes (see pathBytes.ts). `end` returns the distinct paths in the order first
+ * listed. An entry over MAX_LISTED_PATH_BYTES throws a usage error.
+ */
+export function createListParser(nul: boolean): { push(piece: Uint8Array): void; end(): string[] } {
+  const sep = nul ? 0 : 0x0a;
+  const seen = new Set<string>();
+  let pending: Uint8Array[] = []; // the start of the current entry, from earlier pieces
+  let pendingBytes = 0;
+  let first = true;
+  let count = 0;
+  const add = (entry: Uint8Array) => {
+    count++;
+    let bytes = entry;
+    if (first) {
+      first = false;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    }
+    if (!nul && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, -1);
+    if (bytes.length > MAX_LISTED_PATH_BYTES) throw tooLong(count);
+    if (bytes.length > 0) seen.add(decodePath(bytes));
+  };
+  return {
+    push(piece) {
+      let from = 0;
+      for (let at = piece.indexOf(sep); at !== -1; at = piece.indexOf(sep, from)) {
+        const part = piece.subarray(from, at);
+        if (pending.length > 0) {
+          add(Buffer.concat([...pending, part]));
+          pending = [];
+          pendingBytes = 0;
+        } else add(part);
+        from = at + 1;
+      }
+      if (from < piece.length) {
+        // Copied: the stream may reuse its buffer. An entry already too long is refused now, not at its end.
+        pending.push(piece.slice(from));
+        pendingBytes += piece.length - from;
+        if (pendingBytes > MAX_LISTED_PATH_BYTES + 3) throw tooLong(count + 1);
+      }
+    },
+    end() {
+      if (pending.length > 0) add(Buffer.concat(pending));
+      pending = [];
+      return [...seen];
+    },
+  };
+}
+
+function tooLong(entry: number): WeftError {
+  return usage(
+    `--stdin: listed path ${entry} is longer than ${MAX_LISTED_PATH_BYTES + 1} bytes (PATH_MAX): stdin is not a list of paths (one per line, or NUL-separated with -0)`,
+  );
 }
 
 function usage(message: string): WeftError {
   return new WeftError("usage", message);
 }
 
-/**
- * Paths from a newline- (or NUL-) separated list; blank entries are dropped, a CR before a newline
- * too, and a byte-order mark at the start. Names that are not valid UTF-8 keep their bytes (see
- * pathBytes.ts): the separators are ASCII, so decoding the whole list splits it the same way.
- */
+/** Paths from a whole newline- (or NUL-) separated list: createListParser on one piece. */
 export function parsePathList(bytes: Uint8Array, nul: boolean): string[] {
-  let text = decodePath(bytes);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const parts = nul ? text.split("\0") : text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
-  return parts.filter((p) => p !== "");
+  const list = createListParser(nul);
+  list.push(bytes);
+  return list.end();
 }
 
 /** "10M", "512k", "1.5GB", "2048" -> bytes (K/M/G are powers of 1024). */

@@ -1,8 +1,9 @@
-import { accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import { accessSync, closeSync, constants, fstatSync, lstatSync, readSync } from "node:fs";
 import type { DiscoveredFile, DiscoveryOptions, SkipReason } from "../model/file.ts";
 import { contentSkip, HEAD_BYTES } from "./content.ts";
 import { detectByName, detectByShebang, needsShebang } from "./detect.ts";
-import { fsPath } from "./pathBytes.ts";
+import { openNoLinks } from "./openNoLinks.ts";
+import { fsPath, quotePath } from "./pathBytes.ts";
 import { describe, notRegular, type Entry } from "./walk.ts";
 
 type Skip = { reason: SkipReason; detail: string };
@@ -12,25 +13,38 @@ export type Inspected =
   { kind: "file"; file: Omit<DiscoveredFile, "index"> } | ({ kind: "skip"; language: string } & Skip);
 
 /**
- * Opens a file found by discovery, for reading only. O_NOFOLLOW: discovery resolved any link it
- * chose to follow, so a link here appeared since the walk and is refused (ELOOP). O_NONBLOCK: a file
+ * Opens a file found by discovery, for reading only. No link is followed on the whole path
+ * (openNoLinks.ts): discovery resolved any link it chose to follow, so a link here, the file or a
+ * directory above it, appeared since the walk and is refused (ELOOP). Non-blocking: a file
  * replaced by a FIFO since the walk must not block the open. Throws the open's error.
  */
 export function openDiscovered(abs: string): number {
-  return openSync(fsPath(abs), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  return openNoLinks(abs);
 }
 
 /** The skip for a file whose open failed at discovery (or that was found unreadable there). */
-function openSkip(err: unknown): Skip {
+function openSkip(err: unknown, path?: string, abs?: string): Skip {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ELOOP") return linkAppeared();
+  if (code === "ELOOP") return linkAppeared(err, path, abs);
   if (code === "ENOENT" || code === "ENOTDIR") return vanished(err);
   return { reason: "unreadable", detail: `cannot be opened: ${describe(err)}` };
 }
 
-/** The skip for a file that became a symbolic link after the walk (an ELOOP from openDiscovered). */
-export function linkAppeared(): Skip {
-  return { reason: "symlink-not-followed", detail: "became a symbolic link after discovery; not followed" };
+/**
+ * The skip for a file that became a symbolic link after the walk, or whose path passes through a
+ * directory that did (an ELOOP from openDiscovered, whose `component` then names it). `path` and
+ * `abs` are the file's path as shown and as opened: the directory is named as shown when it can be.
+ */
+export function linkAppeared(err?: unknown, path?: string, abs?: string): Skip {
+  const component = (err as { component?: string } | undefined)?.component;
+  if (component === undefined)
+    return { reason: "symlink-not-followed", detail: "became a symbolic link after discovery; not followed" };
+  const below = abs?.startsWith(`${component}/`) ? abs.slice(component.length) : undefined;
+  const shown = below !== undefined && path?.endsWith(below) ? path.slice(0, -below.length) || component : component;
+  return {
+    reason: "symlink-not-followed",
+    detail: `directory ${quotePath(shown)} on its path became a symbolic link after discovery; not followed`,
+  };
 }
 
 /** The skip for a file gone since the walk (it, or a directory above it). */
@@ -44,12 +58,12 @@ export function tooLarge(size: number, maxFileSize: number): Skip {
 }
 
 /** Opens a file found by discovery and checks it is still a regular file within the size limit. */
-function openChecked(abs: string, maxFileSize: number): { fd: number; size: number } | Skip {
+function openChecked(path: string, abs: string, maxFileSize: number): { fd: number; size: number } | Skip {
   let fd: number;
   try {
     fd = openDiscovered(abs);
   } catch (err) {
-    return openSkip(err);
+    return openSkip(err, path, abs);
   }
   const st = fstatSync(fd);
   const skip: Skip | undefined = !st.isFile()
@@ -110,7 +124,7 @@ export function inspectFile(entry: Entry, opts: DiscoveryOptions, buffer: Uint8A
     }
     return file(size);
   }
-  const opened = openChecked(entry.abs, opts.maxFileSize);
+  const opened = openChecked(entry.path, entry.abs, opts.maxFileSize);
   if ("reason" in opened) return skip(opened);
   try {
     const head = buffer.subarray(

@@ -9,7 +9,7 @@ import { basename, dirname, isAbsolute, normalize, resolve } from "./pathOps.ts"
 export type Entry = {
   /** The path as shown to the user. */
   path: string;
-  /** Absolute path to open; for a followed symlink, the real path of its target (so readers can refuse links). */
+  /** Absolute path to open, with no symbolic link on it (a followed link's real target): readers refuse links anywhere on it. */
   abs: string;
   /** Size in bytes, when the walk had to stat the entry anyway. */
   size?: number;
@@ -47,6 +47,8 @@ type Walk = {
   here?: { real: string; keys: Set<string> };
   /** Each directory of a listed path already passed, by its prefix of the path as given. */
   passed: Map<string, Passed>;
+  /** opts.leaveOut as a set (the walk's paths are real, so a string compare finds them). */
+  leaveOut: ReadonlySet<string>;
 };
 
 /** A directory on the way to a listed path: passed (with its real path when a link led there), or the skip. */
@@ -59,7 +61,7 @@ type Passed = { real: string | undefined } | { skip: Skip };
  */
 export function walkInputs(opts: DiscoveryOptions, filter: GlobFilter | undefined): Entry[] {
   const containment = containmentRoots(opts);
-  const walk: Walk = { opts, filter, containment, out: [], passed: new Map() };
+  const walk: Walk = { opts, filter, containment, out: [], passed: new Map(), leaveOut: new Set(opts.leaveOut) };
   for (const p of opts.paths) visitInput(walk, p, true);
   for (const p of opts.listed) if (p !== "") visitInput(walk, p, false);
   return walk.out;
@@ -126,6 +128,15 @@ function visitInput(walk: Walk, input: string, trusted: boolean): void {
     return;
   }
   const globPath = globPathOf(display, basename(abs));
+  if (trusted && !st.isSymbolicLink()) {
+    // What the user named is followed, links included; from here on every path is the real one,
+    // so a file is later opened without following any link (openNoLinks.ts) along a path with none.
+    try {
+      abs = realPath(abs);
+    } catch (err) {
+      return void walk.out.push({ path: shown, abs, skip: missing(err) });
+    }
+  }
   if (st.isSymbolicLink()) {
     if (!walk.filter || walk.filter.keepFile(globPath)) visitLink(walk, { path: shown, abs, globPath }, undefined);
   } else if (st.isDirectory()) {
@@ -133,7 +144,7 @@ function visitInput(walk: Walk, input: string, trusted: boolean): void {
   } else if (walk.filter && !walk.filter.keepFile(globPath)) {
     // Left out by --include/--exclude.
   } else if (st.isFile()) {
-    walk.out.push({ path: shown, abs: trusted && isLink(abs) ? realPath(abs) : abs, size: st.size });
+    walk.out.push({ path: shown, abs, size: st.size });
   } else {
     walk.out.push({ path: shown, abs, skip: notRegular(st) });
   }
@@ -317,6 +328,7 @@ function walkTree(
       const globPath = filter ? globPathOf(path, inDir(name, dir.rel)) : "";
       if (isDir) {
         if (filter && !filter.keepDir(globPath)) continue;
+        if (walk.leaveOut.has(abs)) continue; // weft's own caches, like .git
         let chainHere: Chain | undefined;
         if (dir.chain) {
           // With --follow, remember real directory identities to stop loops through links.
@@ -394,7 +406,9 @@ function visitLink(
     )
       return;
     if (walk.filter && !walk.filter.keepDir(at.globPath)) return;
-    walkTree(walk, at.abs, at.path, st, inTree ? { chain, ...inTree } : undefined);
+    if (inTree && walk.leaveOut.has(real)) return; // a link into weft's own caches
+    // Walked from where the link really leads, so the paths opened later hold no link.
+    walkTree(walk, real, at.path, st, inTree ? { chain, ...inTree } : undefined);
   } else if (st.isFile()) {
     walk.out.push({ path: at.path, abs: real, size: st.size });
   } else {

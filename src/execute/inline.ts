@@ -2,12 +2,12 @@ import { processFile } from "../chunkers/processFile.ts";
 import { loadParsers } from "../languages/registry.ts";
 import { WeftError } from "../model/errors.ts";
 import { emptyStats, type Executor } from "./executor.ts";
-import { collectBetweenPhases, yieldEvery } from "./memory.ts";
+import { turnEventLoop } from "./memory.ts";
 import { tally } from "./tally.ts";
 
 /**
  * The same-thread executor: no start-up cost, so it wins on small jobs. It turns the event loop
- * between files so native parse trees are freed and signals are seen. It cannot interrupt a
+ * between files so signals are seen. It cannot interrupt a
  * file that never returns (no --timeout here): that needs the worker pool.
  */
 export function createInlineExecutor(): Executor {
@@ -17,11 +17,10 @@ export function createInlineExecutor(): Executor {
     async run(files, governor, onResult, options = {}) {
       loadParsers([...new Set(files.map((f) => f.language))]);
       const stats = emptyStats("inline", 0, files.length);
-      const turn = yieldEvery();
       for (const file of files) {
-        await turn(file.size);
+        await turnEventLoop();
         if (options.signal?.aborted) throw new WeftError("interrupted", "run interrupted");
-        const result = processFile(file, governor, { limits: options.limits, betweenPhases: collectBetweenPhases });
+        const result = processFile(file, governor, { limits: options.limits });
         tally(stats, file.size, result);
         await onResult(result);
       }

@@ -1,5 +1,5 @@
 import type { DiscoveredFile, SkipRecord } from "../model/file.ts";
-import type { Degradation, FailureRecord, FileResult } from "../model/result.ts";
+import type { Degradation, FailureRecord, FileResult, RecoveredRegion, Recovery } from "../model/result.ts";
 import { emptyTally, tally } from "./tally.ts";
 
 /**
@@ -10,7 +10,7 @@ import { emptyTally, tally } from "./tally.ts";
 export type Ledger = {
   record(result: FileResult): void;
   /** A chunked file whose records came from the cache (--cache), counted like `record` would. */
-  recordCached(file: { index: number; path: string; chunkCount: number; invalidUtf8: boolean }): void;
+  recordCached(file: CachedCounts): void;
   readonly chunked: number;
   readonly chunks: number;
   readonly bytes: number;
@@ -21,10 +21,21 @@ export type Ledger = {
   readonly invalidUtf8: number;
   /** Files chunked, but not as asked (their parser could not be loaded), and why. */
   readonly degradations: readonly Degradation[];
+  /** Files chunked partly by delimiter rules because of syntax errors, and where. */
+  readonly recoveries: readonly Recovery[];
   /** Results for a file already delivered, or for a file never submitted. */
   readonly duplicates: readonly string[];
   /** Paths of submitted files with no result, in order. */
   unaccounted(): string[];
+};
+
+/** What the ledger needs of a file whose records came from the cache. */
+type CachedCounts = {
+  index: number;
+  path: string;
+  chunkCount: number;
+  invalidUtf8: boolean;
+  recovered?: readonly RecoveredRegion[];
 };
 
 /** A ledger for these files. */
@@ -40,6 +51,7 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
     failures: [] as FailureRecord[],
     skips: [] as SkipRecord[],
     degradations: [] as Degradation[],
+    recoveries: [] as Recovery[],
     duplicates: [] as string[],
     record(result: FileResult) {
       if (seen.has(result.index) || !sizes.has(result.index)) {
@@ -51,11 +63,12 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
       if (result.status === "chunked") {
         if (result.chunks.some((c) => c.invalid_utf8 !== undefined)) ledger.invalidUtf8++;
         if (result.degraded !== undefined) ledger.degradations.push({ path: result.path, reason: result.degraded });
+        if (result.recovered) ledger.recoveries.push({ path: result.path, regions: result.recovered });
       } else if (result.status === "skipped")
         ledger.skips.push({ path: result.path, reason: result.reason, detail: result.detail });
       else ledger.failures.push(result.failure);
     },
-    recordCached(file: { index: number; path: string; chunkCount: number; invalidUtf8: boolean }) {
+    recordCached(file: CachedCounts) {
       if (seen.has(file.index) || !sizes.has(file.index)) {
         ledger.duplicates.push(file.path);
         return;
@@ -65,6 +78,7 @@ export function createLedger(files: readonly DiscoveredFile[]): Ledger {
       ledger.chunks += file.chunkCount;
       ledger.bytes += sizes.get(file.index)!;
       if (file.invalidUtf8) ledger.invalidUtf8++;
+      if (file.recovered) ledger.recoveries.push({ path: file.path, regions: [...file.recovered] });
     },
     unaccounted: () => files.filter((f) => !seen.has(f.index)).map((f) => f.path),
   };

@@ -9,7 +9,7 @@ import { rankTablesFor } from "../tokenize/encodings.ts";
 import { createDispatch, nextBatch, requeue, requeueAlone, type Dispatch, type Recipient } from "./dispatch.ts";
 import { emptyStats, type Executor, type RunOptions, type RunStats } from "./executor.ts";
 import type { Fault, FaultSpec, PoolTestHooks } from "./faults.ts";
-import { mainThreadCollector, MEMORY } from "./memory.ts";
+import { MEMORY } from "./memory.ts";
 import { WorkerRequestSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 import { createReorder, type Reorder } from "./reorder.ts";
 import type { WorkerLoss } from "./spawnWorker.ts";
@@ -293,7 +293,6 @@ export function createPool(options: PoolOptions = {}): Executor {
         const byPath = new Map(options.faults?.map((f) => [f.path, f]));
         const faults = new Map<number, FaultSpec>();
         if (byPath.size > 0) files.forEach((f, i) => byPath.has(f.path) && faults.set(i, byPath.get(f.path)!));
-        const collect = mainThreadCollector();
         const r: Run = {
           files,
           governor,
@@ -310,7 +309,6 @@ export function createPool(options: PoolOptions = {}): Executor {
           }),
           reorder: createReorder(files, stats, {
             onResult,
-            collect,
             ended: () => r.finished,
             onAllEmitted: () => finish(r),
             onWaiting: () => pump(r),

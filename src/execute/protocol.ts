@@ -3,7 +3,7 @@ import { ProbeEntrySchema } from "../languages/probe.ts";
 import { DiscoveredFileSchema, ReadLimitsSchema } from "../model/file.ts";
 import { GovernorSchema } from "../model/governor.ts";
 import { describeIssues } from "../model/issues.ts";
-import { FileResultSchema } from "../model/result.ts";
+import { FileResultSchema, RecoveredRegionSchema } from "../model/result.ts";
 import { StrategySchema } from "../model/selection.ts";
 import { FaultSchema } from "./faults.ts";
 
@@ -72,6 +72,7 @@ const ChunkedEnvelopeSchema = v.object({
     strategy: StrategySchema,
     reason: v.string(),
     degraded: v.optional(v.string()),
+    recovered: v.optional(v.array(RecoveredRegionSchema)),
     // Only that it is an array: v.array would copy it item by item, most of this check's cost (main-thread profile).
     chunks: v.custom<unknown[]>(Array.isArray, "an array"),
   }),

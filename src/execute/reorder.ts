@@ -7,8 +7,6 @@ import { tally } from "./tally.ts";
 export type ReorderHooks = {
   /** The consumer of results, in file order; a returned promise is awaited before the next. */
   onResult(result: FileResult): void | Promise<void>;
-  /** Called with each emitted file's size, after onResult: the main thread's collection cadence. */
-  collect(size: number): void;
   /** True once the run has ended (finished or failed): nothing more is emitted. */
   ended(): boolean;
   /** Every file has been emitted. */
@@ -49,8 +47,6 @@ export function createReorder(files: readonly DiscoveredFile[], stats: RunStats,
         next++;
         const pending = hooks.onResult(result);
         if (pending) await pending;
-        // After onResult: the consumer's serialization is most of the garbage.
-        hooks.collect(size);
       }
     } catch (err) {
       return hooks.onError(err);

@@ -9,7 +9,7 @@ import { errorMessage } from "../model/errors.ts";
 import { describeIssues } from "../model/issues.ts";
 import { adoptRankTables } from "../tokenize/encodings.ts";
 import { injectFault, throwFault } from "./faults.ts";
-import { collectBetweenPhases, yieldEvery } from "./memory.ts";
+import { turnEventLoop } from "./memory.ts";
 import { WorkerRequestSchema, WorkerResponseSchema, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 
 declare const self: Worker;
@@ -50,18 +50,14 @@ function post(msg: WorkerResponse): void {
   });
 }
 
-// One for the worker's life, so the GC cadence follows bytes chunked, not batch boundaries.
-const turn = yieldEvery();
-
 async function chunkBatch(req: ChunkRequest): Promise<void> {
   const faults = new Map(req.faults?.map((f) => [f.index, f.kind]));
   for (const file of req.files) {
-    await turn(file.size);
+    await turnEventLoop();
     const fault = faults.get(file.index);
     if (fault && (await injectFault(fault, req.batchId, file, req.governor, req.limits, send))) continue;
     const result = processFile(file, req.governor, {
       limits: req.limits,
-      betweenPhases: collectBetweenPhases,
       ...(fault === "throw" && { beforeChunk: throwFault(file) }),
     });
     post({ type: "result", batchId: req.batchId, result });

@@ -3,19 +3,25 @@ import {
   chmodSync,
   closeSync,
   constants,
+  existsSync,
+  fstatSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   renameSync,
+  rmSync,
   statSync,
   unlinkSync,
+  writeFileSync,
   writeSync,
 } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { basename, isAbsolute, join } from "node:path";
 import { WeftError } from "../model/errors.ts";
 
 /** sha256 of bytes, hex. */
@@ -132,6 +138,109 @@ export function installParser(
       target,
     );
   return target;
+}
+
+/**
+ * Installs native library `name` like installParser, then returns a path that makes `dlopen` /
+ * `process.dlopen` load exactly the bytes whose sha256 was just checked (`file`: the cache file,
+ * for messages), so that a file renamed over the cache path between the check and the load is
+ * never what runs (issue 23, point 1):
+ * - Linux: the descriptor that was hashed, as `/proc/self/fd/N`. The descriptor stays open for the
+ *   life of the process: glibc finds an already loaded library by the name it was opened with, so
+ *   a closed and reused number would hand back the wrong library.
+ * - elsewhere (or without /proc): the hashed bytes, written to a fresh file in a new private
+ *   directory that this process created; `loaded()` removes it once loaded (Windows keeps a loaded
+ *   DLL's file: it is removed by a later run).
+ * `via` is for tests, which check the copy on Linux too.
+ */
+export function installForLoading(
+  dir: string,
+  name: string,
+  hash: string,
+  readBytes: () => Uint8Array,
+  ext = ".so",
+  via: "descriptor" | "copy" = procFd() ? "descriptor" : "copy",
+): { path: string; file: string; loaded: () => void } {
+  const target = cachedParserPath(dir, name, hash, ext);
+  const keepBytes = via === "copy";
+  let opened = openHashed(target, keepBytes);
+  if (opened?.hash !== hash) {
+    if (opened) closeSync(opened.fd);
+    installParser(dir, name, hash, readBytes, ext);
+    opened = openHashed(target, keepBytes);
+    if (opened?.hash !== hash) {
+      if (opened) closeSync(opened.fd);
+      throw new WeftError(
+        "cache-tampered",
+        "cached native code changed right after it was checked; refusing to load it",
+        target,
+      );
+    }
+  }
+  if (!keepBytes) {
+    HELD_DESCRIPTORS.push(opened.fd);
+    return { path: `/proc/self/fd/${opened.fd}`, file: target, loaded: () => {} };
+  }
+  closeSync(opened.fd);
+  return { ...privateCopy(dir, basename(target), opened.bytes!), file: target };
+}
+
+/** Descriptors of loaded libraries (see installForLoading): never closed. */
+const HELD_DESCRIPTORS: number[] = [];
+
+function procFd(): boolean {
+  return process.platform === "linux" && existsSync("/proc/self/fd");
+}
+
+/** Opens a cache file without following links and hashes what the descriptor reads; null when absent. */
+function openHashed(path: string, keepBytes: boolean): { fd: number; hash: string; bytes?: Uint8Array } | null {
+  if (!checkOwnFile(path)) return null;
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  try {
+    // The lstat above and the open are two steps: check what was opened.
+    const st = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!st.isFile() || (uid !== undefined && st.uid !== uid))
+      throw new WeftError(
+        "cache-tampered",
+        "cached native code is not a regular file owned by you; refusing to load it; fix: delete it and weft writes it again",
+        path,
+      );
+    const hasher = new Bun.CryptoHasher("sha256");
+    const parts: Uint8Array[] = [];
+    for (let n = readSync(fd, HASH_BLOCK); n > 0; n = readSync(fd, HASH_BLOCK)) {
+      hasher.update(HASH_BLOCK.subarray(0, n));
+      if (keepBytes) parts.push(HASH_BLOCK.slice(0, n));
+    }
+    return { fd, hash: hasher.digest("hex"), ...(keepBytes ? { bytes: Buffer.concat(parts) } : {}) };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/** Writes `bytes` to a new file in a new private directory of the cache; removes older ones first. */
+function privateCopy(dir: string, name: string, bytes: Uint8Array): { path: string; loaded: () => void } {
+  for (const old of readdirSync(dir).filter((f) => f.startsWith("load-"))) {
+    try {
+      if (Date.now() - lstatSync(join(dir, old)).mtimeMs > 600_000) rmSync(join(dir, old), { recursive: true });
+    } catch {
+      /* still loaded by a running weft (Windows), or already gone */
+    }
+  }
+  const own = mkdtempSync(join(dir, "load-"));
+  const path = join(own, name);
+  writeFileSync(path, bytes, { flag: "wx", mode: 0o500 });
+  return {
+    path,
+    loaded: () => {
+      try {
+        rmSync(own, { recursive: true, force: true });
+      } catch {
+        /* Windows: the DLL is in use; a later run removes it */
+      }
+    },
+  };
 }
 
 /** Reads a cache file; null when absent. Refuses anything but a regular file of ours (no symlinks). */

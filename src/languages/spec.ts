@@ -1,11 +1,13 @@
 import * as v from "valibot";
 import { TARGET_IDS } from "./targets.ts";
 
+/** Languages compiled into @ast-grep/napi itself, by its names. */
+export const NapiLangSchema = v.picklist(["Html", "JavaScript", "Tsx", "Css", "TypeScript"]);
+export type NapiLang = v.InferOutput<typeof NapiLangSchema>;
+
 /** Where a language's tree-sitter grammar comes from. */
 export const GrammarSchema = v.variant("kind", [
-  /** Compiled into @ast-grep/napi itself. */
-  v.object({ kind: v.literal("builtin"), napiLang: v.picklist(["Html", "JavaScript", "Tsx", "Css", "TypeScript"]) }),
-  /** A parser.so from an @ast-grep/lang-* package, embedded in the binary and registered at run time. */
+  /** A parser library from an @ast-grep/lang-* package, embedded in the binary and loaded through weft's tree reader. */
   v.object({
     kind: v.literal("package"),
     /** npm package name, e.g. "@ast-grep/lang-python". */
@@ -19,6 +21,11 @@ export const GrammarSchema = v.variant("kind", [
      * that exists), reported by `weft languages`; such files fall back to the delimiter chunker.
      */
     unavailableOn: v.optional(v.array(v.picklist(TARGET_IDS))),
+    /**
+     * The same language as built into @ast-grep/napi (its own copy of the grammar, possibly another
+     * version): the oracle (diagnostics, tests) parses with it instead of registering the package's.
+     */
+    napiLang: v.optional(NapiLangSchema),
   }),
 ]);
 export type Grammar = v.InferOutput<typeof GrammarSchema>;

@@ -1,15 +1,22 @@
 import { DELIMITER_LANGUAGES } from "./delimiterTable.ts";
-import type { LanguageSpec } from "./spec.ts";
+import type { LanguageSpec, NapiLang } from "./spec.ts";
 import type { TargetId } from "./targets.ts";
 
 /** Shorthand for a grammar from an @ast-grep/lang-* package (see spec.ts for `unavailableOn`). */
-function pkg(name: string, symbol: string, expandoChar: string, unavailableOn?: TargetId[]): LanguageSpec["grammar"] {
+function pkg(
+  name: string,
+  symbol: string,
+  expandoChar: string,
+  unavailableOn?: TargetId[],
+  napiLang?: NapiLang,
+): LanguageSpec["grammar"] {
   return {
     kind: "package",
     pkg: `@ast-grep/lang-${name}`,
     symbol,
     expandoChar,
     ...(unavailableOn ? { unavailableOn } : {}),
+    ...(napiLang ? { napiLang } : {}),
   };
 }
 
@@ -18,14 +25,14 @@ function pkg(name: string, symbol: string, expandoChar: string, unavailableOn?: 
  * files whose tree is mostly errors) by their `delimiter` family. Order does not matter; ids are unique.
  */
 export const LANGUAGES: readonly LanguageSpec[] = [
-  // Built into @ast-grep/napi.
+  // Also built into @ast-grep/napi (the oracle parses with those; weft's reader with the packages').
   {
     id: "javascript",
     name: "JavaScript",
     extensions: ["js", "mjs", "cjs", "jsx"],
     filenames: [],
     shebangs: ["node", "nodejs", "bun", "deno"],
-    grammar: { kind: "builtin", napiLang: "JavaScript" },
+    grammar: pkg("javascript", "tree_sitter_javascript", "$", undefined, "JavaScript"),
     delimiter: "brace",
     definitions: [
       "function_declaration",
@@ -44,7 +51,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
     extensions: ["ts", "mts", "cts"],
     filenames: [],
     shebangs: ["ts-node", "tsx"],
-    grammar: { kind: "builtin", napiLang: "TypeScript" },
+    grammar: pkg("typescript", "tree_sitter_typescript", "$", undefined, "TypeScript"),
     delimiter: "brace",
     definitions: [
       "function_declaration",
@@ -68,7 +75,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
     extensions: ["tsx"],
     filenames: [],
     shebangs: [],
-    grammar: { kind: "builtin", napiLang: "Tsx" },
+    grammar: pkg("tsx", "tree_sitter_tsx", "$", undefined, "Tsx"),
     delimiter: "brace",
     definitions: [
       "function_declaration",
@@ -88,7 +95,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
     extensions: ["html", "htm", "xhtml"],
     filenames: [],
     shebangs: [],
-    grammar: { kind: "builtin", napiLang: "Html" },
+    grammar: pkg("html", "tree_sitter_html", "$", undefined, "Html"),
     delimiter: "markup",
     definitions: ["element", "script_element", "style_element"],
     comments: ["<!--"],
@@ -99,7 +106,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
     extensions: ["css", "scss"],
     filenames: [],
     shebangs: [],
-    grammar: { kind: "builtin", napiLang: "Css" },
+    grammar: pkg("css", "tree_sitter_css", "$", undefined, "Css"),
     delimiter: "brace",
     definitions: ["rule_set", "media_statement", "keyframes_statement"],
     comments: ["/*", "*", "//"],

@@ -11,6 +11,8 @@ export type Target = {
   prebuild: string;
   /** The @ast-grep/napi platform package holding this target's addon. */
   napiPackage: string;
+  /** File name of weft's tree reader library (src/tree/reader.c) on this platform. */
+  readerLib: "libweft_reader.so" | "libweft_reader.dylib" | "weft_reader.dll";
 };
 
 export const TARGET_IDS = ["linux-x64", "linux-arm64", "darwin-arm64", "darwin-x64", "windows-x64"] as const;
@@ -25,6 +27,7 @@ export const TARGETS: readonly Target[] = [
     arch: "x64",
     prebuild: "prebuild-Linux-X64",
     napiPackage: "@ast-grep/napi-linux-x64-gnu",
+    readerLib: "libweft_reader.so",
   },
   {
     id: "linux-arm64",
@@ -33,6 +36,7 @@ export const TARGETS: readonly Target[] = [
     arch: "arm64",
     prebuild: "prebuild-Linux-ARM64",
     napiPackage: "@ast-grep/napi-linux-arm64-gnu",
+    readerLib: "libweft_reader.so",
   },
   {
     id: "darwin-arm64",
@@ -41,6 +45,7 @@ export const TARGETS: readonly Target[] = [
     arch: "arm64",
     prebuild: "prebuild-macOS-ARM64",
     napiPackage: "@ast-grep/napi-darwin-arm64",
+    readerLib: "libweft_reader.dylib",
   },
   {
     id: "darwin-x64",
@@ -49,6 +54,7 @@ export const TARGETS: readonly Target[] = [
     arch: "x64",
     prebuild: "prebuild-macOS-X64",
     napiPackage: "@ast-grep/napi-darwin-x64",
+    readerLib: "libweft_reader.dylib",
   },
   {
     id: "windows-x64",
@@ -57,6 +63,7 @@ export const TARGETS: readonly Target[] = [
     arch: "x64",
     prebuild: "prebuild-Windows-X64",
     napiPackage: "@ast-grep/napi-win32-x64-msvc",
+    readerLib: "weft_reader.dll",
   },
 ];
 

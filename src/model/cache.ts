@@ -13,8 +13,14 @@ export const CacheStatsSchema = v.object({
   misses: count,
   /** Entries written. */
   written: count,
-  /** Entries found corrupt (truncated, torn, altered): recomputed, rewritten, never emitted. */
+  /**
+   * Entries found corrupt (truncated, torn, altered, forged: records that do not rebuild the file,
+   * not a regular file): recomputed, never emitted; the first one, with its path and why.
+   */
   corrupt: count,
+  corruptFirst: v.optional(v.string()),
+  /** Corrupt entries rewritten with the recomputed records (one that cannot be replaced, a directory say, is not). */
+  repaired: count,
   /** Entries removed, least recently used first, to keep the cache within `maxBytes`. */
   evicted: count,
   /** Entries that could not be written (a full disk, say), and the first reason. */

@@ -17,7 +17,7 @@ export const InvalidUtf8Schema = v.object({
 export type InvalidUtf8 = v.InferOutput<typeof InvalidUtf8Schema>;
 
 /**
- * One output record. Field names are the stable public format (see README); the core range
+ * One output record. Field names are the stable public format (see docs/output.md); the core range
  * (byte_start..byte_end, line_start..line_end, content) tiles the file exactly.
  * `content` is the bytes byte_start..byte_end decoded as UTF-8 with replacement (WHATWG
  * TextDecoder, BOM kept): identical to the bytes for valid UTF-8; each invalid sequence becomes

@@ -82,6 +82,8 @@ export const DiscoveryOptionsSchema = v.object({
    * shebang) and whoever reads them must use `readFileChecked`, which makes the same checks.
    */
   checkContent: v.boolean(),
+  /** Real paths of directories weft keeps its own files in (chunk and parser caches): left out of walks like .git. */
+  leaveOut: v.optional(v.array(v.string())),
 });
 export type DiscoveryOptions = v.InferOutput<typeof DiscoveryOptionsSchema>;
 

@@ -20,6 +20,28 @@ export type FailureRecord = v.InferOutput<typeof FailureRecordSchema>;
 export const DegradationSchema = v.object({ path: v.string(), reason: v.string() });
 export type Degradation = v.InferOutput<typeof DegradationSchema>;
 
+const position = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/**
+ * A stretch of a parsed file inside syntax ERROR nodes that the tree does not hold (no whole
+ * statement or declaration there), cut by the language's delimiter rules instead.
+ */
+export const RecoveredRegionSchema = v.object({
+  /** UTF-8 byte offsets into the file on disk, end exclusive. */
+  byte_start: position,
+  byte_end: position,
+  /** 1-based, inclusive. */
+  line_start: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  line_end: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** The rules that cut it. */
+  rule: v.literal("delimiter"),
+});
+export type RecoveredRegion = v.InferOutput<typeof RecoveredRegionSchema>;
+
+/** A file chunked partly by delimiter rules because of syntax errors, and where. */
+export const RecoverySchema = v.object({ path: v.string(), regions: v.array(RecoveredRegionSchema) });
+export type Recovery = v.InferOutput<typeof RecoverySchema>;
+
 /** The outcome of chunking one file: exactly one of chunked, skipped or failed. */
 export const FileResultSchema = v.variant("status", [
   v.object({
@@ -30,6 +52,8 @@ export const FileResultSchema = v.variant("status", [
     reason: v.string(),
     /** Set when the file was chunked by a fallback because its parser could not be loaded: why. */
     degraded: v.optional(v.string()),
+    /** Set when syntax ERROR regions were cut by delimiter rules (the rest followed the tree). */
+    recovered: v.optional(v.pipe(v.array(RecoveredRegionSchema), v.minLength(1))),
     chunks: v.array(ChunkSchema),
   }),
   v.object({

@@ -1,10 +1,10 @@
 import type { TokenizerId } from "../model/governor.ts";
-import type { TextIndex, Tokenizer } from "./tokenizer.ts";
+import type { TextIndex, Tokenizer } from "./contract.ts";
 import type { PieceCounter } from "./bytePairCount.ts";
 import { loadPieceCounter } from "./encodings.ts";
 import { isAscii, O200kPieces, o200kPieceEnd } from "./o200kAscii.ts";
 import { PieceMemo } from "./pieceMemo.ts";
-import { nextCodePoint, searchFit } from "./tokenizer.ts";
+import { nextCodePoint, searchFit } from "./codePoints.ts";
 
 // The encodings' pre-tokenizer patterns, as tiktoken (and gpt-tokenizer 4.0) define them. BPE runs
 // inside each piece, so a text's count is the sum of its pieces' counts: that is what makes

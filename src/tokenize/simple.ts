@@ -1,5 +1,5 @@
-import type { TextIndex, Tokenizer } from "./tokenizer.ts";
-import { nextCodePoint, searchFit } from "./tokenizer.ts";
+import type { TextIndex, Tokenizer } from "./contract.ts";
+import { nextCodePoint, searchFit } from "./codePoints.ts";
 import { utf8Length, utf8Width } from "./utf8Length.ts";
 
 /** Prefix sums over UTF-16 positions: sizes[p] = size of text[0, p). */

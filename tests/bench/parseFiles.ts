@@ -1,6 +1,6 @@
 import { parse } from "@ast-grep/napi";
 import { readFileSync } from "node:fs";
-import { loadParsers, napiName } from "../../src/languages/registry.ts";
+import { napiName, registerOracle } from "../../src/languages/oracle.ts";
 import { languageById } from "../../src/languages/table.ts";
 
 /** A file for the parse-only baseline: where it is and which language to parse it as. */
@@ -32,8 +32,8 @@ export function addCounts(a: ParseCounts, b: ParseCounts): void {
 /** Registers the grammars these languages need (in this thread); unknown or grammar-less ones are read only. */
 export function prepareLanguages(languages: readonly string[]): Set<string> {
   const withGrammar = [...new Set(languages)].filter((id) => languageById(id)?.grammar);
-  const status = loadParsers(withGrammar);
-  return new Set(withGrammar.filter((id) => status.get(id)?.ok));
+  const status = registerOracle(withGrammar);
+  return new Set(withGrammar.filter((id) => status.get(id) === undefined && status.has(id)));
 }
 
 /**

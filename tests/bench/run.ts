@@ -149,7 +149,17 @@ log(`bench: ${cores} cores, load average ${loadStart.map((l) => l.toFixed(2)).jo
 const workerLabel = (w: Workers) =>
   w === "inline" ? "inline" : w === "default" ? "default flags" : `${w} worker${w === 1 ? "" : "s"}`;
 
-type Plan = { read: boolean; parse: Workers[]; weft: Workers[]; outputs: ("null" | "file")[] };
+type Plan = {
+  read: boolean;
+  parse: Workers[];
+  weft: Workers[];
+  outputs: ("null" | "file")[];
+  /** weft with --tokenizer bytes --max-tokens 2000 (to /dev/null), at these settings. */
+  bytes?: Workers[];
+};
+
+/** The byte-budget configuration of issue 22's second target: no token counting, 2000 bytes. */
+const BYTES_FLAGS = ["--tokenizer", "bytes", "--max-tokens", "2000"];
 
 /** Read, parse and weft tasks over one materialized tree. */
 function treeTasks(
@@ -202,6 +212,21 @@ function treeTasks(
         }),
       );
     }
+  }
+  for (const w of plan.bytes ?? []) {
+    const flags = executorFlags(caps, w);
+    out.push(
+      task({
+        ...base,
+        label: `weft ${workerLabel(w)} --tokenizer bytes > /dev/null${suffix}`,
+        tool: "weft",
+        workers: w,
+        output: "null",
+        tokenizer: "bytes",
+        okExit: [0, 1],
+        cmd: flags ? [bin, "chunk", ...flags, ...BYTES_FLAGS, "."] : null,
+      }),
+    );
   }
   return out;
 }
@@ -304,6 +329,7 @@ try {
       parse: ["inline", ...workerCounts],
       weft: ["inline", ...workerCounts, "default"],
       outputs,
+      bytes: ["inline", maxWorkers],
     });
     // Default flags: /dev/null is enough, unless no explicit executor works (then its file run gives the chunk counts).
     const explicit = caps.executor || caps.workers;

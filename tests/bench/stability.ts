@@ -26,7 +26,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { join, relative } from "node:path";
 import { chunkFile } from "../../src/chunkers/chunkFile.ts";
 import { detectByName } from "../../src/discover/detect.ts";
-import { loadParsers, napiName } from "../../src/languages/registry.ts";
+import { napiName, registerOracle } from "../../src/languages/oracle.ts";
 import type { Governor } from "../../src/model/governor.ts";
 
 /** The packings compared. */
@@ -189,7 +189,7 @@ function listFiles(dir: string): string[] {
 export async function measureStability(pairsDir: string, maxTokens = 512): Promise<FileFigures[]> {
   const root = join(pairsDir, "pairs");
   if (!existsSync(root)) throw new Error(`${root} not found: build it with bash tests/bench/pairs/build-pairs.sh`);
-  loadParsers(Object.keys(DEFINITIONS));
+  registerOracle(Object.keys(DEFINITIONS));
   const out: FileFigures[] = [];
   for (const pair of readdirSync(root).sort()) {
     const oldDir = join(root, pair, "old");

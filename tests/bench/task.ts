@@ -13,6 +13,8 @@ export type Task = {
   tool: Tool;
   workers: Workers;
   output: "null" | "file";
+  /** weft's tokenizer: its default (o200k), or `bytes` (--tokenizer bytes --max-tokens 2000). */
+  tokenizer?: "default" | "bytes";
   /** "all" or a language group name. */
   group: string;
   scale: number;

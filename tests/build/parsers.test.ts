@@ -40,9 +40,9 @@ describe("each release target's parsers, as build.ts plans them", () => {
     );
     expect(built).toEqual({
       "linux-x64": [],
-      "linux-arm64": ["angular", "haskell", "markdown", "toml"],
+      "linux-arm64": ["angular", "css", "haskell", "markdown", "toml"],
       "darwin-arm64": [],
-      "darwin-x64": ["angular", "haskell", "json", "markdown", "toml"],
+      "darwin-x64": ["angular", "css", "haskell", "json", "markdown", "toml"],
       "windows-x64": [],
     });
   });

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { fileKey, keyOptions, runKey } from "../../src/cache/key.ts";
-import type { ChunkOptions } from "../../src/commands/runChunk.ts";
+import type { ChunkOptions } from "../../src/model/chunkOptions.ts";
 import type { DiscoveredFile } from "../../src/model/file.ts";
 import { DEFAULT_GOVERNOR } from "../../src/model/governor.ts";
 

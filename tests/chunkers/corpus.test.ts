@@ -1,11 +1,10 @@
 // Property tests on the real corpus (/work/shared/corpus/build-corpus.sh). Opt-in: set WEFT_CORPUS
 // (to 1, or to the corpus root); skipped with a visible message otherwise.
-import { parse, type SgNode } from "@ast-grep/napi";
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { detectByName } from "../../src/discover/detect.ts";
 import { chunkFile } from "../../src/chunkers/chunkFile.ts";
-import { loadParsers, napiName } from "../../src/languages/registry.ts";
+import { loadParsers } from "../../src/languages/registry.ts";
 import { grammarLanguages } from "../../src/languages/table.ts";
 import type { Chunk } from "../../src/model/chunk.ts";
 import type { Governor, TokenizerId } from "../../src/model/governor.ts";
@@ -13,6 +12,7 @@ import type { FileResult } from "../../src/model/result.ts";
 import type { Strategy } from "../../src/model/selection.ts";
 import { tokenizerFor } from "../../src/tokenize/tokenizer.ts";
 import { fileOf, gov, problems } from "./check.ts";
+import { definitionExtents, integrity } from "./definitions.ts";
 
 const env = process.env.WEFT_CORPUS;
 const ROOT = env && env !== "1" && env !== "true" ? env : "/tmp/weft-corpus";
@@ -94,44 +94,6 @@ describe.skipIf(!enabled)("corpus", () => {
     expect(over.slice(0, 20)).toEqual([]);
   }, 600_000);
 
-  // Functions, methods and classes, per language; a wrapper (decorators, export) is part of them.
-  const DEFINITIONS: Record<string, { kinds: string[]; wrappers: string[] }> = {
-    python: { kinds: ["function_definition", "class_definition"], wrappers: ["decorated_definition"] },
-    typescript: {
-      kinds: [
-        "function_declaration",
-        "generator_function_declaration",
-        "class_declaration",
-        "abstract_class_declaration",
-        "method_definition",
-      ],
-      wrappers: ["export_statement"],
-    },
-    go: { kinds: ["function_declaration", "method_declaration", "type_declaration"], wrappers: [] },
-  };
-
-  /** UTF-16 extents of the definitions of a file, leading comments included. */
-  function definitionExtents(language: string, text: string): [number, number][] {
-    const spec = DEFINITIONS[language]!;
-    const root = parse(napiName(language), text).root();
-    const out: [number, number][] = [];
-    for (const node of root.findAll({ rule: { any: spec.kinds.map((kind) => ({ kind })) } })) {
-      let def: SgNode = node;
-      const parent = node.parent();
-      if (parent && spec.wrappers.includes(String(parent.kind()))) def = parent;
-      let start = def.range().start.index;
-      const end = def.range().end.index;
-      // Leading comments: comment siblings right above, no blank line between.
-      for (let prev = def.prev(); prev && String(prev.kind()).includes("comment"); prev = prev.prev()) {
-        const r = prev.range();
-        if (text.slice(r.end.index, start).split("\n").length > 2) break;
-        start = r.start.index;
-      }
-      out.push([start, end]);
-    }
-    return out;
-  }
-
   test("definition integrity >= 99.9% and chunk count <= 1.4x ideal on Python, TypeScript, Go at 512 tokens", async () => {
     const tk = tokenizerFor("o200k");
     const governor = gov(512);
@@ -150,23 +112,19 @@ describe.skipIf(!enabled)("corpus", () => {
         ideal += Math.ceil(tk.count(text) / 512);
         const bounds: number[] = [0];
         for (const c of cs) bounds.push(bounds[bounds.length - 1]! + c.content.length);
-        for (const [s, e] of definitionExtents(language, text)) {
-          if (tk.count(text.slice(s, e)) > 512) continue;
-          eligible++;
-          // The chunk holding s must also hold e.
-          let k = 0;
-          while (bounds[k + 1]! <= s) k++;
-          if (bounds[k + 1]! >= e) whole++;
-          else if (broken.length < 5) broken.push(`${f.path}:${text.slice(0, s).split("\n").length}`);
-        }
+        const fits = (s: number, e: number) => tk.count(text.slice(s, e)) <= 512;
+        const r = integrity(text, definitionExtents(language, text), bounds, fits);
+        eligible += r.eligible;
+        whole += r.whole;
+        for (const line of r.broken) if (broken.length < 5) broken.push(`${f.path}:${line}`);
         await breathe(i++);
       }
-      const integrity = whole / eligible;
+      const share = whole / eligible;
       const ratio = chunks / ideal;
       report.push(
-        `${language}: integrity ${(integrity * 100).toFixed(3)}% (${whole}/${eligible}), chunks ${chunks} / ideal ${ideal} = ${ratio.toFixed(3)}x; first broken: ${broken.join(", ")}`,
+        `${language}: integrity ${(share * 100).toFixed(3)}% (${whole}/${eligible}), chunks ${chunks} / ideal ${ideal} = ${ratio.toFixed(3)}x; first broken: ${broken.join(", ")}`,
       );
-      expect({ language, integrityOk: integrity >= 0.999, ratioOk: ratio <= 1.4 }).toEqual({
+      expect({ language, integrityOk: share >= 0.999, ratioOk: ratio <= 1.4 }).toEqual({
         language,
         integrityOk: true,
         ratioOk: true,

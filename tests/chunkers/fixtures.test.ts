@@ -121,7 +121,7 @@ describe("semantic chunker on fixtures", () => {
     expect(cs.some((c) => c.partial)).toBe(true);
   });
 
-  test("broken syntax: chunks with ERROR nodes say so; a mostly broken tree falls back to delimiter rules", () => {
+  test("broken syntax: chunks with ERROR nodes say so; a tree that holds no statement is cut by delimiter rules", () => {
     const some = chunksOf(
       "bad.py",
       "python",
@@ -133,6 +133,9 @@ describe("semantic chunker on fixtures", () => {
     const r = run("worse.py", "python", enc.encode("}}}{{{ ))) ((( ]]] [[[\n".repeat(20)), gov(64));
     expect(r.status === "chunked" && r.strategy).toBe("delimiter");
     expect(r.status === "chunked" && r.reason).toMatch(/syntax errors/);
+    // The whole file is one recovered region, its chunks say delimiter.
+    expect(r.status === "chunked" && r.recovered?.map((g) => [g.line_start, g.line_end])).toEqual([[1, 20]]);
+    expect(r.status === "chunked" && r.chunks.every((c) => c.strategy === "delimiter")).toBe(true);
   });
 });
 

@@ -45,5 +45,9 @@ describe("governorFromArgs", () => {
       /from 16 to 254/,
     );
     expect(usage(() => governorFromArgs({ "overlap-lines": "-1" }))).toMatch(/--overlap-lines/);
+    for (const raw of [" 16", "16 ", "+16", "0x10", "1e2", "16.0"])
+      expect(usage(() => governorFromArgs({ "max-tokens": raw }))).toBe(
+        `--max-tokens must be an integer from 16 to 100000000, got '${raw}'`,
+      );
   });
 });

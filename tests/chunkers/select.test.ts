@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { chunkFile } from "../../src/chunkers/chunkFile.ts";
 import { languageById, LANGUAGES } from "../../src/languages/table.ts";
-import { ERROR_SHARE_LIMIT, judgeTree, selectForLanguage } from "../../src/chunkers/select.ts";
+import { selectForLanguage } from "../../src/chunkers/select.ts";
 import { fileOf, gov } from "../chunkers/check.ts";
 
 describe("selector", () => {
@@ -12,15 +12,6 @@ describe("selector", () => {
       reason: "no Perl grammar: brace rules",
     });
     expect(selectForLanguage(undefined).strategy).toBe("text");
-  });
-
-  test("a tree mostly of ERROR nodes falls back to delimiter rules", () => {
-    const py = languageById("python")!;
-    expect(judgeTree(py, ERROR_SHARE_LIMIT)).toBeUndefined();
-    expect(judgeTree(py, 0.9)).toEqual({
-      strategy: "delimiter",
-      reason: "90% of the Python tree is syntax errors: indent rules",
-    });
   });
 
   test("the strategy and reason reach the file result", () => {

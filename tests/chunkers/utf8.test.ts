@@ -5,6 +5,7 @@ import { loadParsers } from "../../src/languages/registry.ts";
 import type { Chunk } from "../../src/model/chunk.ts";
 import type { Governor, TokenizerId } from "../../src/model/governor.ts";
 import type { Strategy } from "../../src/model/selection.ts";
+import { seededRandom } from "../random.ts";
 import { fileOf, gov, problems } from "./check.ts";
 
 beforeAll(() => void loadParsers(["python", "typescript"]));
@@ -321,18 +322,6 @@ describe("chunkFile on files that are not valid UTF-8", () => {
   });
 });
 
-/** A small deterministic PRNG (mulberry32), so a failing file can be regenerated from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** Pieces random files are made of: code-like text, line ends, valid multi-byte characters and every kind of invalid sequence. */
 const PIECES: number[][] = [
   ...'def f(x):\n    return x + 1\n|class A:\n    pass\n|if (a) { b(); }\n|  |\t|\n|\r\n|word |= |"s"|# c\n'
@@ -360,7 +349,7 @@ describe("property: random byte files", () => {
     const forced: (Strategy | undefined)[] = [undefined, "delimiter", "text"];
     let withInvalid = 0;
     for (let seed = 1; seed <= 240; seed++) {
-      const rnd = random(seed);
+      const rnd = seededRandom(seed); // so a failing file can be regenerated from its seed
       const parts: number[] = [];
       const n = Math.floor(rnd() * 120);
       // Half the files are mostly text with a few bad bytes, half mostly bad bytes.

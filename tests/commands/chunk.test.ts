@@ -5,25 +5,16 @@ import { join } from "node:path";
 import * as v from "valibot";
 import { ChunkSchema } from "../../src/model/chunk.ts";
 import { SummarySchema } from "../../src/output/summary.ts";
+import { fromSource, runWeft, SOURCE_CLI } from "../e2e/harness.ts";
 import { discoverFiles, fixtureTree } from "../execute/fixtures.ts";
 
 // Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine.
 setDefaultTimeout(120_000);
 
-const repo = join(import.meta.dir, "../..");
-const cli = join(repo, "src/cli.ts");
 let dir: string;
 let tmp: string;
 
-async function weft(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn(["bun", cli, ...args], { cwd: repo, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { code, stdout, stderr };
-}
+const weft = (args: string[]) => runWeft(fromSource(), args);
 
 beforeAll(() => {
   dir = fixtureTree();
@@ -84,9 +75,11 @@ describe("weft chunk", () => {
     expect(runs.map((r) => r.stderr)).toEqual(["", "", ""]);
   });
 
-  test("auto runs a small job inline and says so", async () => {
+  test("auto says why it chose: a small job with a file of 64 KiB or more runs on workers (signals are seen at once)", async () => {
     const { stderr } = await weft(["chunk", join(dir, "misc")]);
-    expect(stderr).toMatch(/executor inline \(auto: 0\.\d+ MiB is below 1 MiB\)/);
+    expect(stderr).toMatch(
+      /executor \d workers \(auto: a file of 0\.\d+ MiB reaches 64 KiB \(on workers, signals are seen at once\)\)/,
+    );
   });
 
   test("--format json groups the same chunks by file", async () => {
@@ -150,7 +143,7 @@ describe("stopping early", () => {
     const line = `def f(x):\n    return "${"z".repeat(200)}"\n\n`;
     for (let i = 0; i < 40; i++) writeFileSync(join(big, `m${String(i).padStart(2, "0")}.py`), line.repeat(400));
     const summaryPath = join(tmp, "epipe.json");
-    const script = `bun ${cli} chunk ${big} --executor workers --summary-json ${summaryPath} | head -1; echo "rc=\${PIPESTATUS[0]}" >&2`;
+    const script = `bun ${SOURCE_CLI} chunk ${big} --executor workers --summary-json ${summaryPath} | head -1; echo "rc=\${PIPESTATUS[0]}" >&2`;
     const proc = Bun.spawn(["bash", "-c", script], { stdout: "pipe", stderr: "pipe" });
     const [stdout, stderr] = await Promise.all([
       new Response(proc.stdout).text(),

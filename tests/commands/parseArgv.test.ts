@@ -72,6 +72,13 @@ describe("parseArgv", () => {
     // A negative number is the option's value, rejected by its own bounds check, not an unknown option.
     expect(kind(["chunk", "--workers", "-5"])).toBe('error: --workers must be an integer >= 1, got "-5"');
     expect(kind(["chunk", "--timeout", "-.5"])).toBe('error: --timeout must be a number >= 0, got "-.5"');
+    // Decimal digits only: hex, exponents, signs and spaces are not numbers here, whatever Number() says.
+    for (const raw of ["0x2", "2e0", "+2", " 2", "2 ", "0b10", "2.0", ""])
+      expect(kind(["chunk", "--workers", raw])).toBe(`error: --workers must be an integer >= 1, got "${raw}"`);
+    for (const raw of ["0x10", "1e1", " 5", "Infinity", ".5"])
+      expect(kind(["chunk", "--timeout", raw])).toBe(`error: --timeout must be a number >= 0, got "${raw}"`);
+    expect(optionsOf("chunk", ["--timeout", "2.5"]).timeoutMs).toBe(2500);
+    expect(optionsOf("chunk", ["--workers", "02"]).workers).toBe(2);
     expect(optionsOf("chunk", ["--skipped=", "x"])).toMatchObject({ skippedFile: "", discovery: { paths: ["x"] } });
     expect(kind(["chunk", "--format="])).toBe('error: --format must be one of jsonl, json, text, got ""');
     expect(optionsOf("chunk", ["--", "--not-an-option", "-0"]).discovery.paths).toEqual(["--not-an-option", "-0"]);

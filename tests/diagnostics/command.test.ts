@@ -1,24 +1,14 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
-import { join } from "node:path";
 import * as v from "valibot";
 import { DiagnoseReportSchema } from "../../src/model/diagnosis.ts";
+import { fromSource, runWeft } from "../e2e/harness.ts";
 
 // Worker runs load the tokenizer and parsers in every worker: give them room on a busy machine
 // (the preload's default timeout does not reach every file of a multi-file run).
 setDefaultTimeout(120_000);
 
-const CLI = join(import.meta.dir, "../../src/cli.ts");
-
-async function weft(...args: string[]) {
-  // The child inherits the private WEFT_CACHE_DIR that tests/setup.ts made.
-  const proc = Bun.spawn([process.execPath, CLI, "diagnose", ...args], { stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { stdout, stderr, code };
-}
+// The child inherits the private WEFT_CACHE_DIR that tests/setup.ts made.
+const weft = (...args: string[]) => runWeft(fromSource(), ["diagnose", ...args]);
 
 test("usage errors exit 2 with one line on stderr", async () => {
   for (const [args, message] of [

@@ -9,9 +9,13 @@ async function fromArgv(argv: string[], stdin = "") {
   const inv = parseArgv(["files", ...argv]);
   if (inv.kind !== "run" || inv.command !== "files") throw new Error(`not a run: ${JSON.stringify(inv)}`);
   let read = 0;
-  const options = await withListed(inv.options.discovery, inv.options.stdin, async () => {
+  const options = await withListed(inv.options.discovery, inv.options.stdin, () => {
     read++;
-    return new TextEncoder().encode(stdin);
+    // In pieces of 3 bytes: entries, CRs and the byte-order mark split across pieces.
+    const bytes = new TextEncoder().encode(stdin);
+    return (async function* () {
+      for (let i = 0; i < bytes.length; i += 3) yield bytes.slice(i, i + 3);
+    })();
   });
   expect(read).toBe(argv.includes("--stdin") ? 1 : 0); // stdin is read only when asked for
   return options;
@@ -91,6 +95,14 @@ describe("discovery arguments", () => {
     });
     expect(await fromArgv(["--stdin", "-0"], "a\nb.py\0c.py\0")).toMatchObject({ listed: ["a\nb.py", "c.py"] });
     expect(parsePathList(new Uint8Array(), false)).toEqual([]);
+    // Repeats are kept once, in the order first listed; a byte-order mark split across pieces is dropped.
+    expect(await fromArgv(["--stdin"], "\ufeffb.py\r\na.py\nb.py\na.py\n")).toMatchObject({ listed: ["b.py", "a.py"] });
+    expect(parsePathList(new TextEncoder().encode(`${"a".repeat(4095)}\n`), false)).toEqual(["a".repeat(4095)]);
+    expect(() => parsePathList(new TextEncoder().encode(`x\n${"a".repeat(4096)}\n`), false)).toThrow(
+      "--stdin: listed path 2 is longer than 4096 bytes (PATH_MAX)",
+    );
+    // Refused before its end: a list that never ends (< /dev/zero) stops after PATH_MAX bytes.
+    expect(() => parsePathList(new Uint8Array(8192), false)).toThrow("listed path 1 is longer than 4096 bytes");
     expect(await fromArgv(["--stdin", "x.py"], "a.py\n")).toMatchObject({ paths: ["x.py"], listed: ["a.py"] });
   });
 

@@ -1,16 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { discover } from "../../src/discover/discover.ts";
+import { seededRandom } from "../random.ts";
 import { git, options, removeTree, tempDir, writeTree } from "./tree.ts";
-
-/** A small deterministic PRNG (mulberry32) so a failing tree can be rebuilt from its seed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = [
   "a",
@@ -73,7 +64,7 @@ const PATTERNS = [
 
 /** Builds a random tree with random .gitignore files and .git/info/exclude; returns its root. */
 function randomTree(seed: number): string {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed); // so a failing tree can be rebuilt from its seed
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const files: Record<string, string> = {};
   const dirs = [""];

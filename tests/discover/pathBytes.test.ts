@@ -1,20 +1,15 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { decodePath, encodePath, fsPath, hasRawBytes, quotePath } from "../../src/discover/pathBytes.ts";
+import { seededRandom } from "../random.ts";
 import { git, removeTree, tempDir } from "./tree.ts";
 
 const bytes = (...parts: (string | number[])[]) =>
   Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p))));
 
-/** A deterministic generator (tests must not depend on the run). */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
-
 /** Byte strings rich in edge cases: ASCII, every lead byte, truncated and overlong sequences, surrogates, > U+10FFFF. */
 function randomNames(n: number): Uint8Array[] {
-  const next = random(42);
+  const next = seededRandom(42); // tests must not depend on the run
   const pieces = [
     [0x61],
     [0x2f],
@@ -100,7 +95,7 @@ describe("names as strings, byte for byte (surrogateescape)", () => {
         .split("\n")
         .map((l) => JSON.parse(l) as string);
       expect(fromPython).toEqual(names.map(decodePath));
-      // What the README promises a consumer of weft's JSON output: os.fsencode(record["path"]) is the name's bytes.
+      // What docs/discovery.md promises a consumer of weft's JSON output: os.fsencode(record["path"]) is the name's bytes.
       const encode =
         "import sys, json, os\nfor line in sys.stdin.read().splitlines():\n    print(os.fsencode(json.loads(line)['path']).hex())";
       const json = names.map((n) => JSON.stringify({ path: decodePath(n) })).join("\n");

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import * as node from "node:path";
 import * as ops from "../../src/discover/pathOps.ts";
+import { seededRandom } from "../random.ts";
 
 describe("path operations that keep every code unit", () => {
   test("the POSIX operations give node:path.posix's results on 50,000 generated paths", () => {
     const atoms = ["a", "bc", "/", "//", ".", "..", "...", "é"];
-    let seed = 7;
-    const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const next = seededRandom(7);
     for (let i = 0; i < 50_000; i++) {
       let p = "";
       for (let k = Math.floor(next() * 7); k > 0; k--) p += atoms[Math.floor(next() * atoms.length)];

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { SkipReasonSchema } from "../../src/model/file.ts";
 
-test("the README's table of skip reasons names every reason weft reports, and no other", () => {
-  const readme = readFileSync(resolve(import.meta.dir, "../../README.md"), "utf8");
+test("docs/discovery.md's table of skip reasons names every reason weft reports, and no other", () => {
+  const readme = readFileSync(resolve(import.meta.dir, "../../docs/discovery.md"), "utf8");
   const table = readme.slice(readme.indexOf("| Reason | When |"));
   const rows = table.slice(0, table.indexOf("\n\n")).split("\n").slice(2);
   const documented = rows.flatMap((row) =>

@@ -2,9 +2,9 @@
 // without parsing, a corrupt entry is recomputed (never emitted), any output option change misses,
 // an unsafe directory is refused, concurrent runs share one cache, and the size bound holds.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanup, runWeft, sandbox, type Sandbox } from "./harness.ts";
+import { cleanup, runWeft, sandbox, sandboxEnv, type Sandbox } from "./harness.ts";
 
 setDefaultTimeout(120_000);
 afterAll(cleanup);
@@ -87,7 +87,7 @@ test("a corrupt, truncated or emptied entry is detected, recomputed and rewritte
   expect(run.code).toBe(0);
   expect(run.stdout).toBe(plain.stdout);
   expect(run.cache).toMatchObject({ hits: 7, corrupt: 3, written: 3 });
-  expect(run.stderr).toContain("3 corrupt entries were detected, recomputed and rewritten");
+  expect(run.stderr).toContain("3 corrupt entries were detected, recomputed (never emitted) and rewritten (first: ");
   const again = await chunk(["--cache", "c-bad"]);
   expect(again.cache).toMatchObject({ hits: 10, corrupt: 0 });
   expect(again.stdout).toBe(plain.stdout);
@@ -176,5 +176,119 @@ test("content_hash in the output is the sha256 of the file's bytes byte_start..b
   for (const r of records) {
     const bytes = readFileSync(join(sb.dir, r.path)).subarray(r.byte_start, r.byte_end);
     expect(r.content_hash).toBe(new Bun.CryptoHasher("sha256").update(bytes).digest("hex"));
+  }
+});
+
+/** An entry with `payload` and a checksum recomputed for it: what anyone who can write the cache can forge. */
+function forged(payload: string | Uint8Array): Buffer {
+  const body = Buffer.from(payload);
+  const sum = Bun.hash.xxHash3(body).toString(16).padStart(16, "0");
+  return Buffer.concat([Buffer.from(`weft-chunk-cache 1 ${sum} ${body.length}\n`), body]);
+}
+
+/** The metadata line and the records of an entry, split. */
+function split(entry: Buffer): { meta: string; records: string[] } {
+  const payload = entry.subarray(entry.indexOf(10) + 1).toString("utf8");
+  const [meta, ...records] = payload.split("\n");
+  return { meta: meta!, records: records.slice(0, -1) };
+}
+
+test("a forged entry with a recomputed checksum is never emitted: changed records, records of another file, non-JSON, extra fields", async () => {
+  const plain = await chunk([]);
+  await chunk(["--cache", "c-forged"]);
+  const names = entries("c-forged");
+  const at = (i: number) => join(sb.dir, "c-forged", names[i]!);
+  const original = names.map((_, i) => readFileSync(at(i)));
+  const first = split(original[0]!);
+  const other = split(original[1]!);
+  const record = JSON.parse(first.records[0]!) as Record<string, unknown> & { content: string };
+  const forgeries: [string, string][] = [
+    // The content changed, everything else as it was (the id then no longer matches either).
+    [
+      "changed content",
+      [
+        first.meta,
+        JSON.stringify({ ...record, content: `${record.content}# injected\n` }),
+        ...first.records.slice(1),
+        "",
+      ].join("\n"),
+    ],
+    // Another file's records under this file's key.
+    [
+      "records of another file",
+      [first.meta.replace(/"chunks":\d+/, `"chunks":${other.records.length}`), ...other.records, ""].join("\n"),
+    ],
+    // Not records at all: it used to come out raw.
+    ["not JSON", [first.meta.replace(/"chunks":\d+/, '"chunks":1'), "rm -rf / # not a record", ""].join("\n")],
+    // A valid record with a field weft never writes.
+    [
+      "an extra field",
+      [first.meta, JSON.stringify({ ...record, injected: "x" }), ...first.records.slice(1), ""].join("\n"),
+    ],
+  ];
+  for (const [what, payload] of forgeries) {
+    writeFileSync(at(0), forged(payload));
+    const run = await chunk(["--cache", "c-forged"]);
+    expect({ what, code: run.code, same: run.stdout === plain.stdout }).toEqual({ what, code: 0, same: true });
+    expect(run.stdout).not.toContain("injected");
+    expect(run.stdout).not.toContain("rm -rf");
+    expect(run.cache).toMatchObject({ hits: 9, corrupt: 1, repaired: 1 });
+    expect(run.stderr).toContain(
+      "1 corrupt entries were detected, recomputed (never emitted) and rewritten (first: tree/",
+    );
+    expect(readFileSync(at(0))).toEqual(original[0]!); // rewritten with the true records
+  }
+  // Every entry at once (the Latin-1 file's among them: its invalid_utf8 list no longer fits the
+  // changed content), so which entry comes first in the directory does not decide what is tested.
+  names.forEach((_, i) => {
+    const { meta, records } = split(original[i]!);
+    const r = JSON.parse(records[0]!) as { content: string };
+    const changed = JSON.stringify({ ...r, content: `${r.content}# injected\n` });
+    writeFileSync(at(i), forged([meta, changed, ...records.slice(1), ""].join("\n")));
+  });
+  const all = await chunk(["--cache", "c-forged"]);
+  expect({ code: all.code, same: all.stdout === plain.stdout }).toEqual({ code: 0, same: true });
+  expect(all.cache).toMatchObject({ hits: 0, corrupt: 10, repaired: 10 });
+});
+
+test("a cache entry that is a FIFO or a directory is refused without blocking, recomputed, and the directory is not reported as rewritten", async () => {
+  const plain = await chunk([]);
+  await chunk(["--cache", "c-special"]);
+  const names = entries("c-special");
+  const fifo = join(sb.dir, "c-special", names[0]!);
+  const dir = join(sb.dir, "c-special", names[1]!);
+  for (const executor of ["inline", "workers"]) {
+    rmSync(fifo, { recursive: true });
+    rmSync(dir, { recursive: true });
+    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+    mkdirSync(join(dir, "inside"), { recursive: true });
+    const proc = Bun.spawn(
+      [sb.bin, "chunk", "tree", "--cache", "c-special", "--executor", executor, "--summary-json", "s.json"],
+      {
+        cwd: sb.dir,
+        env: sandboxEnv(sb),
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
+    // Bounded: a weft blocked in open() on the FIFO is killed, and the test fails on its exit code.
+    const killer = setTimeout(() => proc.kill("SIGKILL"), 20_000);
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
+    clearTimeout(killer);
+    expect({ executor, code }).toEqual({ executor, code: 0 });
+    expect(stdout).toBe(plain.stdout);
+    const summary = JSON.parse(readFileSync(join(sb.dir, "s.json"), "utf8")) as {
+      cache: CacheStats & { repaired: number };
+    };
+    expect(summary.cache).toMatchObject({ hits: 8, corrupt: 2, repaired: 1, writeErrors: 1 });
+    expect(stderr).toContain(
+      "2 corrupt entries were detected, recomputed (never emitted); 1 of them rewritten (first: tree/",
+    );
+    expect(stderr).toContain("not a regular file of yours");
+    expect(stderr).toContain("1 entries could not be written (EISDIR");
   }
 });

@@ -61,18 +61,26 @@ describe("weft chunk options", () => {
     },
   );
 
-  test("auto's stated reason agrees with its decision: a single big file runs inline because it is one file", async () => {
+  test("auto's stated reason agrees with its decision: small files inline, a big single file on one worker, a file of 64 KiB or more on workers", async () => {
     const sb = sandbox();
-    tree(sb, { "big.py": "x = 1\n".repeat(400_000), "small/a.py": "x = 1\n", "small/b.py": "y = 2\n" });
-    const big = await runWeft(sb, ["chunk", "big.py", "--summary-json", "s.json"]);
-    expect(big.code).toBe(0);
-    const summary = JSON.parse(readFileSync(join(sb.dir, "s.json"), "utf8"));
-    expect([summary.executor, summary.executorReason]).toEqual([
-      "inline",
-      "auto: a single file (workers cannot share it)",
-    ]);
-    const small = await runWeft(sb, ["chunk", "small"]);
-    expect(small.stderr).toMatch(/executor inline \(auto: 0\.00 MiB is below 1 MiB\)/);
+    tree(sb, {
+      "big.py": "x = 1\n".repeat(400_000),
+      "small/a.py": "x = 1\n",
+      "small/b.py": "y = 2\n",
+      "mid/a.py": "x = 1\n".repeat(11_000),
+      "mid/b.py": "y = 2\n",
+    });
+    const cases: [string, string, number, string][] = [
+      ["big.py", "workers", 1, "auto: a single file, on one worker"],
+      ["small", "inline", 0, "auto: 0.00 MiB is below 1 MiB, no file reaches 64 KiB"],
+      ["mid", "workers", 2, "auto: a file of 0.06 MiB reaches 64 KiB (on workers, signals are seen at once)"],
+    ];
+    for (const [path, executor, workers, reason] of cases) {
+      const run = await runWeft(sb, ["chunk", path, "--summary-json", "s.json"]);
+      expect(run.code).toBe(0);
+      const summary = JSON.parse(readFileSync(join(sb.dir, "s.json"), "utf8"));
+      expect([summary.executor, summary.workers, summary.executorReason]).toEqual([executor, workers, reason]);
+    }
   });
 
   const usage: [string[], string][] = [

@@ -1,7 +1,16 @@
 // Issue 14, point 1 and 3: a refused cache, a tampered parser or addon, never loaded and never quiet.
 // Each case runs the compiled binary on a fresh cache in its own sandbox.
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { sha256 } from "../../src/languages/cache.ts";
@@ -48,6 +57,14 @@ async function chunk(
   return { res, summary, strategy };
 }
 
+/** How a refused native library is named. */
+const REFUSED = /cached native code (was replaced by different bytes|changed right after it was checked)/;
+
+/** `weft diagnose --only env`: its oracle check is what loads the napi addon. */
+function oracleRun(sb: Sandbox): Promise<RunResult> {
+  return runWeft(sb, ["diagnose", "--only", "env"], sandboxEnv(sb));
+}
+
 function cachedFile(dir: string, prefix: string): string {
   const name = readdirSync(dir).find((f) => f.startsWith(`${prefix}-`));
   if (!name) throw new Error(`nothing named ${prefix}-* in ${dir}`);
@@ -72,13 +89,17 @@ function expectDegraded(run: Awaited<ReturnType<typeof chunk>>, paths: string[],
 }
 
 describe("a refused parser cache is never used, and never quiet", () => {
-  test("a fresh private cache: every grammar file semantic, exit 0, the addon and parsers verified in it, nothing extracted to TMPDIR", async () => {
+  test("a fresh private cache: every grammar file semantic, exit 0, the reader and parsers verified in it, the addon only once diagnose needs it, nothing extracted to TMPDIR", async () => {
     const sb = sandbox();
     project(sb);
     const { res, summary, strategy } = await chunk(sb);
     expect(res.code).toBe(0);
     expect(summary.degraded).toBe(0);
     for (const p of GRAMMAR_FILES) expect(strategy.get(p)).toBe("semantic");
+    expect(cachedFile(sb.cache, "weft-reader")).toEndWith(".so");
+    // weft chunk reads trees through the reader: the napi addon (the oracle) is not even loaded.
+    expect(readdirSync(sb.cache).some((f) => f.startsWith("ast-grep-napi-"))).toBe(false);
+    expect((await oracleRun(sb)).code).toBe(0);
     // The napi addon lives in weft's cache under its own sha256, like every parser...
     const addon = cachedFile(sb.cache, "ast-grep-napi");
     expect(addon).toEndWith(".node");
@@ -145,25 +166,124 @@ describe("a refused parser cache is never used, and never quiet", () => {
   });
 
   const cc = Bun.which("cc") ?? Bun.which("gcc");
-  test.skipIf(!cc)("a planted napi addon is never loaded: its constructor does not run", async () => {
-    const sb = sandbox();
-    project(sb);
-    expect((await chunk(sb)).res.code).toBe(0);
-    // A shared library whose constructor leaves a mark: what an attacker would plant.
-    const marker = join(sb.dir, "pwned");
+  /** A shared library whose constructor leaves a mark: what an attacker would plant. */
+  function evilLibrary(sb: Sandbox, marker: string): Uint8Array {
     const src = join(sb.dir, "evil.c");
     writeFileSync(
       src,
       `#include <stdio.h>\n__attribute__((constructor)) static void evil(void) { FILE *f = fopen(${JSON.stringify(marker)}, "w"); if (f) fclose(f); }\n`,
     );
     const evil = join(sb.dir, "evil.so");
-    const built = Bun.spawnSync([cc!, "-shared", "-fPIC", "-o", evil, src]);
-    expect(built.exitCode).toBe(0);
-    const addon = cachedFile(sb.cache, "ast-grep-napi");
-    chmodSync(addon, 0o600);
-    writeFileSync(addon, readFileSync(evil));
-    const run = await chunk(sb);
-    expectDegraded(run, GRAMMAR_FILES, `${addon}: cached native code was replaced by different bytes`);
-    expect(existsSync(marker)).toBe(false);
-  });
+    expect(Bun.spawnSync([cc!, "-shared", "-fPIC", "-o", evil, src]).exitCode).toBe(0);
+    return readFileSync(evil);
+  }
+
+  test.skipIf(!cc)(
+    "a planted tree reader is never loaded: refused and named, every grammar file falls back, exit 4",
+    async () => {
+      const sb = sandbox();
+      project(sb);
+      expect((await chunk(sb)).res.code).toBe(0);
+      const marker = join(sb.dir, "pwned");
+      const reader = cachedFile(sb.cache, "weft-reader");
+      chmodSync(reader, 0o600);
+      writeFileSync(reader, evilLibrary(sb, marker));
+      // While chunkFile.ts still parses with @ast-grep/napi (before it reads parseTree's trees),
+      // TypeScript is parsed by napi's built-in grammar and does not need the reader.
+      const napiChunkers = readFileSync(join(import.meta.dir, "../../src/chunkers/chunkFile.ts"), "utf8").includes(
+        'from "@ast-grep/napi"',
+      );
+      const fallback = napiChunkers ? GRAMMAR_FILES.filter((p) => p !== "tree/lib.ts") : GRAMMAR_FILES;
+      for (const executor of ["inline", "workers"]) {
+        const run = await chunk(sb, ["--executor", executor]);
+        expectDegraded(run, fallback, `${reader}: cached native code was replaced by different bytes`);
+        expect(run.res.stderr).toContain("fix: delete the file and weft writes it again");
+      }
+      expect(existsSync(marker)).toBe(false);
+    },
+  );
+
+  test.skipIf(!cc || process.platform !== "linux")(
+    "issue 23.1: the addon, the tree reader and a parser renamed over in a loop during 12 runs: never loaded, each run ok or refused and named",
+    async () => {
+      const sb = sandbox();
+      project(sb);
+      expect((await chunk(sb)).res.code).toBe(0);
+      // weft chunk loads the reader and the parsers; only the oracle checks of diagnose load the addon.
+      expect((await oracleRun(sb)).code).toBe(0);
+      const marker = join(sb.dir, "pwned");
+      const evil = join(sb.dir, "evil-lib.so");
+      writeFileSync(evil, evilLibrary(sb, marker));
+      const targets = ["ast-grep-napi", "weft-reader", "python"].map((name) => cachedFile(sb.cache, name));
+      const pairs = targets.flatMap((t) => {
+        const good = `${t}.good`;
+        linkSync(t, good);
+        return [t, good];
+      });
+      const counter = join(sb.dir, "swaps");
+      writeFileSync(counter, "");
+      const swapper = Bun.spawn([process.execPath, join(import.meta.dir, "swapper.ts"), evil, counter, ...pairs], {
+        stdout: "ignore",
+        stderr: "inherit",
+      });
+      const outcomes: string[] = [];
+      try {
+        for (let i = 0; i < 12; i++) {
+          if (i % 3 === 2) {
+            const res = await oracleRun(sb);
+            if (res.code === 0) outcomes.push("ok");
+            else {
+              expect(`${res.stdout}${res.stderr}`).toMatch(REFUSED);
+              outcomes.push("refused");
+            }
+            continue;
+          }
+          const run = await chunk(sb, ["--executor", i % 3 ? "workers" : "inline"]);
+          if (run.res.code === 0) outcomes.push("ok");
+          else {
+            expect(run.res.code).toBe(4);
+            expect(run.res.stderr).toMatch(REFUSED);
+            outcomes.push("refused");
+          }
+        }
+      } finally {
+        swapper.kill();
+        await swapper.exited;
+      }
+      console.error(`renaming loop: ${readFileSync(counter, "utf8").length * 100} swaps; runs: ${outcomes.join(" ")}`);
+      expect(readFileSync(counter, "utf8").length).toBeGreaterThan(0);
+      expect(existsSync(marker)).toBe(false);
+    },
+    120_000,
+  );
+
+  test.skipIf(!cc)(
+    "a planted napi addon is never loaded: chunking does not need it, diagnose refuses it by name",
+    async () => {
+      const sb = sandbox();
+      project(sb);
+      expect((await chunk(sb)).res.code).toBe(0);
+      expect((await oracleRun(sb)).code).toBe(0);
+      // A shared library whose constructor leaves a mark: what an attacker would plant.
+      const marker = join(sb.dir, "pwned");
+      const src = join(sb.dir, "evil.c");
+      writeFileSync(
+        src,
+        `#include <stdio.h>\n__attribute__((constructor)) static void evil(void) { FILE *f = fopen(${JSON.stringify(marker)}, "w"); if (f) fclose(f); }\n`,
+      );
+      const evil = join(sb.dir, "evil.so");
+      const built = Bun.spawnSync([cc!, "-shared", "-fPIC", "-o", evil, src]);
+      expect(built.exitCode).toBe(0);
+      const addon = cachedFile(sb.cache, "ast-grep-napi");
+      chmodSync(addon, 0o600);
+      writeFileSync(addon, readFileSync(evil));
+      const run = await chunk(sb);
+      expect(run.res.code).toBe(0);
+      for (const p of GRAMMAR_FILES) expect(run.strategy.get(p)).toBe("semantic");
+      const diagnosed = await oracleRun(sb);
+      expect(diagnosed.code).toBe(1);
+      expect(diagnosed.stdout).toContain(`${addon}: cached native code was replaced by different bytes`);
+      expect(existsSync(marker)).toBe(false);
+    },
+  );
 });

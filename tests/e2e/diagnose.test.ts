@@ -3,7 +3,9 @@
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import * as v from "valibot";
 import { DiagnoseReportSchema } from "../../src/model/diagnosis.ts";
-import { cleanup, runWeft, sandbox } from "./harness.ts";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cleanup, runWeft, sandbox, sandboxEnv } from "./harness.ts";
 
 // Explicit: the preload's default timeout is not applied to every file of a multi-file run.
 setDefaultTimeout(120_000);
@@ -32,4 +34,33 @@ test("weft diagnose from the binary exits 0 and lists every check", async () => 
   expect(ids.length).toBeGreaterThan(40);
   for (const id of ids) expect(human.stdout).toMatch(new RegExp(`✔ ${id.replace(/[.]/g, "\\.")}\\s`));
   expect(human.stdout).toContain(`${ids.length} checks: ${ids.length} passed, 0 failed, 0 skipped`);
+});
+
+test("with TMPDIR missing or not a directory, weft diagnose still reports: the checks that need one fail, saying why; the rest pass", async () => {
+  for (const tmp of ["missing", "a-file"]) {
+    const sb = sandbox();
+    writeFileSync(join(sb.dir, "a-file"), "");
+    const res = await runWeft(sb, ["diagnose", "--json"], sandboxEnv(sb, { TMPDIR: join(sb.dir, tmp) }));
+    const report = v.parse(DiagnoseReportSchema, JSON.parse(res.stdout));
+    expect({ tmp, code: res.code, ok: report.ok, stderr: res.stderr }).toEqual({ tmp, code: 1, ok: false, stderr: "" });
+    const failed = report.checks.filter((c) => c.status !== "pass");
+    expect(failed.map((c) => c.id).sort()).toEqual(
+      [
+        "env.chunk-cache",
+        "env.open-no-links",
+        "executor.inline",
+        "executor.pool",
+        "executor.identical",
+        "executor.failing-file",
+        "executor.empty",
+        "executor.grouped",
+        "executor.fault-run",
+        "executor.fault-isolation",
+        "executor.recovers",
+      ].sort(),
+    );
+    for (const c of failed)
+      expect(c.detail).toStartWith(`needs a temporary directory, and none could be made in ${join(sb.dir, tmp)} (`);
+    expect(report.checks.find((c) => c.id === "executor.worker-parsers")?.status).toBe("pass");
+  }
 });

@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fsPath } from "../../src/discover/pathBytes.ts";
 import { git, removeTree, tempDir, writeTree } from "../discover/tree.ts";
-import { cleanup, sandbox, sandboxEnv, type Sandbox } from "./harness.ts";
+import { cleanup, runWeft, sandbox, type Sandbox } from "./harness.ts";
 
 // A private file outside every sandbox, which a planted link tries to reach.
 const outside = tempDir("weft-e2e-outside-");
@@ -13,26 +13,9 @@ afterAll(() => {
   removeTree(outside);
 });
 
-/** Runs the compiled binary in the sandbox with `stdin` fed in; kills it if it hangs (a FIFO opened by mistake would). */
-async function weft(sb: Sandbox, args: string[], stdin?: string | Uint8Array, cmd: string[] = [sb.bin]) {
-  mkdirSync(join(sb.dir, "tmp"), { recursive: true }); // The binary unpacks its native addon into TMPDIR.
-  const input = typeof stdin === "string" ? new TextEncoder().encode(stdin) : stdin;
-  const proc = Bun.spawn([...cmd, ...args], {
-    cwd: sb.dir,
-    env: sandboxEnv(sb),
-    stdin: input ?? "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const timer = setTimeout(() => proc.kill(), 30_000);
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  clearTimeout(timer);
-  return { code, stdout, stderr };
-}
+/** runWeft, with `stdin` fed in; kills the binary if it hangs (a FIFO opened by mistake would). */
+const weft = (sb: Sandbox, args: string[], stdin?: string | Uint8Array, cmd?: string[]) =>
+  runWeft(sb, args, undefined, { stdin, cmd, killAfterMs: 30_000 });
 
 /** A small repository in the sandbox: ignore rules, a hidden file, a FIFO, a link leading out of it. */
 function repo(): Sandbox {
@@ -194,7 +177,7 @@ describe("discovery in the compiled binary", () => {
       .map((l) => JSON.parse(l));
     expect(chunks.map((c) => [c.path, c.content])).toEqual(json.map((p) => [p, "x = 1\n"]));
     expect(new Set(chunks.map((c) => c.id)).size).toBe(5); // same content and range: only the path tells them apart
-    // The README's promise: Python's os.fsencode(record["path"]) is the name's bytes.
+    // docs/discovery.md's promise: Python's os.fsencode(record["path"]) is the name's bytes.
     const python = Bun.which("python3");
     if (python) {
       const check =

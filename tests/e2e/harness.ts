@@ -1,6 +1,8 @@
 // Runs the compiled binary the way a user does: copied alone into an empty temporary directory,
 // with HOME and the cache directory pointing to new empty directories, cwd that directory, and no
 // source tree or node_modules in reach.
+// Tests of the commands run the source the same way (fromSource), in the repository, with the test
+// process's environment.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -53,20 +55,66 @@ export function sandboxEnv(sb: Sandbox, extra: Record<string, string> = {}): Rec
   };
 }
 
-/** Starts the binary in the sandbox; resolves when it exits. */
+/** weft run from source: `bun src/cli.ts`, for the tests of the commands (tests/commands, tests/diagnostics). */
+export const SOURCE_CLI = resolve(import.meta.dir, "../../src/cli.ts");
+
+/**
+ * Where runWeft starts weft other than in a sandbox: the command line before the arguments, the
+ * working directory, and the environment (undefined: this process's, which carries the private
+ * WEFT_CACHE_DIR that tests/setup.ts made).
+ */
+export type Launch = { cmd: readonly string[]; cwd: string; env?: Record<string, string> };
+
+/** weft from source (`bun src/cli.ts`) in `cwd` (default: the repository), with this process's environment. */
+export function fromSource(cwd: string = resolve(import.meta.dir, "../..")): Launch {
+  return { cmd: [process.execPath, SOURCE_CLI], cwd };
+}
+
+/** How one run differs from the default: no stdin, weft's own command line, no time limit. */
+export type RunOptions = {
+  /** Fed to weft's stdin (default: none; stdin is ignored). */
+  stdin?: string | Uint8Array;
+  /** The command line before `args`, replacing the sandbox's binary (e.g. `sh -c 'cd X && exec "$0" "$@"' BIN`). */
+  cmd?: readonly string[];
+  /** Kill weft after this long, so that a hang (a FIFO opened by mistake would) fails the test, not the suite. */
+  killAfterMs?: number;
+};
+
+/**
+ * Starts weft and resolves when it exits: a sandbox's copy of the binary, in the sandbox with
+ * `env` (default sandboxEnv), or what a Launch says (fromSource: the source tree). The one way
+ * the tests run weft as a user does, so that every run gets the same isolation.
+ */
 export async function runWeft(
-  sb: Sandbox,
+  at: Sandbox | Launch,
   args: string[],
-  env: Record<string, string> = sandboxEnv(sb),
+  env?: Record<string, string>,
+  opts: RunOptions = {},
 ): Promise<RunResult> {
-  mkdirSync(join(sb.dir, "tmp"), { recursive: true });
-  const proc = Bun.spawn([sb.bin, ...args], { cwd: sb.dir, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { code, stdout, stderr };
+  let launch: Launch;
+  if ("bin" in at) {
+    mkdirSync(join(at.dir, "tmp"), { recursive: true }); // The binary unpacks its native addon into TMPDIR.
+    launch = { cmd: [at.bin], cwd: at.dir, env: env ?? sandboxEnv(at) };
+  } else launch = { ...at, env: env ?? at.env };
+  const stdin = typeof opts.stdin === "string" ? new TextEncoder().encode(opts.stdin) : opts.stdin;
+  const proc = Bun.spawn([...(opts.cmd ?? launch.cmd), ...args], {
+    cwd: launch.cwd,
+    env: launch.env,
+    stdin: stdin ?? "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const timer = opts.killAfterMs === undefined ? undefined : setTimeout(() => proc.kill(), opts.killAfterMs);
+  try {
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** One row of `weft languages --json` (the fields the tests read). */
@@ -74,6 +122,8 @@ export type Row = {
   id: string;
   parser: string;
   status: string;
+  runtime?: string;
+  abi?: number;
   error?: string;
   main?: { ok: boolean; root?: string };
   worker?: { ok: boolean; root?: string };

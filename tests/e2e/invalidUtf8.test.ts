@@ -49,7 +49,7 @@ const files: { [path: string]: Buffer } = {
 };
 
 /**
- * A consumer's rebuild of a chunk's bytes, as the README describes it: encode `content` as UTF-8
+ * A consumer's rebuild of a chunk's bytes, as docs/output.md describes it: encode `content` as UTF-8
  * from byte_start on; where the position reaches an entry's byte_start, write its hex bytes instead
  * of the U+FFFD there and continue at its byte_end.
  */

@@ -20,7 +20,6 @@ function setup(over: Partial<ReorderHooks> = {}) {
   let ended = false;
   const reorder = createReorder(files, stats, {
     onResult: (r) => void events.push(`emit ${r.index}`),
-    collect: (size) => void events.push(`collect ${size}`),
     ended: () => ended,
     onAllEmitted: () => {
       ended = true;
@@ -34,7 +33,7 @@ function setup(over: Partial<ReorderHooks> = {}) {
 }
 
 describe("reorder buffer", () => {
-  test("results in any order come out in file order, each tallied and followed by a collection", async () => {
+  test("results in any order come out in file order, each tallied", async () => {
     const { reorder, stats, events } = setup();
     expect(reorder.missingHead()).toBe(0);
     reorder.deliver(2, result(2));
@@ -43,12 +42,12 @@ describe("reorder buffer", () => {
     expect(stats.peakBuffered).toBe(2);
     reorder.deliver(0, result(0));
     await Bun.sleep(0);
-    expect(events).toEqual(["emit 0", "collect 10", "emit 1", "collect 20", "emit 2", "collect 30", "waiting"]);
+    expect(events).toEqual(["emit 0", "emit 1", "emit 2", "waiting"]);
     expect(reorder.next).toBe(3);
     expect(reorder.missingHead()).toBe(3);
     reorder.deliver(3, result(3));
     await Bun.sleep(0);
-    expect(events.slice(-3)).toEqual(["emit 3", "collect 40", "all"]);
+    expect(events.slice(-2)).toEqual(["emit 3", "all"]);
     expect(stats.failed).toBe(4);
     expect(stats.bytes).toBe(100);
     expect(reorder.missingHead()).toBeUndefined();
@@ -70,6 +69,6 @@ describe("reorder buffer", () => {
     expect(reorder.missingHead()).toBeUndefined(); // still emitting
     release();
     await Bun.sleep(0);
-    expect(events).toEqual(["emit 0", "collect 10", "emit 1", "error Error: consumer broke"]);
+    expect(events).toEqual(["emit 0", "emit 1", "error Error: consumer broke"]);
   });
 });

@@ -2,20 +2,11 @@ import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { LANGUAGES } from "../../src/languages/table.ts";
 
-const builtinPackage: Record<string, string> = {
-  JavaScript: "javascript",
-  TypeScript: "typescript",
-  Tsx: "tsx",
-  Html: "html",
-  Css: "css",
-};
-
 test("every definition and container kind is a named node kind of the language's grammar", () => {
   const wrong: string[] = [];
   for (const lang of LANGUAGES) {
     if (!lang.grammar) continue;
-    const pkg =
-      lang.grammar.kind === "package" ? lang.grammar.pkg : `@ast-grep/lang-${builtinPackage[lang.grammar.napiLang]}`;
+    const pkg = lang.grammar.pkg;
     const types = JSON.parse(readFileSync(require.resolve(`${pkg}/src/node-types.json`), "utf8")) as {
       type: string;
       named: boolean;

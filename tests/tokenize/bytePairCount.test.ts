@@ -10,6 +10,7 @@ import { pieceCounter } from "../../src/tokenize/bytePairCount.ts";
 import { loadPieceCounter, type BpeEncodingId } from "../../src/tokenize/encodings.ts";
 import { rankTableFile, rankTokens } from "../../src/tokenize/data/generate.ts";
 import { decodeRankTable, encodeRankTable, rankOf } from "../../src/tokenize/rankTable.ts";
+import { seededRandom } from "../random.ts";
 import { tokenizerFor } from "../../src/tokenize/tokenizer.ts";
 
 const IDS = ["o200k", "cl100k"] as const;
@@ -31,17 +32,12 @@ const piecesOf = (id: BpeEncodingId, text: string): string[] =>
  */
 const hasBom = (piece: string) => piece.includes("\ufeff");
 
-// Deterministic pseudo-random text (xorshift), from an alphabet mixing every UTF-8 length.
+// Deterministic pseudo-random text, from an alphabet mixing every UTF-8 length.
 function randomText(seed: number, length: number): string {
   const alphabet = [..."aZ_0 \t\n\r'/=.(漢字テ한국é€😀👩‍👧ा्\u0301"];
-  let x = seed;
+  const rnd = seededRandom(seed);
   let out = "";
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out += alphabet[(x >>> 0) % alphabet.length];
-  }
+  for (let i = 0; i < length; i++) out += alphabet[Math.floor(rnd() * alphabet.length)];
   return out;
 }
 

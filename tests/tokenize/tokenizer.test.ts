@@ -4,7 +4,8 @@ import { countTokens as cl100k } from "gpt-tokenizer/encoding/cl100k_base";
 import { countTokens as o200k } from "gpt-tokenizer/encoding/o200k_base";
 import { isAscii, O200kPieces, o200kPieceEnd } from "../../src/tokenize/o200kAscii.ts";
 import { PATTERNS } from "../../src/tokenize/bpe.ts";
-import { insidePair, tokenizerFor } from "../../src/tokenize/tokenizer.ts";
+import { insidePair } from "../../src/tokenize/codePoints.ts";
+import { tokenizerFor } from "../../src/tokenize/tokenizer.ts";
 
 const plain = { disallowedSpecial: new Set<string>() };
 const SAMPLES = [

@@ -25,7 +25,9 @@ test("env checks pass here and report version, runtime, platform, cpus, cache an
     "env.cpus",
     "env.cache",
     "env.chunk-cache",
+    "env.open-no-links",
     "env.parsers",
+    "env.tree-oracle",
   ]);
   expect(checks.filter((c) => c.status !== "pass")).toEqual([]);
   const detail = new Map(checks.map((c) => [c.id, c.detail]));
@@ -36,7 +38,15 @@ test("env checks pass here and report version, runtime, platform, cpus, cache an
   expect(detail.get("env.chunk-cache")).toBe(
     "entry round trip byte for byte; altered and truncated entries detected; private directory (others' access refused)",
   );
-  expect(detail.get("env.parsers")).toMatch(/^(\d+) of \1 grammars load and parse/);
+  expect(detail.get("env.parsers")).toMatch(
+    /^(\d+) of \1 grammars load through the tree reader \(tree-sitter 0\.25\.1, grammar ABI 13-15\) and parse/,
+  );
+  expect(detail.get("env.tree-oracle")).toMatch(
+    /^(\d+) grammars: the reader \(tree-sitter 0\.25\.1, ABI 13-15\) and @ast-grep\/napi agree on \d+ nodes of the samples$/,
+  );
+  expect(detail.get("env.open-no-links")).toBe(
+    "files opened one directory at a time with openat and O_NOFOLLOW: a link as the file or above it is refused",
+  );
 });
 
 test("a cache directory others can write to fails the cache check with the fix", async () => {
