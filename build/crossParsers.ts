@@ -63,9 +63,15 @@ function cSources(pkgDir: string): string[] {
 /**
  * What is wrong with `bytes` as the parser of `symbol` for `target`: another format or CPU, the
  * symbol not exported (not readable for Windows DLLs) and, with `onlyLibc`, linking anything but
- * the C library.
+ * the C library (and `alsoAllowed`).
  */
-export function parserProblems(target: Target, symbol: string, bytes: Uint8Array, onlyLibc: boolean): string[] {
+export function parserProblems(
+  target: Target,
+  symbol: string,
+  bytes: Uint8Array,
+  onlyLibc: boolean,
+  alsoAllowed: readonly string[] = [],
+): string[] {
   let info;
   try {
     info = inspectSharedLibrary(bytes);
@@ -78,7 +84,7 @@ export function parserProblems(target: Target, symbol: string, bytes: Uint8Array
     problems.push(`is a ${info.format} ${info.arch} library, not ${format} ${target.arch}`);
   const exported = info.format === "macho" ? `_${symbol}` : symbol;
   if (info.format !== "pe" && !info.exports.includes(exported)) problems.push(`does not export ${exported}`);
-  const extra = info.needs.filter((n) => n !== C_LIBRARY[target.platform]);
+  const extra = info.needs.filter((n) => n !== C_LIBRARY[target.platform] && !alsoAllowed.includes(n));
   if (onlyLibc && extra.length > 0)
     problems.push(`links ${extra.join(", ")} (only ${C_LIBRARY[target.platform]} is allowed)`);
   return problems;

@@ -26,6 +26,13 @@ export const READER_ZIG_TARGETS: Record<TargetId, string> = {
   "windows-x64": "x86_64-windows-gnu",
 };
 
+/**
+ * What the reader may link besides the C library: `sigaction` (wr_watch_signals), which zig's
+ * glibc 2.17 stubs resolve to libpthread. Every glibc system has libpthread.so.0, and Bun itself
+ * links it, so nothing new is loaded.
+ */
+const READER_ALSO_LINKS = ["libpthread.so.0"];
+
 /** The functions parseTree.ts calls; each must be exported. */
 export const READER_EXPORTS = [
   "wr_version",
@@ -37,6 +44,8 @@ export const READER_EXPORTS = [
   "wr_names",
   "wr_parse",
   "wr_redump",
+  "wr_watch_signals",
+  "wr_pending_signal",
 ] as const;
 
 /** The pinned sha256 of each target's reader, and the runtime version they were built from. */
@@ -134,7 +143,9 @@ export async function buildReader(
     }
     const hash = sha256(bytes);
     const problems = READER_EXPORTS.flatMap((name, i) =>
-      parserProblems(target, name, bytes, true).filter((m) => i === 0 || m.startsWith("does not export")),
+      parserProblems(target, name, bytes, true, READER_ALSO_LINKS).filter(
+        (m) => i === 0 || m.startsWith("does not export"),
+      ),
     );
     if (!record && hash !== pin)
       problems.push(

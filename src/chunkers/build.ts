@@ -1,6 +1,7 @@
 import { encodePath, hasRawBytes } from "../discover/pathBytes.ts";
 import type { Chunk } from "../model/chunk.ts";
 import type { Governor } from "../model/governor.ts";
+import { checkInterrupt } from "../model/interrupt.ts";
 import type { Strategy } from "../model/selection.ts";
 import type { TextIndex, Tokenizer } from "../tokenize/contract.ts";
 import type { Plan } from "./pack.ts";
@@ -45,6 +46,7 @@ export function buildChunks(input: BuildInput): Chunk[] {
   };
   let errorCursor = 0;
   for (let k = 0; k < plans.length; k++) {
+    if ((k & 0x3ff) === 0x3ff) checkInterrupt(); // every 1,024 chunks
     const plan = plans[k]!;
     const content = text.slice(plan.start, plan.end);
     const byteStart = bytes.offset(plan.start);

@@ -10,6 +10,7 @@ import { loadParsers, type ParserStatus } from "../languages/registry.ts";
 import type { LanguageSpec } from "../languages/spec.ts";
 import { grammarLanguages, languageById } from "../languages/table.ts";
 import { errorMessage } from "../model/errors.ts";
+import { isInterrupted } from "../model/interrupt.ts";
 import type { DiscoveredFile } from "../model/file.ts";
 import type { Chunk } from "../model/chunk.ts";
 import type { Governor } from "../model/governor.ts";
@@ -43,6 +44,7 @@ export function chunkFile(file: DiscoveredFile, bytes: Uint8Array, governor: Gov
   try {
     return chunkText(file, decodeFile(bytes), governor, force);
   } catch (err) {
+    if (isInterrupted(err)) throw err; // the run stops: not this file's failure
     return failedResult(file, "chunk", "chunk-error", errorMessage(err));
   }
 }

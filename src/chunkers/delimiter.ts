@@ -1,4 +1,5 @@
 import type { DelimiterFamily } from "../languages/spec.ts";
+import { checkInterrupt } from "../model/interrupt.ts";
 import type { Fits, Unit } from "./unit.ts";
 
 /** A line opens a definition when it matches this; its name becomes a symbol and a scope entry. */
@@ -139,6 +140,7 @@ function scanLines(
   // The last character of the last code line (`;` and `}` end what a continuation line could continue).
   let ended: string | undefined = ";";
   for (let s = start, i = 0; s < end; i++) {
+    if ((i & 0x3fff) === 0x3fff) checkInterrupt(); // every 16,384 lines
     const nl = text.indexOf("\n", s);
     const e = nl === -1 || nl >= end ? end : nl + 1;
     const raw = text.slice(s, e);
@@ -252,7 +254,9 @@ function braceDepths(text: string, comments: readonly string[], start: number, e
   let where = -1;
   let lineStart = true;
   // Character codes, not one-character strings: this loop sees every character of the file.
+  let steps = 0;
   while (i < n) {
+    if ((++steps & 0x3ffff) === 0) checkInterrupt(); // every 262,144 steps
     // A `>` skipped inside a string the angle scan did not see as one still closes its list.
     while (angles.length > 0 && i > angles[angles.length - 1]!) {
       angles.pop();

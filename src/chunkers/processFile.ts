@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { errorMessage } from "../model/errors.ts";
+import { isInterrupted } from "../model/interrupt.ts";
 import type { DiscoveredFile, ReadLimits } from "../model/file.ts";
 import type { Governor } from "../model/governor.ts";
 import { describeIssues } from "../model/issues.ts";
@@ -29,6 +30,7 @@ export function processFile(file: DiscoveredFile, governor: Governor, options: P
     const read = readDiscovered(file, options.limits);
     result = "bytes" in read ? chunkFile(file, read.bytes, governor) : read;
   } catch (err) {
+    if (isInterrupted(err)) throw err; // the run stops: not this file's failure
     return failedResult(file, "chunk", "chunk-threw", errorMessage(err));
   }
   const parsed = v.safeParse(FileResultSchema, result);

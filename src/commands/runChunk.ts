@@ -8,6 +8,8 @@ import { createPool } from "../execute/pool.ts";
 import type { Executor } from "../execute/executor.ts";
 import { createLedger, type Ledger } from "../execute/ledger.ts";
 import { errorMessage, WeftError } from "../model/errors.ts";
+import { isInterrupted } from "../model/interrupt.ts";
+import { watchSignals } from "../tree/parseTree.ts";
 import type { ChunkOptions } from "../model/chunkOptions.ts";
 import type { DiscoveredFile, ReadLimits, SkipRecord } from "../model/file.ts";
 import { createEmitter } from "../output/formats.ts";
@@ -47,6 +49,8 @@ type Run = {
   readonly found: Found;
   readonly stops: Stops;
   readonly listeners: { readonly SIGINT: () => void; readonly SIGTERM: () => void };
+  /** Stops the tree reader's watch for signals (see watchSignals), when it watches. */
+  readonly unwatch: (() => void) | undefined;
   readonly sink: Sink;
   readonly flusher: ReturnType<typeof setInterval>;
   readonly emitter: Emitter;
@@ -150,6 +154,9 @@ function startRun(opts: ChunkOptions, started: number, store: EntryStore | undef
   const listeners = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
   process.on("SIGINT", listeners.SIGINT);
   process.on("SIGTERM", listeners.SIGTERM);
+  // After the listeners (whose handlers it runs before): a big file chunked on this thread, inline
+  // or a corrupt cache entry's, then stops when a signal comes instead of after the file.
+  const unwatch = watchSignals();
 
   const sink = createSink(opts.outFd ?? 1, {
     onClosed: (error) => halt(stops, error ? { kind: "output-error", error } : { kind: "output-closed" }),
@@ -161,7 +168,7 @@ function startRun(opts: ChunkOptions, started: number, store: EntryStore | undef
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const progress = createProgress(files.length, totalBytes, !opts.quiet && process.stderr.isTTY === true);
   const ledger = createLedger(files);
-  return { opts, started, store, found, stops, listeners, sink, flusher, emitter, progress, ledger };
+  return { opts, started, store, found, stops, listeners, unwatch, sink, flusher, emitter, progress, ledger };
 }
 
 /** Stops the run for `why`, unless it was stopped already (the first reason stands). */
@@ -202,13 +209,17 @@ async function execute(run: Run, chosen: Choice | undefined): Promise<Executed> 
       // without --cache, chosen up front (runChunk)
       await choice.executor.run(files, opts.governor, (result) => deliver(run, { result }), options);
   } catch (err) {
-    if (!(err instanceof WeftError && err.code === "interrupted" && stops.why)) runError = err;
+    // A file stopped by a signal that the reader noted: the signal's listener runs once the event
+    // loop turns, and the run ends as interrupted by it.
+    if (isInterrupted(err) && !stops.why) await Bun.sleep(0);
+    if (!(isInterrupted(err) && stops.why)) runError = err;
   } finally {
     // A signal that came while the last file was chunked on this thread is queued: one turn of the
     // event loop delivers it before the handlers go, so the run still ends as interrupted.
     await Bun.sleep(0);
     clearInterval(run.flusher);
     run.progress.end();
+    run.unwatch?.();
     process.off("SIGINT", run.listeners.SIGINT);
     process.off("SIGTERM", run.listeners.SIGTERM);
     if (choice) await closeQuietly(choice.executor);

@@ -7,8 +7,9 @@ import { tally } from "./tally.ts";
 
 /**
  * The same-thread executor: no start-up cost, so it wins on small jobs. It turns the event loop
- * between files so signals are seen. It cannot interrupt a
- * file that never returns (no --timeout here): that needs the worker pool.
+ * between files so signals are seen; within a file, a signal the tree reader noted stops the
+ * chunkers (model/interrupt.ts, watched by runChunk). It cannot interrupt a file that never
+ * returns (no --timeout here): that needs the worker pool.
  */
 export function createInlineExecutor(): Executor {
   return {

@@ -1,4 +1,5 @@
 import type { TokenizerId } from "../model/governor.ts";
+import { checkInterrupt } from "../model/interrupt.ts";
 import type { TextIndex, Tokenizer } from "./contract.ts";
 import type { PieceCounter } from "./bytePairCount.ts";
 import { loadPieceCounter } from "./encodings.ts";
@@ -87,6 +88,7 @@ export function bpeTokenizer(id: TokenizerId): Tokenizer {
       sc[k] = total;
       k++;
       p = e;
+      if ((k & 0xffff) === 0) checkInterrupt(); // about every 250 KB of text
     }
     // The index reads the scratch arrays in place (copying them cost a fifth of the indexing time)
     // and lends them until release(): an index() meanwhile allocates its own.

@@ -5,6 +5,7 @@
 import { dlopen, type Library, type Pointer } from "bun:ffi";
 import { existsSync, readFileSync } from "node:fs";
 import { errorMessage, WeftError } from "../model/errors.ts";
+import { interrupted, interruptWatched, watchInterrupt } from "../model/interrupt.ts";
 import { cacheDir, installForLoading, sha256 } from "../languages/cache.ts";
 import { parserFiles, type ParserFile } from "../languages/parserFiles.ts";
 import { languageById } from "../languages/table.ts";
@@ -13,7 +14,7 @@ import type { FlatTree, GrammarNames } from "./flatTree.ts";
 import { readerFile } from "./readerFile.ts";
 
 /** The interface version of reader.c this module speaks (wr_version). */
-const READER_VERSION = 1;
+const READER_VERSION = 2;
 
 const SYMBOLS = {
   wr_version: { args: [], returns: "u32" },
@@ -25,7 +26,13 @@ const SYMBOLS = {
   wr_names: { args: ["ptr", "ptr", "u32", "ptr"], returns: "u32" },
   wr_parse: { args: ["ptr", "ptr", "u32", "ptr", "u32", "u32"], returns: "i32" },
   wr_redump: { args: ["ptr", "ptr", "u32"], returns: "i32" },
+  wr_watch_signals: { args: [], returns: "i32" },
+  wr_pending_signal: { args: [], returns: "i32" },
 } as const;
+
+/** wr_parse's opts bit: stop when a watched signal comes (answer WR_CANCELLED). */
+const WR_CANCELLABLE = 0x100;
+const WR_CANCELLED = -0x80000000;
 
 /** The reader library as opened in this thread. */
 type Reader = {
@@ -232,8 +239,10 @@ export function parseTree(languageId: string, text: string, maxDepth: number = A
   if (text16.length < units * 2 || text16.length > Math.max(units * 8, 1 << 24))
     text16 = Buffer.allocUnsafe(Math.max(units * 2, 4096));
   if (units > 0) text16.write(text, 0, "utf16le");
-  const opts = Math.min(Math.max(Math.trunc(maxDepth), 0), ALL_LEVELS);
+  const depth = Math.min(Math.max(Math.trunc(maxDepth), 0), ALL_LEVELS);
+  const opts = depth | (interruptWatched() ? WR_CANCELLABLE : 0);
   let count = r.wr_parse(g.reader, text16, units, nodes, nodes.length >>> 2, opts);
+  if (count === WR_CANCELLED) throw interrupted();
   if (count < 0) {
     // Too small: the reader kept the tree for one redump (the text stays alive in text16).
     nodes = new Uint32Array(4 * Math.max(-count, (nodes.length >>> 2) * 2));
@@ -241,6 +250,25 @@ export function parseTree(languageId: string, text: string, maxDepth: number = A
   }
   if (count <= 0) throw new WeftError("parse-failed", `the ${languageId} parser returned no tree`);
   return { nodes, count, names: g.names };
+}
+
+/**
+ * Makes long synchronous work on this thread stop for SIGINT and SIGTERM (see model/interrupt.ts):
+ * the reader notes them in C, before the handlers already installed (Bun's, which still run and
+ * reach weft's own listeners once the event loop turns), parses started from now on stop, and
+ * checkInterrupt() throws. Call it after the process's signal listeners are added. Returns the
+ * function that stops watching, or undefined where the reader cannot watch (no reader, Windows):
+ * then a file chunked on this thread ends before a signal is acted on.
+ */
+export function watchSignals(): (() => void) | undefined {
+  let lib: Reader["lib"];
+  try {
+    lib = openReader().lib;
+  } catch {
+    return undefined;
+  }
+  if (lib.symbols.wr_watch_signals() === 0) return undefined;
+  return watchInterrupt(() => lib.symbols.wr_pending_signal() !== 0);
 }
 
 /** The runtime the reader in this thread was built with and its ABI range, or the reason it cannot load. */

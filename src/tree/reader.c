@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tree_sitter/api.h"
+#include <signal.h>
 
 #if defined(_WIN32)
 #define WR_EXPORT __declspec(dllexport)
@@ -22,6 +23,8 @@
 #endif
 
 #define WR_DEPTH_MASK 0xFFu /* opts bits 0-7: deepest level written, 255 = all */
+#define WR_CANCELLABLE 0x100u /* opts bit 8: stop parsing once wr_watch_signals saw a signal */
+#define WR_CANCELLED INT32_MIN /* wr_parse's answer when it stopped for a signal */
 
 typedef struct {
   TSParser *parser;
@@ -32,7 +35,7 @@ typedef struct {
 } Reader;
 
 /* Version of this interface; build/reader.ts and parseTree.ts check it before any other call. */
-WR_EXPORT uint32_t wr_version(void) { return 1; }
+WR_EXPORT uint32_t wr_version(void) { return 2; }
 
 #ifndef WR_RUNTIME
 #error "build with -DWR_RUNTIME='\"tree-sitter <version>\"' (build/reader.ts does)"
@@ -143,17 +146,96 @@ static int32_t emit(Reader *r, TSTree *tree, uint32_t *out, uint32_t cap, uint32
   return (int32_t)total;
 }
 
+/* The signal SIGINT or SIGTERM that came since wr_watch_signals, else 0. A JavaScript handler runs
+   only when the event loop turns, which a long synchronous parse or chunking call does not let it
+   do; this flag is set in the signal handler itself, so such a call can see it and stop. */
+static volatile sig_atomic_t wr_signal = 0;
+
+#if !defined(_WIN32)
+static struct sigaction wr_previous[2]; /* [0] SIGINT, [1] SIGTERM: the handlers chained to */
+
+static void wr_on_signal(int sig, siginfo_t *info, void *context) {
+  wr_signal = sig;
+  struct sigaction *prev = &wr_previous[sig == SIGTERM];
+  if (prev->sa_flags & SA_SIGINFO) {
+    if (prev->sa_sigaction) prev->sa_sigaction(sig, info, context);
+  } else if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+    prev->sa_handler(sig);
+  }
+}
+#endif
+
+/* Starts noting SIGINT and SIGTERM in wr_signal (cleared now), before the handlers already
+   installed (Bun's), which still run. A signal with no handler yet is left alone (its default
+   action, ending the process, must stay). Installs itself again where another handler replaced it.
+   Returns how many of the two signals are watched (0 on Windows). */
+WR_EXPORT int32_t wr_watch_signals(void) {
+  wr_signal = 0;
+#if defined(_WIN32)
+  return 0;
+#else
+  const int sigs[2] = {SIGINT, SIGTERM};
+  int32_t watched = 0;
+  for (int i = 0; i < 2; i++) {
+    struct sigaction now;
+    if (sigaction(sigs[i], 0, &now) != 0) continue;
+    if ((now.sa_flags & SA_SIGINFO) && now.sa_sigaction == wr_on_signal) {
+      watched++;
+      continue;
+    }
+    if (!(now.sa_flags & SA_SIGINFO) && (now.sa_handler == SIG_DFL || now.sa_handler == SIG_IGN)) continue;
+    struct sigaction mine;
+    memset(&mine, 0, sizeof mine); /* an empty sa_mask (sigemptyset would link libpthread for glibc 2.17) */
+    mine.sa_sigaction = wr_on_signal;
+    mine.sa_flags = SA_SIGINFO | SA_RESTART;
+    if (sigaction(sigs[i], &mine, &wr_previous[i]) == 0) watched++;
+  }
+  return watched;
+#endif
+}
+
+/* The signal noted since wr_watch_signals (SIGINT 2, SIGTERM 15), else 0. */
+WR_EXPORT int32_t wr_pending_signal(void) { return wr_signal; }
+
+static bool stop_on_signal(TSParseState *state) {
+  (void)state;
+  return wr_signal != 0;
+}
+
+typedef struct {
+  const char *bytes;
+  uint32_t length;
+} Source;
+
+static const char *read_source(void *payload, uint32_t byte, TSPoint point, uint32_t *bytes_read) {
+  (void)point;
+  const Source *src = payload;
+  if (byte >= src->length) {
+    *bytes_read = 0;
+    return "";
+  }
+  *bytes_read = src->length - byte;
+  return src->bytes + byte;
+}
+
 /* Parses src16[0, units) (UTF-16LE, no BOM) and writes the tree into out (cap records of 4 u32).
    Returns the number of records; -needed when cap is too small (the tree is kept: call wr_redump
-   with a big enough array, before any other call on this reader); 0 when parsing failed. */
+   with a big enough array, before any other call on this reader); 0 when parsing failed;
+   WR_CANCELLED when opts has WR_CANCELLABLE and a watched signal came (nothing is kept). */
 WR_EXPORT int32_t wr_parse(void *h, const uint16_t *src16, uint32_t units, uint32_t *out, uint32_t cap,
                            uint32_t opts) {
   Reader *r = h;
   if (r->kept) { ts_tree_delete(r->kept); r->kept = 0; }
   if (units > UINT32_MAX / 2) return 0;
-  TSTree *tree = ts_parser_parse_string_encoding(r->parser, 0, (const char *)src16, units * 2,
-                                                 TSInputEncodingUTF16LE);
-  if (!tree) return 0;
+  Source src = {(const char *)src16, units * 2};
+  TSInput input = {&src, read_source, TSInputEncodingUTF16LE, 0};
+  TSParseOptions options = {0, (opts & WR_CANCELLABLE) ? stop_on_signal : 0};
+  TSTree *tree = ts_parser_parse_with_options(r->parser, 0, input, options);
+  if (!tree) {
+    /* A halted parse would be resumed by the next call: start that one afresh. */
+    ts_parser_reset(r->parser);
+    return (opts & WR_CANCELLABLE) && wr_signal ? WR_CANCELLED : 0;
+  }
   return emit(r, tree, out, cap, opts);
 }
 
