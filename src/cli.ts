@@ -28,9 +28,9 @@ async function run(argv: string[]): Promise<Outcome> {
     process.stdout.write(licensesText());
     return {};
   }
-  // Imported after the handlers above exist, because the commands load the native ast-grep addon:
-  // if the system cannot load it (a missing libgcc_s, say), the user gets one line instead of
-  // Bun's source dump.
+  // Imported after the handlers above exist: native code (the tree reader, parsers, and for
+  // diagnose the ast-grep addon) loads only when a command needs it, but should anything fail while
+  // the commands load, the user gets one line instead of Bun's source dump.
   let commands: typeof import("./commands/index.ts");
   try {
     commands = await import("./commands/index.ts");
