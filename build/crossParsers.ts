@@ -142,27 +142,9 @@ async function compile(
   mkdirSync(join(p.path, ".."), { recursive: true });
   const tmp = `${p.path}.${process.pid}.tmp`;
   const darwin = target.platform === "darwin" ? ["-Wl,-install_name,@rpath/parser.so"] : [];
-  const cache = join(CROSS_DIR, ".zig-cache");
-  const proc = Bun.spawn([zig, "cc", "-target", zigTarget, ...CFLAGS, ...darwin, ...sources, "-lc", "-o", tmp], {
-    cwd: pkgDir,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? CROSS_DIR,
-      ZIG_GLOBAL_CACHE_DIR: cache,
-      ZIG_LOCAL_CACHE_DIR: cache,
-    },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (code !== 0)
-    return [
-      `${p.id}: zig cc -target ${zigTarget} failed (exit ${code}): ${(out + err).trim().split("\n").slice(0, 5).join(" | ")}`,
-    ];
+  const cc = await zigCc(zig, ["-target", zigTarget, ...CFLAGS, ...darwin, ...sources, "-lc", "-o", tmp], pkgDir);
+  if (cc.code !== 0)
+    return [`${p.id}: zig cc -target ${zigTarget} failed (exit ${cc.code}): ${cc.output.slice(0, 5).join(" | ")}`];
   const bytes = readFileSync(tmp);
   const hash = sha256(bytes);
   const problems = parserProblems(target, symbol, bytes, true).map((m) => `${p.id}: built file ${m}`);
@@ -187,6 +169,31 @@ async function compile(
  * The pinned zig, installed into packaging/cross from its lock file on first use (with the
  * tree-sitter runtime sources build/reader.ts compiles; no install script runs).
  */
+/**
+ * Runs `zig cc ARGS` in `cwd` with the shared Zig cache in packaging/cross and only PATH and HOME
+ * from the environment; its exit code and the lines it printed.
+ */
+export async function zigCc(zig: string, args: string[], cwd: string): Promise<{ code: number; output: string[] }> {
+  const cache = join(CROSS_DIR, ".zig-cache");
+  const proc = Bun.spawn([zig, "cc", ...args], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? CROSS_DIR,
+      ZIG_GLOBAL_CACHE_DIR: cache,
+      ZIG_LOCAL_CACHE_DIR: cache,
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  return { code, output: (out + err).trim().split("\n") };
+}
+
 export function ensureZig(): string {
   if (process.platform !== "linux" || process.arch !== "x64")
     fail(

@@ -72,7 +72,7 @@ export const COMPONENTS: readonly Component[] = [
   },
   {
     name: "tree-sitter (runtime library)",
-    role: "the parsing runtime, compiled into the @ast-grep/napi addon",
+    role: "the parsing runtime, compiled into weft's tree reader and into the @ast-grep/napi addon",
     license: "MIT",
     source: { kind: "npm", spec: "tree-sitter@0.25.1" },
   },

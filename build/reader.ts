@@ -11,7 +11,7 @@ import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { sha256 } from "../src/languages/cache.ts";
 import { hostTarget, TARGET_IDS, TARGETS, targetById, type Target, type TargetId } from "../src/languages/targets.ts";
-import { CROSS_DIR, ensureZig, installCrossTools, parserProblems, RUNTIME_DIR } from "./crossParsers.ts";
+import { CROSS_DIR, ensureZig, installCrossTools, parserProblems, RUNTIME_DIR, zigCc } from "./crossParsers.ts";
 import { BuildError } from "./error.ts";
 
 export const READER_PINS_FILE = join(CROSS_DIR, "reader.json");
@@ -100,39 +100,24 @@ export async function buildReader(
     // (assert() keeps __FILE__ strings of the runtime's sources).
     const lib = runtimeLib();
     const darwin = target.platform === "darwin" ? [`-Wl,-install_name,@rpath/${target.readerLib}`] : [];
-    const args = [
+    const cc = await zigCc(
       zig,
-      "cc",
-      "-target",
-      READER_ZIG_TARGETS[target.id],
-      ...readerFlags(runtime, lib),
-      ...darwin,
-      relative(CROSS_DIR, READER_SOURCE),
-      `${lib}/src/lib.c`,
-      "-lc",
-      "-o",
-      relative(CROSS_DIR, join(tmp, target.readerLib)),
-    ];
-    const cache = join(CROSS_DIR, ".zig-cache");
-    const proc = Bun.spawn(args, {
-      cwd: CROSS_DIR,
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: process.env.HOME ?? CROSS_DIR,
-        ZIG_GLOBAL_CACHE_DIR: cache,
-        ZIG_LOCAL_CACHE_DIR: cache,
-      },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [o, e, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
-    if (code !== 0)
+      [
+        "-target",
+        READER_ZIG_TARGETS[target.id],
+        ...readerFlags(runtime, lib),
+        ...darwin,
+        relative(CROSS_DIR, READER_SOURCE),
+        `${lib}/src/lib.c`,
+        "-lc",
+        "-o",
+        relative(CROSS_DIR, join(tmp, target.readerLib)),
+      ],
+      CROSS_DIR,
+    );
+    if (cc.code !== 0)
       fail(
-        `${target.id}: tree reader: zig cc -target ${READER_ZIG_TARGETS[target.id]} failed (exit ${code}): ${(o + e).trim().split("\n").slice(0, 8).join(" | ")}`,
+        `${target.id}: tree reader: zig cc -target ${READER_ZIG_TARGETS[target.id]} failed (exit ${cc.code}): ${cc.output.slice(0, 8).join(" | ")}`,
       );
     const bytes = readFileSync(join(tmp, target.readerLib));
     if (target.platform === "win32") {

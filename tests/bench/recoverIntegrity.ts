@@ -19,7 +19,7 @@ import { tokenizerFor } from "../../src/tokenize/tokenizer.ts";
 import { errorRanges } from "../../src/tree/flatTree.ts";
 import { parseTree } from "../../src/tree/parseTree.ts";
 import { fileOf } from "../chunkers/check.ts";
-import { definitionExtents, integrity } from "../chunkers/definitions.ts";
+import { definitionExtents, EFFECT_11, integrity } from "../chunkers/definitions.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -31,21 +31,6 @@ const basePath = opt("base");
 const base: Chunker | undefined = basePath
   ? ((await import(`${basePath}/src/chunkers/chunkFile.ts`)) as { chunkFile: Chunker }).chunkFile
   : undefined;
-
-/** The files of issue 24 whose every chunk was `strategy: "delimiter"` on main. */
-export const EFFECT_11 = [
-  "Data",
-  "DateTime",
-  "FiberHandle",
-  "FiberMap",
-  "Function",
-  "Match",
-  "Pipeable",
-  "STM",
-  "Schema",
-  "internal/dateTime",
-  "internal/stm/stm",
-].map((n) => `typescript/effect-src/${n}.ts`);
 
 type Input = { path: string; language: string; text: string; bytes: Uint8Array; errors: boolean };
 const read = (path: string): Input => {
@@ -61,7 +46,7 @@ const load = (glob: string, every = 1): Input[] =>
     .filter((_, k) => k % every === 0)
     .map(read);
 const groups: [string, () => Input[]][] = [
-  ["effect-11", () => EFFECT_11.map(read)],
+  ["effect-11", () => EFFECT_11.map((n) => read(`typescript/effect-src/${n}.ts`))],
   ["typescript", () => load("typescript/**/*.ts")],
   ["python", () => load("python/**/*.py")],
   ["go(1/4)", () => load("go/**/*.go", 4)],

@@ -4,6 +4,24 @@ import { parse, type SgNode } from "@ast-grep/napi";
 import { napiName } from "../../src/languages/oracle.ts";
 
 /** Functions, methods and classes, per language; a wrapper (decorators, export) is part of them. */
+/**
+ * The effect sources (in the corpus, typescript/effect-src/NAME.ts) whose every chunk was
+ * `strategy: "delimiter"` before issue 24: the grammar fails on about all of their text.
+ */
+export const EFFECT_11 = [
+  "Data",
+  "DateTime",
+  "FiberHandle",
+  "FiberMap",
+  "Function",
+  "Match",
+  "Pipeable",
+  "STM",
+  "Schema",
+  "internal/dateTime",
+  "internal/stm/stm",
+];
+
 export const DEFINITIONS: Record<string, { kinds: string[]; wrappers: string[] }> = {
   python: { kinds: ["function_definition", "class_definition"], wrappers: ["decorated_definition"] },
   typescript: {

@@ -258,19 +258,10 @@ describe("a refused parser cache is never used, and never quiet", () => {
       project(sb);
       expect((await chunk(sb)).res.code).toBe(0);
       expect((await oracleRun(sb)).code).toBe(0);
-      // A shared library whose constructor leaves a mark: what an attacker would plant.
       const marker = join(sb.dir, "pwned");
-      const src = join(sb.dir, "evil.c");
-      writeFileSync(
-        src,
-        `#include <stdio.h>\n__attribute__((constructor)) static void evil(void) { FILE *f = fopen(${JSON.stringify(marker)}, "w"); if (f) fclose(f); }\n`,
-      );
-      const evil = join(sb.dir, "evil.so");
-      const built = Bun.spawnSync([cc!, "-shared", "-fPIC", "-o", evil, src]);
-      expect(built.exitCode).toBe(0);
       const addon = cachedFile(sb.cache, "ast-grep-napi");
       chmodSync(addon, 0o600);
-      writeFileSync(addon, readFileSync(evil));
+      writeFileSync(addon, evilLibrary(sb, marker));
       const run = await chunk(sb);
       expect(run.res.code).toBe(0);
       for (const p of GRAMMAR_FILES) expect(run.strategy.get(p)).toBe("semantic");

@@ -15,7 +15,7 @@ import type { TokenizerId } from "../../src/model/governor.ts";
 import { SummarySchema, type Summary } from "../../src/output/summary.ts";
 import { jsonSchema } from "../../src/output/schema.ts";
 import { tokenizerFor } from "../../src/tokenize/tokenizer.ts";
-import { definitionExtents, integrity } from "../chunkers/definitions.ts";
+import { definitionExtents, EFFECT_11, integrity } from "../chunkers/definitions.ts";
 import { cleanup, runWeft, sandbox, type Sandbox } from "./harness.ts";
 
 setDefaultTimeout(120_000);
@@ -151,19 +151,7 @@ describe("files with syntax errors, compiled binary", () => {
 
   test.skipIf(!corpusEnabled)("corpus: the effect files that fell back wholesale keep definitions whole", async () => {
     const sb = sandbox();
-    const names = [
-      "Data",
-      "DateTime",
-      "FiberHandle",
-      "FiberMap",
-      "Function",
-      "Match",
-      "Pipeable",
-      "STM",
-      "Schema",
-      "internal/dateTime",
-      "internal/stm/stm",
-    ];
+    const names = EFFECT_11;
     const dir = join(sb.dir, "effect");
     for (const n of names) cpSync(`${CORPUS}/typescript/effect-src/${n}.ts`, join(dir, `${n}.ts`));
     for (const [tokenizer, max] of [
